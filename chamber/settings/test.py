@@ -1,0 +1,20 @@
+"""Test settings: the dev defaults made fast, quiet and hermetic."""
+
+from .base import *
+
+DEBUG = False
+SECRET_KEY = "test-only-secret-key-not-for-any-real-deployment-0123456789"  # noqa: S105
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Tests configure Stripe explicitly, against a local double; never from the environment.
+STRIPE_SECRET_KEY = ""
+STRIPE_PUBLISHABLE_KEY = ""
+STRIPE_WEBHOOK_SECRET = ""
+STRIPE_API_BASE = ""
+STRIPE_ENABLED = False
+MEDIA_ROOT = BASE_DIR / ".test-media"
+WAGTAILADMIN_BASE_URL = "http://testserver"
+LOGGING["root"]["level"] = "WARNING"

@@ -1,0 +1,157 @@
+"""Builds the structure every chamber site needs: home page, Site record and staff groups.
+
+Each project app may contribute with two optional modules, found by name so that a new app
+extends setup without editing this file:
+
+- ``<app>.setup``: ``ensure_pages(*, home)`` adds the app's fixed pages (e.g. /directory/) and
+  ``GROUP_PERMISSIONS`` (``{"Group name": ["app_label.codename", ...]}``) grants its models.
+- ``<app>.demo``: ``build_demo(*, home, site, log)`` adds demo content.
+
+Every step looks things up by a natural key (slug, title, name) before creating them, so running
+setup again changes nothing.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib import import_module
+from importlib.util import find_spec
+
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page, Site
+
+from chamber.models import ChamberSettings
+from home.models import HomePage
+
+PROJECT_APPS = ("home", "directory", "membership", "deals")
+
+# Wagtail's own migrations create the "Editors" and "Moderators" groups with page, image and
+# document permissions; "Chamber staff" runs the whole site, membership included, so it gets
+# the pages under home plus whatever each app's setup module grants.
+PAGE_PERMISSIONS = {
+    "Chamber staff": ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"],
+}
+IMAGE_AND_DOCUMENT_PERMISSIONS = [
+    "wagtailimages.add_image",
+    "wagtailimages.change_image",
+    "wagtailimages.choose_image",
+    "wagtaildocs.add_document",
+    "wagtaildocs.change_document",
+    "wagtaildocs.choose_document",
+]
+GROUP_PERMISSIONS = {
+    "Chamber staff": [
+        "wagtailadmin.access_admin",
+        "chamber.change_chambersettings",
+        "wagtailredirects.add_redirect",
+        "wagtailredirects.change_redirect",
+        "wagtailredirects.delete_redirect",
+        "wagtailsearchpromotions.add_query",
+        "wagtailsearchpromotions.change_query",
+        "wagtailsearchpromotions.delete_query",
+    ],
+}
+COLLECTION_PERMISSIONS = {"Chamber staff": IMAGE_AND_DOCUMENT_PERMISSIONS}
+
+
+@dataclass
+class SetupResult:
+    home: HomePage
+    site: Site
+    created_home: bool
+    log: list[str] = field(default_factory=list)
+
+
+def _app_module(app: str, name: str):
+    module_name = f"{app}.{name}"
+    return import_module(module_name) if find_spec(module_name) else None
+
+
+def _permission(dotted: str) -> Permission:
+    app_label, codename = dotted.split(".", 1)
+    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+
+
+def ensure_home_page() -> tuple[HomePage, bool]:
+    home = HomePage.objects.first()
+    if home:
+        return home, False
+    root = Page.get_first_root_node()
+    # Wagtail's migrations leave a placeholder "Welcome" page (and a Site pointing at it) under
+    # the root; it holds the "home" slug, so it goes before our home page takes its place.
+    page_type = ContentType.objects.get_for_model(Page)
+    for placeholder in root.get_children().filter(content_type=page_type, slug="home"):
+        Site.objects.filter(root_page=placeholder).update(root_page=root)
+        placeholder.delete()
+        root.refresh_from_db()
+    home = HomePage(
+        title="Home",
+        slug="home",
+        hero_heading="Welcome to the chamber",
+        hero_text="Local businesses, working together.",
+    )
+    root.add_child(instance=home)
+    home.save_revision().publish()
+    return home, True
+
+
+def ensure_site(home: HomePage) -> Site:
+    site = Site.objects.filter(is_default_site=True).first() or Site.objects.first()
+    if site is None:
+        site = Site.objects.create(
+            hostname="localhost", port=80, root_page=home, is_default_site=True
+        )
+    elif site.root_page_id != home.pk or not site.is_default_site:
+        site.root_page = home
+        site.is_default_site = True
+        site.save()
+    ChamberSettings.for_site(site)  # created with defaults on first access
+    return site
+
+
+def ensure_groups(home: HomePage) -> None:
+    group_permissions = {name: list(perms) for name, perms in GROUP_PERMISSIONS.items()}
+    for app in PROJECT_APPS:
+        module = _app_module(app, "setup")
+        for name, perms in getattr(module, "GROUP_PERMISSIONS", {}).items():
+            group_permissions.setdefault(name, []).extend(perms)
+
+    root_collection = Collection.get_first_root_node()
+    page_content_type = ContentType.objects.get_for_model(Page)
+    for name, perms in group_permissions.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        group.permissions.add(*(_permission(dotted) for dotted in perms))
+        for codename in PAGE_PERMISSIONS.get(name, []):
+            GroupPagePermission.objects.get_or_create(
+                group=group,
+                page=home,
+                permission=Permission.objects.get(
+                    content_type=page_content_type, codename=codename
+                ),
+            )
+        for dotted in COLLECTION_PERMISSIONS.get(name, []):
+            GroupCollectionPermission.objects.get_or_create(
+                group=group, collection=root_collection, permission=_permission(dotted)
+            )
+
+
+@transaction.atomic
+def site_setup(*, demo: bool, demo_only_if_new: bool = False, log: Callable[[str], None] = print):
+    home, created_home = ensure_home_page()
+    site = ensure_site(home)
+    for app in PROJECT_APPS:
+        module = _app_module(app, "setup")
+        if module and hasattr(module, "ensure_pages"):
+            module.ensure_pages(home=home)
+    ensure_groups(home)
+    log(f"Site structure ready: {site} -> {home.title}")
+
+    if demo and (created_home or not demo_only_if_new):
+        for app in PROJECT_APPS:
+            module = _app_module(app, "demo")
+            if module:
+                module.build_demo(home=home, site=site, log=log)
+    elif demo:
+        log("Existing site found: demo content left as it is.")
+    return SetupResult(home=home, site=site, created_home=created_home)

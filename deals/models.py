@@ -1,0 +1,1 @@
+"""Member deals arrive with the deals issue."""

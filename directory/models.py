@@ -1,0 +1,1 @@
+"""Directory listings (Category, Business, DirectoryPage) arrive with the directory issue."""

@@ -1,0 +1,1 @@
+"""Levels, members, applications and payments arrive with the membership issue."""

@@ -1,0 +1,124 @@
+import io
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.core.management import call_command
+from wagtail.images.models import Image
+from wagtail.models import (
+    GroupCollectionPermission,
+    GroupPagePermission,
+    Page,
+    Revision,
+    Site,
+)
+
+from chamber.models import ChamberSettings
+from home.models import HomePage, StandardPage
+
+pytestmark = pytest.mark.django_db
+
+
+def run_setup(*args: str) -> str:
+    out = io.StringIO()
+    call_command("setup_site", *args, stdout=out)
+    return out.getvalue()
+
+
+def snapshot() -> dict[str, object]:
+    """Everything setup_site may create, counted, plus the page tree's shape."""
+    return {
+        "pages": Page.objects.count(),
+        "tree": list(Page.objects.order_by("path").values_list("path", "slug", "live")),
+        "sites": list(Site.objects.values_list("hostname", "port", "root_page_id")),
+        "groups": sorted(Group.objects.values_list("name", flat=True)),
+        "group_permissions": Permission.objects.filter(group__isnull=False).count(),
+        "page_permissions": GroupPagePermission.objects.count(),
+        "collection_permissions": GroupCollectionPermission.objects.count(),
+        "images": Image.objects.count(),
+        "revisions": Revision.objects.count(),
+        "settings": ChamberSettings.objects.count(),
+    }
+
+
+def test_setup_site_twice_changes_nothing():
+    run_setup()
+    first = snapshot()
+    run_setup()
+    assert snapshot() == first
+
+
+def test_setup_site_demo_twice_changes_nothing():
+    run_setup("--demo")
+    first = snapshot()
+    run_setup("--demo")
+    assert snapshot() == first
+
+
+def test_setup_site_replaces_wagtails_placeholder_with_the_home_page():
+    run_setup()
+    site = Site.objects.get()
+    assert site.is_default_site
+    assert isinstance(site.root_page.specific, HomePage)
+    assert site.root_page.url_path == "/home/"
+    assert not Page.objects.filter(title__startswith="Welcome to your new Wagtail site").exists()
+    assert ChamberSettings.for_site(site).membership_grace_days == 30
+
+
+def test_setup_site_creates_staff_groups_with_site_wide_page_rights():
+    run_setup()
+    staff = Group.objects.get(name="Chamber staff")
+    home = HomePage.objects.get()
+    granted = set(
+        GroupPagePermission.objects.filter(group=staff, page=home).values_list(
+            "permission__codename", flat=True
+        )
+    )
+    assert {"add_page", "change_page", "publish_page"} <= granted
+    codenames = set(staff.permissions.values_list("codename", flat=True))
+    assert {"access_admin", "change_chambersettings"} <= codenames
+    assert Group.objects.filter(name__in=["Editors", "Moderators"]).count() == 2
+
+
+def test_demo_builds_the_riverside_chamber():
+    output = run_setup("--demo")
+    site = Site.objects.get()
+    chamber = ChamberSettings.for_site(site)
+    assert chamber.name == "Riverside Chamber of Commerce"
+    assert chamber.logo is not None
+    assert chamber.address_lines[0] == "120 Main Street, Suite 2"
+    home = HomePage.objects.get()
+    assert home.hero_image is not None
+    assert home.primary_cta_page.slug == "join"
+    slugs = set(StandardPage.objects.child_of(home).live().values_list("slug", flat=True))
+    assert {"about", "advocacy", "contact", "join"} <= slugs
+    assert "Demo: 4 editorial page(s) created." in output
+
+
+def test_demo_images_are_generated_locally_and_valid(settings):
+    run_setup("--demo")
+    for image in Image.objects.all():
+        assert image.width > 0
+        assert image.height > 0
+        with image.open_file() as handle:
+            assert handle.read(4) in (b"\x89PNG", b"\xff\xd8\xff\xe0", b"\xff\xd8\xff\xdb")
+
+
+def test_demo_only_if_new_leaves_an_existing_site_alone():
+    run_setup()
+    output = run_setup("--demo", "--demo-only-if-new")
+    assert not StandardPage.objects.exists()
+    assert "demo content left as it is" in output
+
+
+def test_demo_only_if_new_fills_a_new_database():
+    run_setup("--demo", "--demo-only-if-new")
+    assert StandardPage.objects.filter(slug="about").exists()
+
+
+def test_demo_does_not_recreate_edited_home_content():
+    run_setup("--demo")
+    home = HomePage.objects.get()
+    home.hero_heading = "Edited by the chamber's editor"
+    home.save_revision().publish()
+    run_setup("--demo")
+    assert HomePage.objects.get().hero_heading == "Edited by the chamber's editor"
