@@ -13,21 +13,20 @@ def _site_root(context) -> Page | None:
 
 
 @register.simple_tag(takes_context=True)
-def main_menu_pages(context):
-    """Live top-level pages that editors marked "Show in menus"."""
+def site_navigation(context) -> dict:
+    """The header and footer links, from one query of the home page's live, public children.
+
+    ``menu``: the pages editors marked "Show in menus" (the join page excepted, since it has its
+    own call to action); ``join``: the child slugged 'join', which the "Join" buttons point at.
+    """
     root = _site_root(context)
     if root is None:
-        return Page.objects.none()
-    return root.get_children().live().public().in_menu()
-
-
-@register.simple_tag(takes_context=True)
-def join_page(context):
-    """The page the "Join" call to action points at (the child of the home page slugged 'join')."""
-    root = _site_root(context)
-    if root is None:
-        return None
-    return root.get_children().live().public().filter(slug="join").first()
+        return {"menu": [], "join": None}
+    children = list(root.get_children().live().public())
+    return {
+        "menu": [page for page in children if page.show_in_menus and page.slug != "join"],
+        "join": next((page for page in children if page.slug == "join"), None),
+    }
 
 
 @register.simple_tag

@@ -85,3 +85,19 @@ def test_site_works_before_any_demo_content(client, site_tree):
     assert response.status_code == 200
     assert "Welcome to the chamber" in response.text
     assert isinstance(site_tree.home, HomePage)
+
+
+def test_page_query_count_does_not_grow_with_the_menu(client, demo_site, django_assert_num_queries):
+    client.get("/about/")  # warm per-process caches (content types, site root paths)
+    with django_assert_num_queries(11):
+        client.get("/about/")
+    home = demo_site.root_page
+    for number in range(5):
+        home.add_child(
+            instance=StandardPage(
+                title=f"Extra {number}", slug=f"extra-{number}", show_in_menus=True
+            )
+        )
+    with django_assert_num_queries(11):
+        html = client.get("/about/").text
+    assert 'href="/extra-4/"' in html

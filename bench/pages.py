@@ -1,0 +1,81 @@
+"""Server-side response times of the editorial pages, measured with Django's test client.
+
+Usage: .venv/bin/python bench/pages.py [--requests 300]
+Runs against the database in DATABASE_URL (default: the SQLite file that `make run` uses);
+the site must be set up (`manage.py setup_site --demo`). Prints p50/p95/p99 in milliseconds and
+the number of SQL queries per request. Nothing is written to the database.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chamber.settings.dev")
+os.environ["DEBUG"] = "false"  # templates and queries as in production, no debug overhead
+
+import django
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from wagtail.models import Page, Site  # noqa: E402
+
+
+def percentile(samples: list[float], fraction: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def measure(client: Client, url: str, requests: int) -> dict[str, float]:
+    client.get(url)  # warm caches and template loading
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    # Read the count now: the next request clears the query log this capture slices.
+    query_count = len(queries)
+    if response.status_code != 200:
+        raise SystemExit(f"{url} answered {response.status_code}; run setup_site --demo first")
+    timings = []
+    for _ in range(requests):
+        start = time.perf_counter()
+        client.get(url)
+        timings.append((time.perf_counter() - start) * 1000)
+    return {
+        "p50": statistics.median(timings),
+        "p95": percentile(timings, 0.95),
+        "p99": percentile(timings, 0.99),
+        "queries": query_count,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=300)
+    args = parser.parse_args()
+
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is None:
+        raise SystemExit("No site: run `manage.py setup_site --demo` first.")
+    urls = [
+        "/healthz",
+        *(page.url for page in Page.objects.live().descendant_of(site.root_page, inclusive=True)),
+    ]
+    client = Client(HTTP_HOST=site.hostname if site.hostname != "localhost" else "127.0.0.1")
+    engine = connection.vendor
+    print(f"engine={engine} requests={args.requests} (Django test client, server-side time)")
+    print(f"{'url':<28}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'queries':>9}")
+    for url in urls:
+        result = measure(client, url, args.requests)
+        print(
+            f"{url:<28}{result['p50']:>9.2f}{result['p95']:>9.2f}{result['p99']:>9.2f}"
+            f"{result['queries']:>9}"
+        )
+
+
+if __name__ == "__main__":
+    main()
