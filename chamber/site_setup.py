@@ -70,7 +70,10 @@ def _app_module(app: str, name: str):
 
 def _permission(dotted: str) -> Permission:
     app_label, codename = dotted.split(".", 1)
-    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+    try:
+        return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+    except Permission.DoesNotExist as exc:
+        raise LookupError(f"Permission {dotted} does not exist; is its model migrated?") from exc
 
 
 def ensure_home_page() -> tuple[HomePage, bool]:

@@ -1,1 +1,350 @@
-"""Directory listings (Category, Business, DirectoryPage) arrive with the directory issue."""
+"""The business directory: categories and listings (one member may have several listings)."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalManyToManyField
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import RichTextField
+from wagtail.models import DraftStateMixin, LockableMixin, Page, PreviewableMixin, RevisionMixin
+from wagtail.search import index
+
+# Slugs the directory page routes use for itself; no listing may take them.
+RESERVED_SLUGS = {"category", "search", "page"}
+
+
+class Category(index.Indexed, models.Model):
+    """A trade or sector, in at most two levels (e.g. Food & Drink → Bakeries)."""
+
+    name = models.CharField(_("name"), max_length=80)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent category"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        limit_choices_to={"parent__isnull": True},
+    )
+    description = models.TextField(_("description"), blank=True)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def __str__(self):
+        return f"{self.parent.name} / {self.name}" if self.parent_id else self.name
+
+    def clean(self):
+        if self.parent_id:
+            if self.parent_id == self.pk:
+                raise ValidationError({"parent": _("A category cannot be its own parent.")})
+            if self.parent.parent_id:
+                raise ValidationError({"parent": _("Categories have two levels at most.")})
+            if self.pk and self.children.exists():
+                raise ValidationError(
+                    {"parent": _("This category has sub-categories, so it must stay top-level.")}
+                )
+
+    def family_ids(self) -> list[int]:
+        """This category and its sub-categories: what a filter on it covers."""
+        return [self.pk, *self.children.values_list("pk", flat=True)]
+
+
+class BusinessQuerySet(models.QuerySet):
+    def publicly_listed(self, on: datetime.date | None = None):
+        """THE public-visibility rule: published, and its member in good standing on `on`.
+
+        `public_until` mirrors the member's good-standing date (kept in step on every save of a
+        member or listing), so lapsing is decided by the calendar at query time, with no cron.
+        """
+        return self.filter(live=True, public_until__gte=on or timezone.localdate())
+
+
+class Business(
+    DraftStateMixin,
+    LockableMixin,
+    RevisionMixin,
+    PreviewableMixin,
+    index.Indexed,
+    ClusterableModel,
+):
+    class Visibility(models.TextChoices):
+        PUBLIC = "public", _("Everyone")
+        MEMBERS = "members", _("Logged-in members only")
+
+    member = models.ForeignKey(
+        "membership.Member",
+        verbose_name=_("member"),
+        on_delete=models.CASCADE,
+        related_name="businesses",
+    )
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=220,
+        unique=True,
+        blank=True,
+        help_text=_("The listing's web address; set once from the name and kept when renamed."),
+    )
+    summary = models.CharField(_("summary"), max_length=240, blank=True)
+    description = RichTextField(
+        _("description"), blank=True, features=["bold", "italic", "ul", "ol", "link"]
+    )
+    logo = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("logo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    categories = ParentalManyToManyField(
+        Category, verbose_name=_("categories"), related_name="businesses", blank=True
+    )
+
+    street = models.CharField(_("street address"), max_length=200, blank=True)
+    city = models.CharField(_("town / city"), max_length=100)
+    city_slug = models.SlugField(max_length=100, editable=False, db_index=True)
+    region = models.CharField(_("state / region"), max_length=100, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=20, blank=True)
+    country = models.CharField(_("country"), max_length=100, blank=True)
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    phone_visibility = models.CharField(
+        _("who sees the phone number"),
+        max_length=10,
+        choices=Visibility.choices,
+        default=Visibility.PUBLIC,
+    )
+    email = models.EmailField(_("e-mail"), blank=True)
+    email_visibility = models.CharField(
+        _("who sees the e-mail address"),
+        max_length=10,
+        choices=Visibility.choices,
+        default=Visibility.MEMBERS,
+    )
+    website = models.URLField(_("website"), blank=True)
+    facebook_url = models.URLField(_("Facebook"), blank=True)
+    instagram_url = models.URLField(_("Instagram"), blank=True)
+    linkedin_url = models.URLField(_("LinkedIn"), blank=True)
+    x_url = models.URLField(_("X (Twitter)"), blank=True)
+    opening_hours = models.TextField(
+        _("opening hours"),
+        blank=True,
+        help_text=_("One line per day or range, e.g. Mon-Fri 9am-5pm."),
+    )
+    keywords = models.CharField(
+        _("keywords"),
+        max_length=255,
+        blank=True,
+        help_text=_("Extra words people search for, comma-separated (e.g. sourdough, cakes)."),
+    )
+    verified_at = models.DateTimeField(_("details confirmed"), null=True, blank=True)
+
+    # Copies of the member's state, refreshed on every save here and on every member change
+    # (directory/signals.py), so the directory filters and sorts on this table alone.
+    public_until = models.DateField(null=True, blank=True, editable=False)
+    is_featured = models.BooleanField(default=False, editable=False)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = BusinessQuerySet.as_manager()
+
+    search_fields = [
+        index.SearchField("name", boost=4),
+        index.AutocompleteField("name"),
+        index.SearchField("summary", boost=2),
+        index.SearchField("description"),
+        index.SearchField("keywords", boost=2),
+        index.SearchField("city"),
+        index.AutocompleteField("city"),
+        index.RelatedFields(
+            "categories", [index.SearchField("name"), index.AutocompleteField("name")]
+        ),
+        index.FilterField("live"),
+        index.FilterField("public_until"),
+        index.FilterField("city_slug"),
+        index.FilterField("is_featured"),
+        index.FilterField("member_id"),
+        index.FilterField("name"),
+        index.FilterField("created_at"),
+    ]
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("business listing")
+        verbose_name_plural = _("business listings")
+        indexes = [
+            # Default directory order within the public set: featured first, then by name.
+            models.Index(
+                fields=["live", "public_until", "-is_featured", "name"],
+                name="directory_listed_featured",
+            ),
+            models.Index(
+                fields=["city_slug", "live", "public_until"], name="directory_city_listed"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        super().clean()
+        if self.slug in RESERVED_SLUGS:
+            raise ValidationError({"slug": _("This address is reserved; choose another.")})
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = self._unique_slug()
+        self.city_slug = slugify(self.city)[:100]
+        self.refresh_member_state()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "city_slug", "public_until", "is_featured"}
+        super().save(*args, **kwargs)
+
+    def refresh_member_state(self) -> None:
+        member = self.member
+        self.public_until = member.good_standing_until
+        self.is_featured = member.level.featured_placement
+
+    def _unique_slug(self) -> str:
+        base = slugify(self.name)[:200] or "listing"
+        if base in RESERVED_SLUGS:
+            base = f"{base}-business"
+        slug, suffix = base, 2
+        while Business.objects.filter(slug=slug).exclude(pk=self.pk).exists():
+            slug, suffix = f"{base}-{suffix}", suffix + 1
+        return slug
+
+    # Tier: what the member's level lets this listing show.
+    @property
+    def level(self):
+        return self.member.level
+
+    @property
+    def shows_logo(self) -> bool:
+        return self.level.listing_logo and self.logo_id is not None
+
+    @property
+    def shows_description(self) -> bool:
+        return self.level.listing_description and bool(self.description)
+
+    @property
+    def shows_social_links(self) -> bool:
+        return self.level.listing_social_links and bool(self.social_links)
+
+    @property
+    def shows_opening_hours(self) -> bool:
+        return self.level.listing_opening_hours and bool(self.opening_hours.strip())
+
+    @property
+    def member_since(self) -> datetime.date:
+        return self.member.joined_on
+
+    @property
+    def social_links(self) -> list[tuple[str, str]]:
+        candidates = [
+            ("Facebook", self.facebook_url),
+            ("Instagram", self.instagram_url),
+            ("LinkedIn", self.linkedin_url),
+            ("X", self.x_url),
+        ]
+        return [(label, url) for label, url in candidates if url]
+
+    @property
+    def opening_hours_lines(self) -> list[str]:
+        return [line.strip() for line in self.opening_hours.splitlines() if line.strip()]
+
+    @property
+    def keyword_list(self) -> list[str]:
+        return [word.strip() for word in self.keywords.split(",") if word.strip()]
+
+    def phone_for(self, user) -> str:
+        return self._private_field(self.phone, self.phone_visibility, user)
+
+    def email_for(self, user) -> str:
+        return self._private_field(self.email, self.email_visibility, user)
+
+    @staticmethod
+    def _private_field(value: str, visibility: str, user) -> str:
+        if visibility == Business.Visibility.PUBLIC:
+            return value
+        from membership.selectors import user_is_member_in_good_standing
+
+        return value if user_is_member_in_good_standing(user) else ""
+
+    def get_preview_template(self, request, mode_name):
+        return "directory/business_detail.html"
+
+    def get_preview_context(self, request, mode_name):
+        return {"business": self, "page": None, "preview": True}
+
+
+class DirectoryPage(RoutablePageMixin, Page):
+    """/directory/: search and filters, listing detail pages and category landing pages."""
+
+    intro = models.TextField(_("introduction"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["home.HomePage"]
+    subpage_types: list[str] = []
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("directory page")
+
+    @path("")
+    def search_view(self, request):
+        from directory.views import directory_search
+
+        return directory_search(request, page=self)
+
+    @path("category/<slug:slug>/")
+    def category_view(self, request, slug):
+        from directory.views import directory_category
+
+        return directory_category(request, page=self, slug=slug)
+
+    @path("<slug:slug>/")
+    def business_view(self, request, slug):
+        from directory.views import business_detail
+
+        return business_detail(request, page=self, slug=slug)
+
+    def business_url(self, business, *, full: bool = False) -> str:
+        base = self.get_full_url() if full else self.url
+        return base + self.reverse_subpage("business_view", kwargs={"slug": business.slug})
+
+    def category_url(self, category) -> str:
+        return self.url + self.reverse_subpage("category_view", kwargs={"slug": category.slug})

@@ -1,0 +1,37 @@
+"""What setup_site needs from the directory: the /directory/ page and staff permissions."""
+
+from directory.models import DirectoryPage
+
+GROUP_PERMISSIONS = {
+    "Chamber staff": [
+        "directory.add_business",
+        "directory.change_business",
+        "directory.delete_business",
+        "directory.publish_business",
+        "directory.lock_business",
+        "directory.unlock_business",
+        "directory.add_category",
+        "directory.change_category",
+        "directory.delete_category",
+        "membership.add_membershiplevel",
+        "membership.change_membershiplevel",
+        "membership.add_member",
+        "membership.change_member",
+        "membership.add_membercontact",
+        "membership.change_membercontact",
+        "membership.delete_membercontact",
+    ],
+}
+
+
+def ensure_pages(*, home) -> None:
+    if DirectoryPage.objects.exists():
+        return
+    page = DirectoryPage(
+        title="Business directory",
+        slug="directory",
+        show_in_menus=True,
+        intro="Find a member business by name, trade or town.",
+    )
+    home.add_child(instance=page)
+    page.save_revision(log_action=False).publish(log_action=False)

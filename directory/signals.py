@@ -1,0 +1,39 @@
+"""Keep listings' copies of their member's state in step with the member."""
+
+from django.db.models import OuterRef, Subquery
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from directory.models import Business
+from membership.models import Member, MembershipLevel
+from membership.signals import good_standing_changed
+
+
+def businesses_refresh_member_state(*, members=None) -> int:
+    """Copy good standing and featured placement from members onto their listings.
+
+    One UPDATE with correlated subqueries, whatever the number of listings.
+    """
+    listings = Business.objects.all()
+    if members is not None:
+        listings = listings.filter(member__in=members)
+    member = Member.objects.filter(pk=OuterRef("member_id"))
+    return listings.update(
+        public_until=Subquery(member.values("good_standing_until")[:1]),
+        is_featured=Subquery(member.values("level__featured_placement")[:1]),
+    )
+
+
+@receiver(post_save, sender=Member, dispatch_uid="directory_member_saved")
+def member_saved(sender, instance, **kwargs):
+    businesses_refresh_member_state(members=[instance.pk])
+
+
+@receiver(post_save, sender=MembershipLevel, dispatch_uid="directory_level_saved")
+def level_saved(sender, instance, **kwargs):
+    businesses_refresh_member_state(members=Member.objects.filter(level=instance))
+
+
+@receiver(good_standing_changed, dispatch_uid="directory_good_standing_changed")
+def good_standing_bulk_changed(sender, member_ids=None, **kwargs):
+    businesses_refresh_member_state(members=member_ids)

@@ -1,0 +1,33 @@
+from django.utils import timezone
+from wagtail.models import Site
+
+from chamber.models import ChamberSettings
+from membership.models import MemberContact
+
+DEFAULT_GRACE_DAYS = 30
+
+
+def membership_grace_days() -> int:
+    """The grace period of the default site's ChamberSettings (30 days before setup)."""
+    site = Site.objects.filter(is_default_site=True).only("pk").first()
+    if site is None:
+        return DEFAULT_GRACE_DAYS
+    return ChamberSettings.for_site(site).membership_grace_days
+
+
+def user_is_member_in_good_standing(user) -> bool:
+    """Whether `user` represents at least one member in good standing (staff count as one).
+
+    Cached on the user object, so a page asking many times costs one query.
+    """
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_staff:
+        return True
+    cached = getattr(user, "_chamber_good_standing", None)
+    if cached is None:
+        cached = MemberContact.objects.filter(
+            user=user, member__good_standing_until__gte=timezone.localdate()
+        ).exists()
+        user._chamber_good_standing = cached
+    return cached
