@@ -308,7 +308,13 @@ class Business(
         return "directory/business_detail.html"
 
     def get_preview_context(self, request, mode_name):
-        return {"business": self, "page": None, "preview": True}
+        return {
+            "business": self,
+            "page": None,
+            "preview": True,
+            "phone": self.phone,
+            "email": self.email,
+        }
 
 
 class DirectoryPage(RoutablePageMixin, Page):

@@ -1,19 +1,48 @@
 """Directory views, served through DirectoryPage's routes. Thin: parse, select, render."""
 
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+
+from directory.models import Category
+from directory.selectors import directory_results, publicly_listed_business
+from directory.structured_data import local_business_json_ld
 
 
 def directory_search(request, *, page):
-    raise Http404  # filled in below
+    results = directory_results(params=request.GET)
+    return TemplateResponse(
+        request,
+        "directory/directory_page.html",
+        {"page": page, "self": page, "results": results, "category": None},
+    )
 
 
 def directory_category(request, *, page, slug):
-    raise Http404
+    category = get_object_or_404(Category.objects.select_related("parent"), slug=slug)
+    results = directory_results(params=request.GET, category=category)
+    return TemplateResponse(
+        request,
+        "directory/directory_page.html",
+        {"page": page, "self": page, "results": results, "category": category},
+    )
 
 
 def business_detail(request, *, page, slug):
-    raise Http404
-
-
-__all__ = ["TemplateResponse", "business_detail", "directory_category", "directory_search"]
+    business = publicly_listed_business(slug)
+    if business is None:
+        raise Http404("No such listing")
+    url = page.business_url(business, full=True)
+    return TemplateResponse(
+        request,
+        "directory/business_detail.html",
+        {
+            "page": page,
+            "self": page,
+            "business": business,
+            "canonical_url": url,
+            "phone": business.phone_for(request.user),
+            "email": business.email_for(request.user),
+            "json_ld": local_business_json_ld(business, url=url, request=request),
+        },
+    )

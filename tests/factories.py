@@ -81,7 +81,7 @@ class BusinessFactory(factory.django.DjangoModelFactory):
     postcode = "97999"
     country = "United States"
     phone = "(555) 010-1000"
-    email = factory.LazyAttribute(lambda business: f"{business.slug or 'info'}@example.org")
+    email = factory.Sequence(lambda n: f"info{n}@example.org")
     website = "https://example.org/"
     live = True
 

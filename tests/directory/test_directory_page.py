@@ -1,0 +1,82 @@
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def names(response) -> list[str]:
+    return [business.name for business in response.context["results"].page]
+
+
+def test_directory_lists_only_publicly_listed_businesses(client, listings):
+    response = client.get("/directory/")
+    assert response.status_code == 200
+    assert sorted(names(response)) == [
+        "Cedar Falls Plumbing",
+        "Millbrook Coffee House",
+        "Riverbend Bakery",
+    ]
+    assert "Lapsed Bakery Outlet" not in response.text
+    assert "Draft Bakery" not in response.text
+
+
+def test_featured_listings_come_first_by_default(client, listings):
+    assert names(client.get("/directory/"))[0] == "Riverbend Bakery"
+
+
+def test_parent_category_includes_its_children(client, listings):
+    response = client.get("/directory/?category=food-drink")
+    assert sorted(names(response)) == ["Millbrook Coffee House", "Riverbend Bakery"]
+
+
+def test_filters_combine(client, listings):
+    response = client.get("/directory/?category=bakeries&city=millbrook")
+    assert names(response) == ["Millbrook Coffee House"]
+
+
+def test_facet_counts_equal_the_results_they_promise(client, listings):
+    response = client.get("/directory/?city=riverside")
+    results = response.context["results"]
+    for option in results.category_facets:
+        for facet in [option, *option.children]:
+            if not facet.count:
+                continue
+            target = client.get(f"/directory/?city=riverside&category={facet.value}")
+            assert target.context["results"].total == facet.count, facet.value
+    for option in results.city_facets:
+        target = client.get(f"/directory/?city={option.value}")
+        assert target.context["results"].total == option.count, option.value
+
+
+def test_unknown_filter_values_are_ignored_with_a_notice(client, listings):
+    response = client.get("/directory/?category=nope&level=gold")
+    assert response.status_code == 200
+    assert len(names(response)) == 3
+    assert "We ignored" in response.text
+
+
+@pytest.mark.parametrize("page", ["abc", "-1", "0", "999", "1e9", ""])
+def test_bad_page_numbers_give_a_normal_page(client, listings, page):
+    response = client.get(f"/directory/?page={page}")
+    assert response.status_code == 200
+
+
+def test_category_landing_page(client, listings):
+    response = client.get("/directory/category/bakeries/")
+    assert response.status_code == 200
+    assert sorted(names(response)) == ["Millbrook Coffee House", "Riverbend Bakery"]
+    assert '<h1 class="page-header__title">Bakeries</h1>' in response.text
+    assert client.get("/directory/category/no-such-thing/").status_code == 404
+
+
+def test_detail_page_and_404_for_hidden_listings(client, listings):
+    response = client.get("/directory/riverbend-bakery/")
+    assert response.status_code == 200
+    assert "Riverbend Bakery" in response.text
+    assert client.get("/directory/lapsed-bakery-outlet/").status_code == 404
+    assert client.get("/directory/draft-bakery/").status_code == 404
+
+
+def test_search_finds_by_keyword(client, listings):
+    response = client.get("/directory/?q=sourdough")
+    assert names(response) == ["Riverbend Bakery"]
+    assert '<meta name="robots" content="noindex">' in response.text
