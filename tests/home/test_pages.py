@@ -88,8 +88,8 @@ def test_site_works_before_any_demo_content(client, site_tree):
 
 
 def test_page_query_count_does_not_grow_with_the_menu(client, demo_site, django_assert_num_queries):
-    client.get("/about/")  # warm per-process caches (content types, site root paths)
-    with django_assert_num_queries(11):
+    client.get("/about/")  # warm per-process caches (content types, site root paths, chrome)
+    with django_assert_num_queries(7):
         client.get("/about/")
     home = demo_site.root_page
     for number in range(5):
@@ -98,6 +98,21 @@ def test_page_query_count_does_not_grow_with_the_menu(client, demo_site, django_
                 title=f"Extra {number}", slug=f"extra-{number}", show_in_menus=True
             )
         )
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(11):  # chrome rebuilt once: settings, menu (2), logo (1)
         html = client.get("/about/").text
     assert 'href="/extra-4/"' in html
+    with django_assert_num_queries(7):
+        client.get("/about/")
+
+
+def test_site_chrome_is_rebuilt_when_settings_or_pages_change(client, demo_site):
+    from chamber.models import ChamberSettings
+
+    client.get("/")
+    chamber = ChamberSettings.for_site(demo_site)
+    chamber.name = "Valley Chamber of Commerce"
+    chamber.save()
+    assert "Valley Chamber of Commerce" in client.get("/").text
+    StandardPage.objects.get(slug="advocacy").unpublish()
+    nav = client.get("/").text.split('aria-label="Main"', 1)[1].split("</nav>", 1)[0]
+    assert 'href="/advocacy/"' not in nav
