@@ -7,13 +7,10 @@ chamber settings are saved. The time-out bounds anything a signal cannot see.
 
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
 from wagtail.models import Site
 
+from chamber.caching import bump_cache_version, cached
 from chamber.models import ChamberSettings
-
-CHROME_TIMEOUT = 300
-VERSION_KEY = "chamber:chrome:version"
 
 
 @dataclass(frozen=True)
@@ -31,27 +28,15 @@ class SiteChrome:
     logo: dict | None = None
 
 
-def chrome_version() -> int:
-    return cache.get_or_set(VERSION_KEY, 1, timeout=None)
-
-
 def invalidate_site_chrome() -> None:
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:  # not set yet, or evicted: any new value invalidates
-        cache.set(VERSION_KEY, 1, timeout=None)
+    bump_cache_version("chrome")
 
 
 def site_chrome(request) -> SiteChrome:
     site = Site.find_for_request(request)
     if site is None:
         return SiteChrome(chamber=ChamberSettings())
-    key = f"chamber:chrome:{site.pk}:{chrome_version()}"
-    chrome = cache.get(key)
-    if chrome is None:
-        chrome = _build_site_chrome(site)
-        cache.set(key, chrome, CHROME_TIMEOUT)
-    return chrome
+    return cached("chrome", str(site.pk), lambda: _build_site_chrome(site))
 
 
 def _build_site_chrome(site: Site) -> SiteChrome:

@@ -1,25 +1,28 @@
-"""The directory's query parameters, validated and applied with django-filter."""
+"""The directory's query parameters, validated and applied with django-filter.
+
+Choices come from the cached taxonomy (directory/taxonomy.py), so validating and rendering the
+form costs no query. A value that isn't a valid choice fails validation and is then left out
+of ``cleaned_data``: the filter is ignored and the page says so.
+"""
 
 import re
 
 import django_filters
 from django import forms
-from django.db.models import Subquery
 from django.utils.translation import gettext_lazy as _
 
-from directory.models import Business, Category
-from membership.models import MembershipLevel
+from directory.models import Business
+from directory.taxonomy import category_tree, membership_levels
 
 MAX_QUERY_LENGTH = 200
-# C0/C1 control characters (and DEL); tabs and newlines become plain spaces.
+# C0/C1 control characters (and DEL); other whitespace is collapsed to single spaces.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-
 
 SORT_CHOICES = [
     ("relevance", _("Best match")),
     ("featured", _("Featured first")),
     ("name", _("Name (A-Z)")),
-    ("newest", _("Newest members")),
+    ("newest", _("Newest listings")),
 ]
 
 
@@ -29,26 +32,39 @@ def clean_query(value: str) -> str:
     return " ".join(value.split())[:MAX_QUERY_LENGTH].strip()
 
 
+def category_choices():
+    choices = []
+    for root in category_tree().roots:
+        choices.append((root.slug, root.name))
+        choices.extend((child.slug, f"{root.name} / {child.name}") for child in root.children)
+    return choices
+
+
+def level_choices():
+    return [(level.slug, level.name) for level in membership_levels()]
+
+
 class DirectoryFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Search"),
         method="filter_nothing",  # keyword search runs in directory.search, after filtering
         widget=forms.TextInput(
-            attrs={"type": "search", "placeholder": _("Business name, trade or keyword")}
+            attrs={
+                "type": "search",
+                "placeholder": _("Business name, trade or keyword"),
+                "maxlength": MAX_QUERY_LENGTH,
+            }
         ),
     )
-    category = django_filters.ModelChoiceFilter(
-        label=_("Category"),
-        queryset=Category.objects.all(),
-        to_field_name="slug",
-        method="filter_category",
+    category = django_filters.ChoiceFilter(
+        label=_("Category"), choices=category_choices, method="filter_category"
     )
     city = django_filters.CharFilter(label=_("Town"), field_name="city_slug", max_length=100)
-    level = django_filters.ModelChoiceFilter(
+    level = django_filters.ChoiceFilter(
         label=_("Membership level"),
-        queryset=MembershipLevel.objects.all(),
-        to_field_name="slug",
-        field_name="member__level",
+        choices=level_choices,
+        method="filter_level",
+        empty_label=_("Any level"),
     )
     sort = django_filters.ChoiceFilter(
         label=_("Sort by"), choices=SORT_CHOICES, method="filter_nothing", empty_label=None
@@ -69,9 +85,15 @@ class DirectoryFilterSet(django_filters.FilterSet):
         return queryset
 
     @staticmethod
-    def filter_category(queryset, name, category):
-        through = Business.categories.through.objects.filter(category_id__in=category.family_ids())
-        return queryset.filter(pk__in=Subquery(through.values("business_id")))
+    def filter_category(queryset, name, slug):
+        category = category_tree().by_slug[slug]
+        through = Business.categories.through.objects.filter(category_id__in=category.family_ids)
+        return queryset.filter(pk__in=through.values("business_id"))
+
+    @staticmethod
+    def filter_level(queryset, name, slug):
+        level = next(level for level in membership_levels() if level.slug == slug)
+        return queryset.filter(member__level_id=level.pk)
 
     def filter_queryset_except(self, queryset, excluded: str):
         """Apply every valid filter but one: what a facet on `excluded` counts over."""

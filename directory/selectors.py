@@ -1,20 +1,28 @@
-"""Reads for the directory: the search page's results and facets, and listing look-ups."""
+"""Reads for the directory: the search page's results and facets, and listing look-ups.
+
+Query budget of a directory page, whatever the number of results: one query for the page of
+results (with the total as a window count), one for their categories, one for their logos'
+renditions when any have a logo, and one for every facet count (a UNION ALL). Categories and
+levels come from the cached taxonomy.
+"""
 
 from dataclasses import dataclass, field
 
-from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
-from django.db.models import Count, Min, Prefetch
-from django.db.models.functions import Coalesce
+from django.core.paginator import Paginator
+from django.db.models import CharField, Count, F, Min, Prefetch, Value, Window
+from django.db.models.functions import Cast, Coalesce
 from django.http import QueryDict
+from django.utils.functional import cached_property
 from wagtail.images.models import Image
 
 from directory import search
 from directory.filters import DirectoryFilterSet
 from directory.models import Business, Category
+from directory.taxonomy import CategoryNode, category_tree, membership_levels
 
 PAGE_SIZE = 20
-LOGO_RENDITION = "fill-160x160"
 MAX_CITY_FACETS = 12
+LOGO_RENDITIONS = ("fill-160x160", "fill-400x400")
 SORT_ORDERINGS = {
     "featured": ("-is_featured", "name", "pk"),
     "name": ("name", "pk"),
@@ -34,10 +42,12 @@ class FacetOption:
 @dataclass
 class DirectoryResults:
     filterset: DirectoryFilterSet
-    page: Page
+    page: "ResultsPage"
     query: str
     sort: str
-    category: Category | None
+    category: CategoryNode | None
+    city: str
+    level_name: str
     category_facets: list[FacetOption]
     city_facets: list[FacetOption]
     ignored: dict[str, str]
@@ -48,15 +58,68 @@ class DirectoryResults:
 
     @property
     def is_filtered(self) -> bool:
-        data = self.filterset.form.cleaned_data
-        return any(data.get(name) for name in ("q", "category", "city", "level"))
+        return bool(self.query or self.category or self.city or self.level_name)
+
+
+class WindowCountPaginator(Paginator):
+    """Reads the total from a ``_total`` window annotation on the page's own rows, saving the
+    separate COUNT query; falls back to COUNT only when the requested page is empty."""
+
+    @cached_property
+    def count(self) -> int:
+        return self.object_list.order_by().count()
+
+
+class ResultsPage:
+    def __init__(self, queryset, number: int, per_page: int):
+        rows = list(
+            queryset.annotate(_total=Window(Count("pk")))[
+                (number - 1) * per_page : number * per_page
+            ]
+        )
+        self.paginator = WindowCountPaginator(queryset, per_page)
+        if rows:
+            self.paginator.count = rows[0]._total  # fills the cached_property
+        elif number > 1:  # past the end: show the last page instead
+            number = self.paginator.num_pages
+            last = (number - 1) * per_page
+            rows = list(queryset[last : last + per_page])
+        self.object_list = rows
+        self.number = number
+        self.elided_range = list(
+            self.paginator.get_elided_page_range(number, on_each_side=1, on_ends=1)
+        )
+
+    def __iter__(self):
+        return iter(self.object_list)
+
+    def __len__(self):
+        return len(self.object_list)
+
+    def has_next(self):
+        return self.number < self.paginator.num_pages
+
+    def has_previous(self):
+        return self.number > 1
+
+    def next_page_number(self):
+        return self.number + 1
+
+    def previous_page_number(self):
+        return self.number - 1
+
+    def start_index(self):
+        return (self.number - 1) * self.paginator.per_page + 1 if self.object_list else 0
 
 
 def with_listing_data(queryset):
     """Load what a result card or detail page shows, in a fixed number of queries."""
-    return queryset.select_related("member__level").prefetch_related(
+    return queryset.select_related("member__level", "logo").prefetch_related(
         Prefetch("categories", queryset=Category.objects.order_by("name")),
-        Prefetch("logo", queryset=Image.objects.prefetch_renditions(LOGO_RENDITION)),
+        Prefetch(
+            "logo__renditions",
+            queryset=Image.get_rendition_model().objects.filter(filter_spec__in=LOGO_RENDITIONS),
+        ),
     )
 
 
@@ -67,12 +130,14 @@ def listing_queryset():
 
 def parse_page_number(raw: str | None) -> int:
     try:
-        return max(1, int(raw or 1))
-    except (TypeError, ValueError):
+        return max(1, min(int(raw or 1), 10_000_000))
+    except (TypeError, ValueError, OverflowError):
         return 1
 
 
-def directory_results(*, params: QueryDict, category: Category | None = None) -> DirectoryResults:
+def directory_results(
+    *, params: QueryDict, category: CategoryNode | None = None
+) -> DirectoryResults:
     """Everything the directory search page shows for these query parameters.
 
     `category` pins the category (the category landing pages); the `category` parameter is
@@ -82,14 +147,12 @@ def directory_results(*, params: QueryDict, category: Category | None = None) ->
         params = params.copy()
         params["category"] = category.slug
     filterset = DirectoryFilterSet(params, queryset=Business.objects.publicly_listed())
-    filterset.is_valid()  # runs validation; invalid parameters are left out of cleaned_data
+    filterset.is_valid()  # invalid parameters are left out of cleaned_data, i.e. ignored
     cleaned = filterset.form.cleaned_data
     query = cleaned.get("q") or ""
     sort = cleaned.get("sort") or ""
-    if sort not in SORT_ORDERINGS and sort != "relevance":
+    if sort not in SORT_ORDERINGS and not (sort == "relevance" and query):
         sort = "relevance" if query else "featured"
-    if sort == "relevance" and not query:
-        sort = "featured"
 
     matches = search.matching(Business.objects.publicly_listed(), query) if query else None
 
@@ -97,94 +160,105 @@ def directory_results(*, params: QueryDict, category: Category | None = None) ->
         return queryset.filter(pk__in=matches) if matches is not None else queryset
 
     results = restricted(filterset.qs)
-    if sort == "relevance":
-        ordered = search.ranked(results, query)
-    else:
-        ordered = results.order_by(*SORT_ORDERINGS[sort])
-    paginator = Paginator(with_listing_data(ordered), PAGE_SIZE)
-    number = parse_page_number(params.get("page"))
-    try:
-        page = paginator.page(number)
-    except (EmptyPage, PageNotAnInteger):
-        page = paginator.page(paginator.num_pages)
-    page.elided_range = list(
-        paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)
+    ordered = (
+        search.ranked(results, query)
+        if sort == "relevance"
+        else results.order_by(*SORT_ORDERINGS[sort])
     )
+    page = ResultsPage(with_listing_data(ordered), parse_page_number(params.get("page")), PAGE_SIZE)
 
-    selected_category = cleaned.get("category")
+    tree = category_tree()
+    selected_category = tree.by_slug.get(cleaned.get("category") or "")
     selected_city = cleaned.get("city") or ""
+    level_slug = cleaned.get("level") or ""
+    category_counts, city_rows = facet_counts(
+        category_base=restricted(filterset.filter_queryset_except(filterset.queryset, "category")),
+        city_base=restricted(filterset.filter_queryset_except(filterset.queryset, "city")),
+    )
     return DirectoryResults(
         filterset=filterset,
         page=page,
         query=query,
         sort=sort,
         category=selected_category,
-        category_facets=category_facets(
-            restricted(filterset.filter_queryset_except(filterset.queryset, "category")),
-            selected=selected_category,
+        city=selected_city,
+        level_name=next(
+            (level.name for level in membership_levels() if level.slug == level_slug), ""
         ),
-        city_facets=city_facets(
-            restricted(filterset.filter_queryset_except(filterset.queryset, "city")),
-            selected=selected_city,
-        ),
+        category_facets=category_facets(category_counts, selected=selected_category),
+        city_facets=city_facets(city_rows, selected=selected_city),
         ignored=filterset.ignored,
     )
 
 
-def category_facets(queryset, *, selected: Category | None) -> list[FacetOption]:
-    """Top-level categories with their sub-categories, each with the number of listings that
-    clicking it would show (a parent counts a listing once, however many children it is in)."""
-    through = Business.categories.through.objects.filter(business__in=queryset.values("pk"))
-    leaf_counts = dict(
-        through.values_list("category_id").annotate(n=Count("business_id")).order_by()
-    )
-    top_counts = dict(
-        through.annotate(top=Coalesce("category__parent_id", "category_id"))
-        .values_list("top")
-        .annotate(n=Count("business_id", distinct=True))
+def facet_counts(*, category_base, city_base):
+    """Every facet count in one query: per category ("leaf"), per top-level category counting
+    each listing once ("top"), and per town ("city")."""
+    through = Business.categories.through.objects.filter(business__in=category_base.values("pk"))
+    text = CharField()
+    leaf = (
+        through.values("category_id")
+        .annotate(n=Count("business_id"), kind=Value("leaf"), key=Cast("category_id", text))
+        .annotate(label=Value(""))
+        .values_list("kind", "key", "label", "n")
         .order_by()
     )
-    selected_pk = selected.pk if selected else None
-    options: dict[int, FacetOption] = {}
-    children: list[tuple[int, FacetOption]] = []
-    for category in Category.objects.only("pk", "name", "slug", "parent_id"):
-        if category.parent_id is None:
-            options[category.pk] = FacetOption(
-                value=category.slug,
-                label=category.name,
-                count=top_counts.get(category.pk, 0),
-                selected=category.pk == selected_pk,
-            )
-        else:
-            children.append(
-                (
-                    category.parent_id,
-                    FacetOption(
-                        value=category.slug,
-                        label=category.name,
-                        count=leaf_counts.get(category.pk, 0),
-                        selected=category.pk == selected_pk,
-                    ),
-                )
-            )
-    for parent_id, option in children:
-        if parent_id in options:
-            options[parent_id].children.append(option)
-    return [option for option in options.values() if option.count or option.selected]
-
-
-def city_facets(queryset, *, selected: str) -> list[FacetOption]:
-    rows = (
-        queryset.values("city_slug")
-        .annotate(n=Count("pk"), label=Min("city"))
-        .order_by("-n", "city_slug")[:MAX_CITY_FACETS]
+    top = (
+        through.annotate(top=Coalesce("category__parent_id", "category_id"))
+        .values("top")
+        .annotate(n=Count("business_id", distinct=True), kind=Value("top"), key=Cast("top", text))
+        .annotate(label=Value(""))
+        .values_list("kind", "key", "label", "n")
+        .order_by()
     )
-    options = [
-        FacetOption(value=row["city_slug"], label=row["label"], count=row["n"]) for row in rows
-    ]
-    for option in options:
-        option.selected = option.value == selected
+    city = (
+        city_base.values("city_slug")
+        .annotate(n=Count("pk"), kind=Value("city"), key=F("city_slug"), label=Min("city"))
+        .values_list("kind", "key", "label", "n")
+        .order_by()
+    )
+    category_counts: dict[tuple[str, int], int] = {}
+    city_rows: list[tuple[str, str, int]] = []
+    for kind, key, label, count in leaf.union(top, city, all=True):
+        if kind == "city":
+            city_rows.append((key, label, count))
+        else:
+            category_counts[(kind, int(key))] = count
+    return category_counts, city_rows
+
+
+def category_facets(counts, *, selected: CategoryNode | None) -> list[FacetOption]:
+    """Top-level categories with their sub-categories, each with the number of listings that
+    choosing it would show (a parent counts a listing once, however many children it is in)."""
+    selected_pk = selected.pk if selected else None
+    options = []
+    for root in category_tree().roots:
+        option = FacetOption(
+            value=root.slug,
+            label=root.name,
+            count=counts.get(("top", root.pk), 0),
+            selected=root.pk == selected_pk,
+            children=[
+                FacetOption(
+                    value=child.slug,
+                    label=child.name,
+                    count=counts.get(("leaf", child.pk), 0),
+                    selected=child.pk == selected_pk,
+                )
+                for child in root.children
+            ],
+        )
+        if option.count or option.selected:
+            options.append(option)
     return options
+
+
+def city_facets(rows, *, selected: str) -> list[FacetOption]:
+    rows = sorted(rows, key=lambda row: (-row[2], row[0]))[:MAX_CITY_FACETS]
+    return [
+        FacetOption(value=slug, label=label, count=count, selected=slug == selected)
+        for slug, label, count in rows
+    ]
 
 
 def publicly_listed_business(slug: str) -> Business | None:

@@ -1,10 +1,12 @@
 """Keep listings' copies of their member's state in step with the member."""
 
 from django.db.models import OuterRef, Subquery
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from directory.models import Business
+from chamber.caching import bump_cache_version
+from directory.models import Business, Category
+from directory.taxonomy import NAMESPACE
 from membership.models import Member, MembershipLevel
 from membership.signals import good_standing_changed
 
@@ -37,3 +39,11 @@ def level_saved(sender, instance, **kwargs):
 @receiver(good_standing_changed, dispatch_uid="directory_good_standing_changed")
 def good_standing_bulk_changed(sender, member_ids=None, **kwargs):
     businesses_refresh_member_state(members=member_ids)
+
+
+@receiver(post_save, sender=Category, dispatch_uid="directory_category_saved")
+@receiver(post_delete, sender=Category, dispatch_uid="directory_category_deleted")
+@receiver(post_save, sender=MembershipLevel, dispatch_uid="directory_level_cache")
+@receiver(post_delete, sender=MembershipLevel, dispatch_uid="directory_level_deleted")
+def taxonomy_changed(sender, **kwargs):
+    bump_cache_version(NAMESPACE)

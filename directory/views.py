@@ -1,12 +1,11 @@
 """Directory views, served through DirectoryPage's routes. Thin: parse, select, render."""
 
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 
-from directory.models import Category
 from directory.selectors import directory_results, publicly_listed_business
 from directory.structured_data import local_business_json_ld
+from directory.taxonomy import category_tree
 
 
 def directory_search(request, *, page):
@@ -19,7 +18,9 @@ def directory_search(request, *, page):
 
 
 def directory_category(request, *, page, slug):
-    category = get_object_or_404(Category.objects.select_related("parent"), slug=slug)
+    category = category_tree().by_slug.get(slug)
+    if category is None:
+        raise Http404("No such category")
     results = directory_results(params=request.GET, category=category)
     return TemplateResponse(
         request,
