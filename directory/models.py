@@ -15,6 +15,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import DraftStateMixin, LockableMixin, Page, PreviewableMixin, RevisionMixin
 from wagtail.search import index
+from wagtail.search.queryset import SearchableQuerySetMixin
 
 # Slugs the directory page routes use for itself; no listing may take them.
 RESERVED_SLUGS = {"category", "search", "page"}
@@ -63,7 +64,7 @@ class Category(index.Indexed, models.Model):
         return [self.pk, *self.children.values_list("pk", flat=True)]
 
 
-class BusinessQuerySet(models.QuerySet):
+class BusinessQuerySet(SearchableQuerySetMixin, models.QuerySet):
     def publicly_listed(self, on: datetime.date | None = None):
         """THE public-visibility rule: published, and its member in good standing on `on`.
 
@@ -180,16 +181,19 @@ class Business(
 
     objects = BusinessQuerySet.as_manager()
 
+    search_exact_field = "name"  # an exact name match ranks first (directory/search_backend.py)
     search_fields = [
-        index.SearchField("name", boost=4),
+        index.SearchField("name", boost=10),
         index.AutocompleteField("name"),
         index.SearchField("summary", boost=2),
         index.SearchField("description"),
         index.SearchField("keywords", boost=2),
+        index.AutocompleteField("keywords"),
         index.SearchField("city"),
         index.AutocompleteField("city"),
         index.RelatedFields(
-            "categories", [index.SearchField("name"), index.AutocompleteField("name")]
+            "categories",
+            [index.SearchField("name"), index.AutocompleteField("name"), index.FilterField("slug")],
         ),
         index.FilterField("live"),
         index.FilterField("public_until"),
@@ -232,6 +236,9 @@ class Business(
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "city_slug", "public_until", "is_featured"}
         super().save(*args, **kwargs)
+        # ClusterableModel writes the categories after post_save, when the search index has
+        # already been updated without them: index again now that they are in the database.
+        index.insert_or_update_object(self)
 
     def refresh_member_state(self) -> None:
         member = self.member

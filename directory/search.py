@@ -1,21 +1,13 @@
-"""Keyword search for the directory (interim: replaced by the full-text version below)."""
+"""Keyword search over publicly listed businesses (see directory/search_backend.py)."""
 
-from django.db.models import Q
-
-
-def matching(queryset, query: str):
-    terms = query.split()
-    condition = Q()
-    for term in terms:
-        condition &= (
-            Q(name__icontains=term)
-            | Q(summary__icontains=term)
-            | Q(keywords__icontains=term)
-            | Q(city__icontains=term)
-            | Q(categories__name__icontains=term)
-        )
-    return queryset.filter(condition).values("pk")
+from directory.models import Business
 
 
-def ranked(queryset, query: str):
-    return queryset.order_by("-is_featured", "name", "pk")
+def ranked_matches(query: str):
+    """Publicly listed businesses matching `query`, best first, as a plain queryset.
+
+    A queryset (rather than Wagtail's SearchResults) lets the directory apply its own filters,
+    count facets and paginate over the matches with ordinary SQL.
+    """
+    results = Business.objects.publicly_listed().search(query, backend="directory")
+    return results.get_queryset()

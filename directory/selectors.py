@@ -154,17 +154,16 @@ def directory_results(
     if sort not in SORT_ORDERINGS and not (sort == "relevance" and query):
         sort = "relevance" if query else "featured"
 
-    matches = search.matching(Business.objects.publicly_listed(), query) if query else None
+    matches = search.ranked_matches(query) if query else None
 
     def restricted(queryset):
-        return queryset.filter(pk__in=matches) if matches is not None else queryset
+        return queryset if matches is None else queryset.filter(pk__in=matches.values("pk"))
 
     results = restricted(filterset.qs)
-    ordered = (
-        search.ranked(results, query)
-        if sort == "relevance"
-        else results.order_by(*SORT_ORDERINGS[sort])
-    )
+    if sort == "relevance":
+        ordered = matches.filter(pk__in=filterset.qs.values("pk"))  # keeps the rank order
+    else:
+        ordered = results.order_by(*SORT_ORDERINGS[sort])
     page = ResultsPage(with_listing_data(ordered), parse_page_number(params.get("page")), PAGE_SIZE)
 
     tree = category_tree()
