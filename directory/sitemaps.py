@@ -1,0 +1,28 @@
+from django.contrib.sitemaps import Sitemap
+from django.utils.functional import cached_property
+
+from directory.models import Business, DirectoryPage
+
+
+class BusinessSitemap(Sitemap):
+    """Public listings, in pages of 5,000 URLs (the sitemap index links every page)."""
+
+    limit = 5000
+    changefreq = "weekly"
+
+    def items(self):
+        if self.directory_path is None:
+            return Business.objects.none()
+        # Ordered by primary key so that the pages stay stable while listings are added.
+        return Business.objects.publicly_listed().only("slug", "updated_at").order_by("pk")
+
+    def location(self, business):
+        return f"{self.directory_path}{business.slug}/"
+
+    def lastmod(self, business):
+        return business.updated_at
+
+    @cached_property
+    def directory_path(self) -> str | None:
+        directory = DirectoryPage.objects.live().first()
+        return directory.url if directory else None
