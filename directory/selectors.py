@@ -262,3 +262,17 @@ def city_facets(rows, *, selected: str) -> list[FacetOption]:
 
 def publicly_listed_business(slug: str) -> Business | None:
     return listing_queryset().filter(slug=slug).first()
+
+
+def featured_businesses(*, limit: int = 6, on=None) -> list[Business]:
+    """Publicly listed businesses with featured placement, rotated daily so that every featured
+    member takes its turn on the home page."""
+    from django.utils import timezone
+
+    featured = listing_queryset().filter(is_featured=True).order_by("name", "pk")
+    count = featured.count()
+    if count <= limit:
+        return list(featured)
+    start = (on or timezone.localdate()).toordinal() * limit % count
+    rows = list(featured[start : start + limit])
+    return rows + list(featured[: limit - len(rows)]) if len(rows) < limit else rows

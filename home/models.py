@@ -65,6 +65,15 @@ class HomePage(Page):
     class Meta:
         verbose_name = _("home page")
 
+    def get_context(self, request, *args, **kwargs):
+        from directory.models import DirectoryPage
+        from directory.selectors import featured_businesses
+
+        context = super().get_context(request, *args, **kwargs)
+        context["directory"] = DirectoryPage.objects.live().first()
+        context["featured_businesses"] = featured_businesses() if context["directory"] else []
+        return context
+
 
 class StandardPage(Page):
     """About, contact, advocacy and other editorial pages."""

@@ -80,3 +80,35 @@ def test_search_finds_by_keyword(client, listings):
     response = client.get("/directory/?q=sourdough")
     assert names(response) == ["Riverbend Bakery"]
     assert '<meta name="robots" content="noindex">' in response.text
+
+
+def test_home_page_shows_featured_members_and_drops_lapsed_ones(client, listings):
+    import datetime
+
+    from django.utils import timezone
+
+    html = client.get("/").text
+    assert "Featured members" in html
+    assert 'href="/directory/riverbend-bakery/"' in html
+    member = listings["bakery"].member
+    member.status = member.Status.LAPSED
+    member.paid_through = timezone.localdate() - datetime.timedelta(days=45)
+    member.save()
+    assert "riverbend-bakery" not in client.get("/").text
+
+
+def test_featured_rotation_shows_every_featured_member_over_time(listings):
+    import datetime
+
+    from directory.selectors import featured_businesses
+    from tests.factories import BusinessFactory
+
+    member = listings["bakery"].member
+    for number in range(8):
+        BusinessFactory(name=f"Featured {number}", member=member)
+    seen = set()
+    for day in range(10):
+        shown = featured_businesses(limit=3, on=datetime.date(2026, 1, 1) + datetime.timedelta(day))
+        assert len(shown) == 3
+        seen.update(business.name for business in shown)
+    assert len(seen) == 9
