@@ -1,6 +1,16 @@
 """Keyword search over publicly listed businesses (see directory/search_backend.py)."""
 
+import re
+
 from directory.models import Business
+
+# Searchable words: letters and digits in any script. Everything else separates words for the
+# full-text parsers anyway, and must not reach them raw (SQLite FTS5 has its own syntax).
+WORD = re.compile(r"\w+")
+
+
+def search_terms(query: str) -> str:
+    return " ".join(WORD.findall(query))
 
 
 def ranked_matches(query: str):
@@ -9,5 +19,8 @@ def ranked_matches(query: str):
     A queryset (rather than Wagtail's SearchResults) lets the directory apply its own filters,
     count facets and paginate over the matches with ordinary SQL.
     """
-    results = Business.objects.publicly_listed().search(query, backend="directory")
+    terms = search_terms(query)
+    if not terms:
+        return Business.objects.none()
+    results = Business.objects.publicly_listed().search(terms, backend="directory")
     return results.get_queryset()

@@ -63,3 +63,16 @@ def test_search_facets_count_only_the_matches(client, listings):
 
 def test_other_sorts_apply_to_search_results(client, listings):
     assert names(client, "bak", sort="name") == ["Millbrook Coffee House", "Riverbend Bakery"]
+
+
+@pytest.mark.parametrize(
+    "query", ['"', '">', "<script>", "a AND OR NOT", "bak*", "NEAR(a b)", "(", "'", "-", ":"]
+)
+def test_search_syntax_in_the_query_is_plain_text(client, listings, query):
+    response = client.get("/directory/", {"q": query})
+    assert response.status_code == 200
+
+
+def test_punctuation_separates_words(client, listings):
+    assert names(client, "riverbend-bakery") == ["Riverbend Bakery"]
+    assert names(client, "<>") == []

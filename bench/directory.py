@@ -1,0 +1,104 @@
+"""Directory benchmark: server-side response times of /directory/ at scale.
+
+Usage (against a PostgreSQL database filled with `manage.py generate_listings --count N`):
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/chamber_bench \\
+        .venv/bin/python bench/directory.py [--requests 200] [--common WORD] [--rare WORD]
+
+Measures with Django's test client in this process (server-side time: URL routing, queries,
+template rendering; no network, no web server), after one warm-up request per scenario, for:
+
+- filter: category + city, no keywords (a different random pair for each request);
+- rare: a rare word (a handful of listings), with a random city filter;
+- common: a word in about 20% of listings, with a random city filter;
+- prefix: the first letters of a common trade word, no filter.
+
+Every request renders the full page, facet counts included. Prints p50/p95/p99 in
+milliseconds and the SQL queries per request. Read-only: changes nothing in the database.
+"""
+
+import argparse
+import os
+import random
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chamber.settings.dev")
+os.environ["DEBUG"] = "false"
+
+import django
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from directory.models import Business, Category  # noqa: E402
+
+
+def percentile(samples: list[float], fraction: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def run(client: Client, name: str, urls: list[str]) -> None:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(urls[0])
+    query_count = len(queries)
+    if response.status_code != 200:
+        raise SystemExit(f"{urls[0]} answered {response.status_code}")
+    timings = []
+    for url in urls:
+        start = time.perf_counter()
+        response = client.get(url)
+        timings.append((time.perf_counter() - start) * 1000)
+        if response.status_code != 200:
+            raise SystemExit(f"{url} answered {response.status_code}")
+    print(
+        f"{name:<8}{percentile(timings, 0.5):>9.1f}{percentile(timings, 0.95):>9.1f}"
+        f"{percentile(timings, 0.99):>9.1f}{query_count:>9}   e.g. {urls[0]}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--common", default="independent")
+    parser.add_argument("--rare", default="harpsichord")
+    parser.add_argument("--prefix", default="plumb")
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+
+    rng = random.Random(args.seed)
+    listed = Business.objects.publicly_listed()
+    total = listed.count()
+    cities = list(listed.values_list("city_slug", flat=True).distinct()[:50])
+    categories = list(Category.objects.filter(parent__isnull=False).values_list("slug", flat=True))
+    if not cities or not categories:
+        raise SystemExit("No listings: run `manage.py generate_listings --count N` first.")
+    print(
+        f"engine={connection.vendor} listings={Business.objects.count():,} publicly_listed="
+        f"{total:,} requests={args.requests} (Django test client, server-side ms)"
+    )
+    print(f"{'case':<8}{'p50':>9}{'p95':>9}{'p99':>9}{'queries':>9}")
+    client = Client(HTTP_HOST="127.0.0.1")
+    n = args.requests
+    scenarios = {
+        "filter": [
+            f"/directory/?category={rng.choice(categories)}&city={rng.choice(cities)}"
+            for _ in range(n)
+        ],
+        "rare": [f"/directory/?q={args.rare}&city={rng.choice(cities)}" for _ in range(n)],
+        "common": [f"/directory/?q={args.common}&city={rng.choice(cities)}" for _ in range(n)],
+        "prefix": [f"/directory/?q={args.prefix}" for _ in range(n)],
+    }
+    for name, urls in scenarios.items():
+        client.get(urls[0])  # warm-up: templates, caches
+        run(client, name, urls)
+
+
+if __name__ == "__main__":
+    main()
