@@ -28,10 +28,21 @@ def bump_cache_version(namespace: str) -> None:
         cache.set(_version_key(namespace), 1, timeout=None)
 
 
+def _full_key(namespace: str, key: str) -> str:
+    return f"chamber:{namespace}:{cache_version(namespace)}:{key}"
+
+
+def get_cached(namespace: str, key: str):
+    return cache.get(_full_key(namespace, key))
+
+
+def set_cached(namespace: str, key: str, value, timeout: int = DEFAULT_TIMEOUT) -> None:
+    cache.set(_full_key(namespace, key), value, timeout)
+
+
 def cached(namespace: str, key: str, build: Callable[[], T], timeout: int = DEFAULT_TIMEOUT) -> T:
-    full_key = f"chamber:{namespace}:{cache_version(namespace)}:{key}"
-    value = cache.get(full_key)
+    value = get_cached(namespace, key)
     if value is None:
         value = build()
-        cache.set(full_key, value, timeout)
+        set_cached(namespace, key, value, timeout)
     return value

@@ -236,9 +236,12 @@ class Business(
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "city_slug", "public_until", "is_featured"}
         super().save(*args, **kwargs)
-        # ClusterableModel writes the categories after post_save, when the search index has
-        # already been updated without them: index again now that they are in the database.
+        # ClusterableModel writes the categories after post_save, when the search index and
+        # the facet counts have already been refreshed without them: refresh both again now.
         index.insert_or_update_object(self)
+        from directory.signals import listings_changed
+
+        listings_changed()
 
     def refresh_member_state(self) -> None:
         member = self.member

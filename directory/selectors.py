@@ -6,18 +6,22 @@ renditions when any have a logo, and one for every facet count (a UNION ALL). Ca
 levels come from the cached taxonomy.
 """
 
+import hashlib
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
 from django.db.models import CharField, Count, F, Min, Prefetch, Value, Window
 from django.db.models.functions import Cast, Coalesce
 from django.http import QueryDict
+from django.utils import timezone
 from django.utils.functional import cached_property
 from wagtail.images.models import Image
 
+from chamber.caching import get_cached, set_cached
 from directory import search
 from directory.filters import DirectoryFilterSet
 from directory.models import Business, Category
+from directory.signals import FACETS_NAMESPACE
 from directory.taxonomy import CategoryNode, category_tree, membership_levels
 
 PAGE_SIZE = 20
@@ -170,9 +174,15 @@ def directory_results(
     selected_category = tree.by_slug.get(cleaned.get("category") or "")
     selected_city = cleaned.get("city") or ""
     level_slug = cleaned.get("level") or ""
-    category_counts, city_rows = facet_counts(
+    category_counts, city_rows = cached_facet_counts(
         category_base=restricted(filterset.filter_queryset_except(filterset.queryset, "category")),
         city_base=restricted(filterset.filter_queryset_except(filterset.queryset, "city")),
+        key_parts={
+            "q": search.search_terms(query).lower(),
+            "category": selected_category.slug if selected_category else "",
+            "city": selected_city,
+            "level": level_slug,
+        },
     )
     return DirectoryResults(
         filterset=filterset,
@@ -190,35 +200,78 @@ def directory_results(
     )
 
 
-def facet_counts(*, category_base, city_base):
-    """Every facet count in one query: per category ("leaf"), per top-level category counting
-    each listing once ("top"), and per town ("city")."""
-    through = Business.categories.through.objects.filter(business__in=category_base.values("pk"))
+def cached_facet_counts(*, category_base, city_base, key_parts: dict[str, str]):
+    """Facet counts, cached per combination of the *other* filters.
+
+    The category facet doesn't depend on the chosen category, nor the town facet on the chosen
+    town, so each is cached under the filters it does depend on and shared by every page that
+    differs only in its own choice. Entries are dropped on any change to listings, members or
+    categories (directory/signals.py) and carry today's date, since standing ends by the date.
+    """
+    today = timezone.localdate().isoformat()
+    category_key = "category:" + _facet_key(key_parts, without="category", today=today)
+    city_key = "city:" + _facet_key(key_parts, without="city", today=today)
+    category_counts = get_cached(FACETS_NAMESPACE, category_key)
+    city_rows = get_cached(FACETS_NAMESPACE, city_key)
+    if category_counts is None or city_rows is None:
+        fresh_categories, fresh_cities = facet_counts(
+            category_base=category_base if category_counts is None else None,
+            city_base=city_base if city_rows is None else None,
+        )
+        if category_counts is None:
+            category_counts = fresh_categories
+            set_cached(FACETS_NAMESPACE, category_key, category_counts)
+        if city_rows is None:
+            city_rows = fresh_cities
+            set_cached(FACETS_NAMESPACE, city_key, city_rows)
+    return category_counts, city_rows
+
+
+def _facet_key(parts: dict[str, str], *, without: str, today: str) -> str:
+    relevant = sorted((name, value) for name, value in parts.items() if name != without)
+    raw = today + "|" + "|".join(f"{name}={value}" for name, value in relevant)
+    return hashlib.sha256(raw.encode()).hexdigest()[:32]
+
+
+def facet_counts(*, category_base=None, city_base=None):
+    """The facet counts asked for, in one query: per category ("leaf"), per top-level category
+    counting each listing once ("top"), and per town ("city")."""
     text = CharField()
-    leaf = (
-        through.values("category_id")
-        .annotate(n=Count("business_id"), kind=Value("leaf"), key=Cast("category_id", text))
-        .annotate(label=Value(""))
-        .values_list("kind", "key", "label", "n")
-        .order_by()
-    )
-    top = (
-        through.annotate(top=Coalesce("category__parent_id", "category_id"))
-        .values("top")
-        .annotate(n=Count("business_id", distinct=True), kind=Value("top"), key=Cast("top", text))
-        .annotate(label=Value(""))
-        .values_list("kind", "key", "label", "n")
-        .order_by()
-    )
-    city = (
-        city_base.values("city_slug")
-        .annotate(n=Count("pk"), kind=Value("city"), key=F("city_slug"), label=Min("city"))
-        .values_list("kind", "key", "label", "n")
-        .order_by()
-    )
+    parts = []
+    if category_base is not None:
+        through = Business.categories.through.objects.filter(
+            business__in=category_base.values("pk")
+        )
+        parts.append(
+            through.values("category_id")
+            .annotate(n=Count("business_id"), kind=Value("leaf"), key=Cast("category_id", text))
+            .annotate(label=Value(""))
+            .values_list("kind", "key", "label", "n")
+            .order_by()
+        )
+        parts.append(
+            through.annotate(top=Coalesce("category__parent_id", "category_id"))
+            .values("top")
+            .annotate(
+                n=Count("business_id", distinct=True), kind=Value("top"), key=Cast("top", text)
+            )
+            .annotate(label=Value(""))
+            .values_list("kind", "key", "label", "n")
+            .order_by()
+        )
+    if city_base is not None:
+        parts.append(
+            city_base.values("city_slug")
+            .annotate(n=Count("pk"), kind=Value("city"), key=F("city_slug"), label=Min("city"))
+            .values_list("kind", "key", "label", "n")
+            .order_by()
+        )
     category_counts: dict[tuple[str, int], int] = {}
     city_rows: list[tuple[str, str, int]] = []
-    for kind, key, label, count in leaf.union(top, city, all=True):
+    if not parts:
+        return category_counts, city_rows
+    rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    for kind, key, label, count in rows:
         if kind == "city":
             city_rows.append((key, label, count))
         else:

@@ -47,3 +47,22 @@ def good_standing_bulk_changed(sender, member_ids=None, **kwargs):
 @receiver(post_delete, sender=MembershipLevel, dispatch_uid="directory_level_deleted")
 def taxonomy_changed(sender, **kwargs):
     bump_cache_version(NAMESPACE)
+
+
+FACETS_NAMESPACE = "directory-facets"
+
+
+def listings_changed() -> None:
+    """Drop cached facet counts: what is listed, or where, may have changed."""
+    bump_cache_version(FACETS_NAMESPACE)
+
+
+@receiver(post_save, sender=Business, dispatch_uid="directory_facets_business_saved")
+@receiver(post_delete, sender=Business, dispatch_uid="directory_facets_business_deleted")
+@receiver(post_save, sender=Member, dispatch_uid="directory_facets_member_saved")
+@receiver(post_delete, sender=Member, dispatch_uid="directory_facets_member_deleted")
+@receiver(post_save, sender=Category, dispatch_uid="directory_facets_category_saved")
+@receiver(post_delete, sender=Category, dispatch_uid="directory_facets_category_deleted")
+@receiver(good_standing_changed, dispatch_uid="directory_facets_standing_changed")
+def facets_changed(sender, **kwargs):
+    listings_changed()

@@ -112,3 +112,32 @@ def test_featured_rotation_shows_every_featured_member_over_time(listings):
         assert len(shown) == 3
         seen.update(business.name for business in shown)
     assert len(seen) == 9
+
+
+def test_cached_facet_counts_follow_every_change(client, listings, categories):
+    import datetime
+
+    from django.utils import timezone
+
+    def city_counts():
+        results = client.get("/directory/?category=bakeries").context["results"]
+        return {option.value: option.count for option in results.city_facets}
+
+    def category_count(slug):
+        results = client.get("/directory/?city=riverside").context["results"]
+        counts = {o.value: o.count for f in results.category_facets for o in [f, *f.children]}
+        return counts.get(slug, 0)
+
+    assert city_counts() == {"riverside": 1, "millbrook": 1}
+    assert category_count("plumbing") == 0
+    listings["draft"].save_revision().publish()  # a bakery in Riverside goes live
+    assert city_counts() == {"riverside": 2, "millbrook": 1}
+    bakery = listings["bakery"]
+    bakery.categories.set([categories["plumbing"]])
+    bakery.save()
+    assert category_count("plumbing") == 1
+    member = listings["cafe"].member
+    member.status = member.Status.LAPSED
+    member.paid_through = timezone.localdate() - datetime.timedelta(days=31)
+    member.save()
+    assert city_counts() == {"riverside": 1}
