@@ -17,6 +17,8 @@ from wagtail.models import DraftStateMixin, LockableMixin, Page, PreviewableMixi
 from wagtail.search import index
 from wagtail.search.queryset import SearchableQuerySetMixin
 
+from directory.rich_text import clean_description
+
 # Slugs the directory page routes use for itself; no listing may take them.
 RESERVED_SLUGS = {"category", "search", "page"}
 
@@ -231,6 +233,7 @@ class Business(
         if not self.slug:
             self.slug = self._unique_slug()
         self.city_slug = slugify(self.city)[:100]
+        self.description = clean_description(self.description)
         self.refresh_member_state()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:

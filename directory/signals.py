@@ -1,5 +1,6 @@
 """Keep listings' copies of their member's state in step with the member."""
 
+from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
@@ -53,8 +54,13 @@ FACETS_NAMESPACE = "directory-facets"
 
 
 def listings_changed() -> None:
-    """Drop cached facet counts: what is listed, or where, may have changed."""
+    """Drop cached facet counts: what is listed, or where, may have changed.
+
+    Now, and again once the transaction commits, so that a request that read the old rows
+    meanwhile cannot leave its counts cached.
+    """
     bump_cache_version(FACETS_NAMESPACE)
+    transaction.on_commit(lambda: bump_cache_version(FACETS_NAMESPACE))
 
 
 @receiver(post_save, sender=Business, dispatch_uid="directory_facets_business_saved")

@@ -240,14 +240,6 @@ def test_json_ld_cannot_close_its_script_element_early(client, hostile_listing):
     assert data["address"]["addressLocality"] == hostile_listing.city
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: templates/directory/business_detail.html renders Business.description with "
-        "|richtext, which trusts stored HTML; markup written other than through Wagtail's "
-        "editor (imports, demo data, a future member form, the shell) reaches the page raw"
-    ),
-)
 def test_raw_markup_stored_in_the_description_is_not_rendered(client, directory, enhanced_level):
     business = BusinessFactory(
         name="Stored Markup Ltd",
