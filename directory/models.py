@@ -183,6 +183,10 @@ class Business(
 
     objects = BusinessQuerySet.as_manager()
 
+    # Indexed explicitly at the end of save() (after the categories are written) and removed
+    # on delete in directory/signals.py, instead of Wagtail's post_save hook, so that each save
+    # updates the search index once, with its categories.
+    search_auto_update = False
     search_exact_field = "name"  # an exact name match ranks first (directory/search_backend.py)
     search_fields = [
         index.SearchField("name", boost=10),
@@ -239,8 +243,8 @@ class Business(
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "city_slug", "public_until", "is_featured"}
         super().save(*args, **kwargs)
-        # ClusterableModel writes the categories after post_save, when the search index and
-        # the facet counts have already been refreshed without them: refresh both again now.
+        # ClusterableModel writes the categories after post_save: index and drop cached facet
+        # counts only now, when they are in the database.
         index.insert_or_update_object(self)
         from directory.signals import listings_changed
 

@@ -72,3 +72,10 @@ def listings_changed() -> None:
 @receiver(good_standing_changed, dispatch_uid="directory_facets_standing_changed")
 def facets_changed(sender, **kwargs):
     listings_changed()
+
+
+@receiver(post_delete, sender=Business, dispatch_uid="directory_business_unindexed")
+def business_deleted(sender, instance, **kwargs):
+    from wagtail.search import index
+
+    index.remove_object(instance)
