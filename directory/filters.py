@@ -12,7 +12,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import Business
-from directory.taxonomy import category_tree, membership_levels
+from directory.taxonomy import category_tree, level_by_slug, membership_levels
 
 MAX_QUERY_LENGTH = 200
 # C0/C1 control characters (and DEL); other whitespace is collapsed to single spaces.
@@ -92,7 +92,7 @@ class DirectoryFilterSet(django_filters.FilterSet):
 
     @staticmethod
     def filter_level(queryset, name, slug):
-        level = next(level for level in membership_levels() if level.slug == slug)
+        level = level_by_slug(slug)
         return queryset.filter(member__level_id=level.pk)
 
     def filter_queryset_except(self, queryset, excluded: str):

@@ -22,7 +22,7 @@ from directory import search
 from directory.filters import DirectoryFilterSet
 from directory.models import Business, Category
 from directory.signals import FACETS_NAMESPACE
-from directory.taxonomy import CategoryNode, category_tree, membership_levels
+from directory.taxonomy import CategoryNode, category_tree, level_by_slug
 
 PAGE_SIZE = 20
 MAX_CITY_FACETS = 12
@@ -191,9 +191,7 @@ def directory_results(
         sort=sort,
         category=selected_category,
         city=selected_city,
-        level_name=next(
-            (level.name for level in membership_levels() if level.slug == level_slug), ""
-        ),
+        level_name=level.name if (level := level_by_slug(level_slug)) else "",
         category_facets=category_facets(category_counts, selected=selected_category),
         city_facets=city_facets(city_rows, selected=selected_city),
         ignored=filterset.ignored,

@@ -73,3 +73,7 @@ def membership_levels() -> list[LevelOption]:
             for pk, name, slug in MembershipLevel.objects.values_list("pk", "name", "slug")
         ],
     )
+
+
+def level_by_slug(slug: str) -> LevelOption | None:
+    return next((level for level in membership_levels() if level.slug == slug), None)

@@ -1,6 +1,8 @@
 import io
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.management import call_command
 from wagtail.models import Site
@@ -40,3 +42,17 @@ def admin_user(db, django_user_model):
     return django_user_model.objects.create_superuser(
         username="admin", email="admin@example.org", password="correct horse battery"
     )
+
+
+@pytest.fixture(params=["superuser", "chamber staff"])
+def staff_client(request, client, site_tree):
+    """A client logged in as a superuser, then as a plain member of the "Chamber staff" group."""
+    if request.param == "superuser":
+        user = get_user_model().objects.create_superuser(
+            "admin", "admin@example.org", "correct horse battery"
+        )
+    else:
+        user = get_user_model().objects.create_user("sam", "sam@example.org", "a long passphrase")
+        user.groups.add(Group.objects.get(name="Chamber staff"))
+    client.force_login(user)
+    return client

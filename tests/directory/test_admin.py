@@ -4,7 +4,6 @@ import io
 import pytest
 from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from openpyxl import load_workbook
 from wagtail.models import Revision
 from wagtail.test.utils.form_data import querydict_from_html, rich_text
@@ -22,20 +21,6 @@ pytestmark = pytest.mark.django_db
 
 LISTING_URL = "/admin/snippets/directory/business/"
 CATEGORY_URL = "/admin/snippets/directory/category/"
-
-
-@pytest.fixture(params=["superuser", "chamber staff"])
-def staff_client(request, client, site_tree):
-    """A client logged in as a superuser, then as a plain member of the "Chamber staff" group."""
-    if request.param == "superuser":
-        user = get_user_model().objects.create_superuser(
-            "admin", "admin@example.org", "correct horse battery"
-        )
-    else:
-        user = get_user_model().objects.create_user("sam", "sam@example.org", "a long passphrase")
-        user.groups.add(Group.objects.get(name="Chamber staff"))
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

@@ -4,8 +4,6 @@ import io
 
 import pytest
 from bs4 import BeautifulSoup
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.utils import timezone
 from wagtail.test.utils.form_data import rich_text
 
@@ -26,20 +24,6 @@ LEVEL_URL = "/admin/snippets/membership/membershiplevel/"
 MEMBER_URL = "/admin/snippets/membership/member/"
 CONTACT_URL = "/admin/snippets/membership/membercontact/"
 TODAY = timezone.localdate()
-
-
-@pytest.fixture(params=["superuser", "chamber staff"])
-def staff_client(request, client, site_tree):
-    """A client logged in as a superuser, then as a plain member of the "Chamber staff" group."""
-    if request.param == "superuser":
-        user = get_user_model().objects.create_superuser(
-            "admin", "admin@example.org", "correct horse battery"
-        )
-    else:
-        user = get_user_model().objects.create_user("sam", "sam@example.org", "a long passphrase")
-        user.groups.add(Group.objects.get(name="Chamber staff"))
-    client.force_login(user)
-    return client
 
 
 def row_titles(response) -> set[str]:
