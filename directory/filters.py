@@ -95,10 +95,10 @@ class DirectoryFilterSet(django_filters.FilterSet):
         level = level_by_slug(slug)
         return queryset.filter(member__level_id=level.pk)
 
-    def filter_queryset_except(self, queryset, excluded: str):
-        """Apply every valid filter but one: what a facet on `excluded` counts over."""
+    def filter_queryset_except(self, queryset, *excluded: str):
+        """Apply every valid filter but these: what a facet on `excluded` counts over."""
         for name, value in self.form.cleaned_data.items():
-            if name != excluded and value not in (None, ""):
+            if name not in excluded and value not in (None, ""):
                 queryset = self.filters[name].filter(queryset, value)
         return queryset
 

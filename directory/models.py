@@ -5,6 +5,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -215,14 +216,20 @@ class Business(
         verbose_name = _("business listing")
         verbose_name_plural = _("business listings")
         indexes = [
-            # Default directory order within the public set: featured first, then by name.
+            # The directory's default order (featured first, then by name), overall and within
+            # a town: a page of results is read in index order, not sorted out of every match.
             models.Index(
-                fields=["live", "public_until", "-is_featured", "name"],
-                name="directory_listed_featured",
+                fields=["-is_featured", "name", "id"],
+                condition=models.Q(live=True),
+                name="directory_featured_order",
             ),
             models.Index(
-                fields=["city_slug", "live", "public_until"], name="directory_city_listed"
+                fields=["city_slug", "-is_featured", "name", "id"],
+                condition=models.Q(live=True),
+                name="directory_city_featured_order",
             ),
+            # Exact-name look-ups (name__iexact) for the search's "exact name first" rule.
+            models.Index(Upper("name"), name="directory_name_upper"),
         ]
 
     def __str__(self):
@@ -371,3 +378,39 @@ class DirectoryPage(RoutablePageMixin, Page):
 
     def category_url(self, category) -> str:
         return self.url + self.reverse_subpage("category_view", kwargs={"slug": category.slug})
+
+
+class FacetCount(models.Model):
+    """Live listings per category and per town, by the day their public listing ends.
+
+    PostgreSQL only: kept in step by the triggers of migration 0003 on every write to listings,
+    their categories or the category tree, whatever writes them (a save, a bulk UPDATE from a
+    member's renewal, a COPY), so the directory's filter-only facet counts and totals are sums
+    over a few thousand rows instead of counts over a million listings. Rows are summed with
+    ``public_until >= today``, so lapsing still takes effect by the calendar, with no cron.
+    Elsewhere (SQLite) the table stays empty and the counts are computed from the listings.
+    """
+
+    class Kind(models.TextChoices):
+        ALL = "all", _("all listings")  # category_id 0
+        LEAF = "leaf", _("listings in the category itself")
+        TOP = "top", _("listings in a top-level category or its children, each once")
+
+    kind = models.CharField(max_length=4, choices=Kind.choices)
+    category_id = models.BigIntegerField(default=0)
+    city_slug = models.CharField(max_length=100)
+    city = models.CharField(max_length=100)
+    public_until = models.DateField()
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "category_id", "city_slug", "public_until"],
+                name="directory_facetcount_key",
+            )
+        ]
+        indexes = [models.Index(fields=["city_slug", "kind"], name="directory_facetcount_city")]
+
+    def __str__(self):
+        return f"{self.kind} {self.category_id} {self.city_slug} {self.public_until}: {self.n}"

@@ -7,10 +7,12 @@ levels come from the cached taxonomy.
 """
 
 import hashlib
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
-from django.db.models import CharField, Count, F, Min, Prefetch, Value, Window
+from django.db import connection
+from django.db.models import CharField, Count, F, Min, Prefetch, Sum, Value, Window
 from django.db.models.functions import Cast, Coalesce
 from django.http import QueryDict
 from django.utils import timezone
@@ -20,11 +22,15 @@ from wagtail.images.models import Image
 from chamber.caching import get_cached, set_cached
 from directory import search
 from directory.filters import DirectoryFilterSet
-from directory.models import Business, Category
+from directory.models import Business, Category, FacetCount
 from directory.signals import FACETS_NAMESPACE
 from directory.taxonomy import CategoryNode, category_tree, level_by_slug
 
 PAGE_SIZE = 20
+# Keyword searches read at most this many (listing, category) rows of matches to count facets
+# exactly, and past that rank at most CANDIDATE_LIMIT listings (the total then shows "1,000+").
+SAMPLE_ROWS = 2000
+CANDIDATE_LIMIT = 1000
 MAX_CITY_FACETS = 12
 LOGO_RENDITIONS = ("fill-160x160", "fill-400x400")
 SORT_ORDERINGS = {
@@ -38,7 +44,7 @@ SORT_ORDERINGS = {
 class FacetOption:
     value: str
     label: str
-    count: int
+    count: int | None  # None: not counted (a search too broad to count)
     selected: bool = False
     children: list["FacetOption"] = field(default_factory=list)
 
@@ -61,6 +67,11 @@ class DirectoryResults:
         return self.page.paginator.count
 
     @property
+    def capped(self) -> bool:
+        """More listings match than were ranked: the total is a lower bound."""
+        return self.page.capped
+
+    @property
     def is_filtered(self) -> bool:
         return bool(self.query or self.category or self.city or self.level_name)
 
@@ -75,19 +86,35 @@ class WindowCountPaginator(Paginator):
 
 
 class ResultsPage:
-    def __init__(self, queryset, number: int, per_page: int):
-        rows = list(
-            queryset.annotate(_total=Window(Count("pk")))[
-                (number - 1) * per_page : number * per_page
-            ]
-        )
-        self.paginator = WindowCountPaginator(queryset, per_page)
-        if rows:
-            self.paginator.count = rows[0]._total  # fills the cached_property
-        elif number > 1:  # past the end: show the last page instead
-            number = self.paginator.num_pages
-            last = (number - 1) * per_page
-            rows = list(queryset[last : last + per_page])
+    """One page of results. With `total` known (from the facet summary or the search sample),
+    the page is a plain LIMIT/OFFSET read, clamped to the last page; otherwise the total rides
+    on the page's own rows as a window count."""
+
+    capped = False  # set for a keyword search that matched more than it ranked
+
+    def __init__(self, queryset, number: int, per_page: int, *, total: int | None = None):
+        if total is not None:
+            self.paginator = WindowCountPaginator(queryset, per_page)
+            self.paginator.count = total
+            number = min(number, self.paginator.num_pages)
+            start = (number - 1) * per_page
+            # Order and cut on the narrow id column first, then read the page's full rows:
+            # the sort (or ranking) doesn't carry every column of every candidate.
+            page_ids = queryset.values("pk")[start : start + per_page]
+            rows = list(queryset.filter(pk__in=page_ids)) if total else []
+        else:
+            rows = list(
+                queryset.annotate(_total=Window(Count("pk")))[
+                    (number - 1) * per_page : number * per_page
+                ]
+            )
+            self.paginator = WindowCountPaginator(queryset, per_page)
+            if rows:
+                self.paginator.count = rows[0]._total  # fills the cached_property
+            elif number > 1:  # past the end: show the last page instead
+                number = self.paginator.num_pages
+                last = (number - 1) * per_page
+                rows = list(queryset[last : last + per_page])
         self.object_list = rows
         self.number = number
         self.elided_range = list(
@@ -157,45 +184,189 @@ def directory_results(
     sort = cleaned.get("sort") or ""
     if sort not in SORT_ORDERINGS and not (sort == "relevance" and query):
         sort = "relevance" if query else "featured"
-
-    matches = search.ranked_matches(query) if query else None
-
-    def restricted(queryset):
-        return queryset if matches is None else queryset.filter(pk__in=matches.values("pk"))
-
-    results = restricted(filterset.qs)
-    if sort == "relevance":
-        ordered = matches.filter(pk__in=filterset.qs.values("pk"))  # keeps the rank order
-    else:
-        ordered = results.order_by(*SORT_ORDERINGS[sort])
-    page = ResultsPage(with_listing_data(ordered), parse_page_number(params.get("page")), PAGE_SIZE)
-
-    tree = category_tree()
-    selected_category = tree.by_slug.get(cleaned.get("category") or "")
-    selected_city = cleaned.get("city") or ""
-    level_slug = cleaned.get("level") or ""
-    category_counts, city_rows = cached_facet_counts(
-        category_base=restricted(filterset.filter_queryset_except(filterset.queryset, "category")),
-        city_base=restricted(filterset.filter_queryset_except(filterset.queryset, "city")),
-        key_parts={
-            "q": search.search_terms(query).lower(),
-            "category": selected_category.slug if selected_category else "",
-            "city": selected_city,
-            "level": level_slug,
-        },
+    selection = Selection(
+        category=category_tree().by_slug.get(cleaned.get("category") or ""),
+        city=cleaned.get("city") or "",
+        level_slug=cleaned.get("level") or "",
     )
+    number = parse_page_number(params.get("page"))
+    if query:
+        page, counts = _keyword_results(filterset, selection, query, sort, number)
+    else:
+        page, counts = _filtered_results(filterset, selection, sort, number)
+    category_counts, city_rows = counts
+    level = level_by_slug(selection.level_slug)
     return DirectoryResults(
         filterset=filterset,
         page=page,
         query=query,
         sort=sort,
-        category=selected_category,
-        city=selected_city,
-        level_name=level.name if (level := level_by_slug(level_slug)) else "",
-        category_facets=category_facets(category_counts, selected=selected_category),
-        city_facets=city_facets(city_rows, selected=selected_city),
+        category=selection.category,
+        city=selection.city,
+        level_name=level.name if level else "",
+        category_facets=category_facets(category_counts, selected=selection.category),
+        city_facets=city_facets(city_rows, selected=selection.city),
         ignored=filterset.ignored,
     )
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The valid filters chosen, from the filter set's cleaned data."""
+
+    category: CategoryNode | None
+    city: str
+    level_slug: str
+
+
+def _filtered_results(filterset, selection: Selection, sort: str, number: int):
+    """No keywords: on PostgreSQL the total and facet counts are sums over the facet summary
+    (FacetCount), and the page is read in index order; elsewhere, or with a filter the summary
+    doesn't cover (level), they are counted from the listings and cached."""
+    ordered = with_listing_data(filterset.qs.order_by(*SORT_ORDERINGS[sort]))
+    if uses_facet_summary() and not selection.level_slug:
+        category_counts, city_rows, total = summary_counts(selection)
+        page = ResultsPage(ordered, number, PAGE_SIZE, total=total)
+    else:
+        page = ResultsPage(ordered, number, PAGE_SIZE)
+        category_counts, city_rows = cached_facet_counts(
+            category_base=filterset.filter_queryset_except(filterset.queryset, "category"),
+            city_base=filterset.filter_queryset_except(filterset.queryset, "city"),
+            key_parts={
+                "q": "",
+                "category": selection.category.slug if selection.category else "",
+                "city": selection.city,
+                "level": selection.level_slug,
+            },
+        )
+    return page, (category_counts, city_rows)
+
+
+def _keyword_results(filterset, selection: Selection, query: str, sort: str, number: int):
+    """Keywords: read the matches once, at most SAMPLE_ROWS (listing, category) rows.
+
+    When that is every match (the usual case), the facet counts and the results come from
+    that sample exactly, and only the results are ranked. When a common word matches more,
+    the work is bounded instead: at most CANDIDATE_LIMIT matching listings (plus any whose
+    name is exactly the query) are ranked and paged, the total shows as "1,000+", and the
+    facets list their options without counts.
+    """
+    tree = category_tree()
+    matches = filterset.filter_queryset_except(search.matches(query), "category", "city")
+    rows = list(matches.values_list("pk", "city_slug", "city", "categories")[: SAMPLE_ROWS + 1])
+    if len(rows) <= SAMPLE_ROWS:
+        ids, category_counts, city_rows = _sample_facets(rows, selection, tree)
+        capped = False
+    else:
+        results = filterset.filter_queryset_except(search.matches(query), "q")
+        exact = filterset.filter_queryset_except(search.exact_name_matches(query), "q")
+        found = [
+            *exact.values_list("pk", flat=True)[:PAGE_SIZE],
+            *results.values_list("pk", flat=True)[: CANDIDATE_LIMIT + 1],
+        ]
+        ids = list(dict.fromkeys(found))
+        capped = len(ids) > CANDIDATE_LIMIT
+        ids = ids[:CANDIDATE_LIMIT]
+        category_counts, city_rows = None, all_cities()
+    if sort == "relevance":
+        ordered = search.ranked(query, ids)
+    else:
+        ordered = Business.objects.filter(pk__in=ids).order_by(*SORT_ORDERINGS[sort])
+    page = ResultsPage(with_listing_data(ordered), number, PAGE_SIZE, total=len(ids))
+    page.capped = capped
+    return page, (category_counts, city_rows)
+
+
+def _sample_facets(rows, selection: Selection, tree):
+    """Results and facet counts from every (listing, town, category) row matching the query
+    and the level: each facet counts over the listings that pass the *other* filters."""
+    listings: dict[int, tuple[str, str, set[int]]] = {}
+    for pk, city_slug, city, category_id in rows:
+        entry = listings.setdefault(pk, (city_slug, city, set()))
+        if category_id is not None:
+            entry[2].add(category_id)
+    family = set(selection.category.family_ids) if selection.category else None
+    ids = []
+    category_counts: dict[tuple[str, int], int] = defaultdict(int)
+    cities: dict[str, list] = {}
+    for pk, (city_slug, city, category_ids) in listings.items():
+        in_category = family is None or not family.isdisjoint(category_ids)
+        in_city = not selection.city or city_slug == selection.city
+        if in_category and in_city:
+            ids.append(pk)
+        if in_city:
+            tops = set()
+            for category_id in category_ids:
+                category_counts[("leaf", category_id)] += 1
+                node = tree.by_pk.get(category_id)
+                if node is not None:
+                    tops.add(node.parent.pk if node.parent else node.pk)
+            for top in tops:
+                category_counts[("top", top)] += 1
+        if in_category:
+            cities.setdefault(city_slug, [city, 0])[1] += 1
+    city_rows = [(slug, label, count) for slug, (label, count) in cities.items()]
+    return ids, dict(category_counts), city_rows
+
+
+def uses_facet_summary() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def summary_counts(selection: Selection):
+    """Facet counts and the total of a filter-only page, in one query over FacetCount."""
+    today = timezone.localdate()
+    current = FacetCount.objects.filter(public_until__gte=today).order_by()
+    kind, category_id = FacetCount.Kind.ALL, 0
+    if selection.category is not None:
+        is_top = selection.category.parent is None
+        kind = FacetCount.Kind.TOP if is_top else FacetCount.Kind.LEAF
+        category_id = selection.category.pk
+    text = CharField()
+    categories = current.filter(kind__in=[FacetCount.Kind.LEAF, FacetCount.Kind.TOP])
+    if selection.city:
+        categories = categories.filter(city_slug=selection.city)
+    in_category = current.filter(kind=kind, category_id=category_id)
+    total = in_category.filter(city_slug=selection.city) if selection.city else in_category
+    parts = [
+        categories.values("kind", "category_id")
+        .annotate(key=Cast("category_id", text), label=Value(""), total=Sum("n"))
+        .values_list("kind", "key", "label", "total"),
+        in_category.values("city_slug")
+        .annotate(facet=Value("city"), label=Min("city"), total=Sum("n"))
+        .values_list("facet", "city_slug", "label", "total"),
+        total.annotate(facet=Value("total"), key=Value(""), label=Value(""))
+        .values("facet", "key", "label")
+        .annotate(total=Sum("n"))
+        .values_list("facet", "key", "label", "total"),
+    ]
+    category_counts: dict[tuple[str, int], int] = {}
+    city_rows: list[tuple[str, str, int]] = []
+    count = 0
+    for kind_, key, label, n in parts[0].union(*parts[1:], all=True):
+        if not n:
+            continue
+        if kind_ == "city":
+            city_rows.append((key, label, n))
+        elif kind_ == "total":
+            count = n
+        else:
+            category_counts[(kind_, int(key))] = n
+    return category_counts, city_rows, count
+
+
+def all_cities() -> list[tuple[str, str, None]]:
+    """The towns with public listings, largest first, without counts (for capped searches)."""
+    if uses_facet_summary():
+        _categories, rows, _total = summary_counts(Selection(category=None, city="", level_slug=""))
+    else:
+        listed = Business.objects.publicly_listed()
+        _categories, rows = cached_facet_counts(
+            category_base=listed,
+            city_base=listed,
+            key_parts={"q": "", "category": "", "city": "", "level": ""},
+        )
+    return [(slug, label, None) for slug, label, _count in sorted(rows, key=lambda r: -r[2])]
 
 
 def cached_facet_counts(*, category_base, city_base, key_parts: dict[str, str]):
@@ -279,32 +450,36 @@ def facet_counts(*, category_base=None, city_base=None):
 
 def category_facets(counts, *, selected: CategoryNode | None) -> list[FacetOption]:
     """Top-level categories with their sub-categories, each with the number of listings that
-    choosing it would show (a parent counts a listing once, however many children it is in)."""
+    choosing it would show (a parent counts a listing once, however many children it is in).
+
+    With `counts` None (a capped search), every category is offered, without counts.
+    """
     selected_pk = selected.pk if selected else None
+    uncounted = counts is None
     options = []
     for root in category_tree().roots:
         option = FacetOption(
             value=root.slug,
             label=root.name,
-            count=counts.get(("top", root.pk), 0),
+            count=None if uncounted else counts.get(("top", root.pk), 0),
             selected=root.pk == selected_pk,
             children=[
                 FacetOption(
                     value=child.slug,
                     label=child.name,
-                    count=counts.get(("leaf", child.pk), 0),
+                    count=None if uncounted else counts.get(("leaf", child.pk), 0),
                     selected=child.pk == selected_pk,
                 )
                 for child in root.children
             ],
         )
-        if option.count or option.selected:
+        if uncounted or option.count or option.selected:
             options.append(option)
     return options
 
 
 def city_facets(rows, *, selected: str) -> list[FacetOption]:
-    rows = sorted(rows, key=lambda row: (-row[2], row[0]))[:MAX_CITY_FACETS]
+    rows = sorted(rows, key=lambda row: (-(row[2] or 0), row[0]))[:MAX_CITY_FACETS]
     return [
         FacetOption(value=slug, label=label, count=count, selected=slug == selected)
         for slug, label, count in rows

@@ -718,8 +718,13 @@ DIRECTORY_PAGE_MAX_QUERIES = 10
 DETAIL_PAGE_MAX_QUERIES = 8
 # Over the target: a listing's logo costs its renditions (one prefetch for both sizes).
 DETAIL_PAGE_WITH_LOGO_QUERIES = 9
-# A page number past the end: the empty window-count query, a COUNT, then the last page.
-PAST_THE_END_EXTRA_QUERIES = 2
+
+
+def past_the_end_extra_queries() -> int:
+    """A page number past the end. On PostgreSQL the total comes from the facet summary first,
+    so the last page is read directly; elsewhere it costs the empty window-count query, a
+    COUNT, then the last page."""
+    return 0 if connection.vendor == "postgresql" else 2
 
 
 def _add_listings(count: int, *, level, category, with_logo: bool, start: int):
@@ -768,7 +773,7 @@ def test_directory_page_queries_do_not_grow_with_listings(
     for url in urls:
         with django_assert_max_num_queries(DIRECTORY_PAGE_MAX_QUERIES):
             client.get(url)
-    assert counts[50]["past the end"] == counts[50]["/directory/"] + PAST_THE_END_EXTRA_QUERIES
+    assert counts[50]["past the end"] == counts[50]["/directory/"] + past_the_end_extra_queries()
 
 
 @pytest.mark.parametrize("with_logo", [False, True], ids=["basic", "enhanced-with-logo"])

@@ -1,0 +1,154 @@
+"""The directory's large-scale paths: the facet summary kept by PostgreSQL triggers, the
+listing's copy of its search vector, and keyword searches too broad to count exactly."""
+
+import datetime
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.utils import timezone
+
+from directory import selectors
+from directory.models import Business, FacetCount
+from membership.models import Member
+from tests.factories import BusinessFactory, CategoryFactory, MemberFactory
+
+TODAY = timezone.localdate()
+postgres_only = pytest.mark.skipif(
+    "connection.vendor != 'postgresql'", reason="the facet summary is kept on PostgreSQL only"
+)
+
+
+def summary() -> set[tuple]:
+    return {
+        (row.kind, row.category_id, row.city_slug, row.public_until, row.n)
+        for row in FacetCount.objects.exclude(n=0)
+    }
+
+
+def rebuilt() -> set[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT directory_facets_rebuild()")
+    return summary()
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_facet_summary_stays_equal_to_a_rebuild_through_every_kind_of_change(categories):
+    checks = []
+
+    def check(step: str):
+        kept = summary()
+        checks.append(step)
+        assert kept == rebuilt(), step
+
+    member = MemberFactory()
+    bakery = BusinessFactory(name="Crust", member=member, categories=[categories["bakeries"]])
+    check("new listing with a category")
+    # Two children of one parent: the parent counts the listing once.
+    bakery.categories.set([categories["bakeries"], categories["cafes"]])
+    bakery.save()
+    check("second child of the same parent")
+    assert FacetCount.objects.filter(kind="top", category_id=categories["food"].pk).get().n == 1
+    bakery.categories.set([categories["cafes"], categories["plumbing"]])
+    bakery.save()
+    check("categories swapped")
+    bakery.city = "Millbrook"
+    bakery.save()
+    check("moved town")
+    other = BusinessFactory(name="Pipes", categories=[categories["plumbing"], categories["trades"]])
+    check("listing in a parent and its child")
+    other.live = False
+    other.save()
+    check("unpublished")
+    member.status = Member.Status.LAPSED
+    member.paid_through = TODAY - datetime.timedelta(days=400)
+    member.save()  # copies the new date onto the listings with one bulk UPDATE
+    check("member lapsed")
+    member.paid_through = TODAY + datetime.timedelta(days=30)
+    member.status = Member.Status.ACTIVE
+    member.save()
+    check("member renewed")
+    spare = CategoryFactory(name="Spare")
+    bakery.categories.add(spare)
+    bakery.save()
+    spare.parent = categories["food"]
+    spare.save()
+    check("category moved under a parent")
+    bakery.delete()
+    check("listing deleted")
+    Business.objects.all().delete()
+    check("all deleted")
+    assert summary() == set()
+    assert len(checks) == 11
+
+
+@postgres_only
+@pytest.mark.django_db
+def test_listing_carries_a_copy_of_its_search_vector(categories):
+    business = BusinessFactory(name="Harbour Lights Chandlery", categories=[categories["food"]])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT b.search_document = (e.title || e.body || e.autocomplete) "
+            "FROM directory_business b JOIN wagtailsearch_indexentry e "
+            "ON e.object_id = b.id::varchar AND e.content_type_id = %s WHERE b.id = %s",
+            [ContentType.objects.get_for_model(Business).pk, business.pk],
+        )
+        assert cursor.fetchone() == (True,)
+    business.name = "Harbour Lights Ship Supplies"
+    business.save()
+    assert [b.pk for b in selectors.search.matches("ship")] == [business.pk]
+    assert list(selectors.search.matches("chandlery")) == []
+
+
+@pytest.fixture
+def small_caps(monkeypatch):
+    """Make "too broad to count" happen at 5 listings instead of thousands."""
+    monkeypatch.setattr(selectors, "SAMPLE_ROWS", 4)
+    monkeypatch.setattr(selectors, "CANDIDATE_LIMIT", 4)
+
+
+def test_a_search_too_broad_to_count_ranks_a_bounded_set_and_says_so(
+    client, directory, categories, small_caps
+):
+    for number in range(8):
+        BusinessFactory(
+            name=f"Harbour Supplies {number}",
+            summary="Harbour chandlery and rope.",
+            categories=[categories["plumbing"]],
+        )
+    exact = BusinessFactory(name="Harbour", categories=[categories["bakeries"]])
+
+    response = client.get("/directory/", {"q": "harbour"})
+    assert response.status_code == 200
+    results = response.context["results"]
+    assert results.capped
+    assert results.total == 4
+    names = [business.name for business in results.page]
+    assert names[0] == exact.name  # an exact name is always among the ranked, and first
+    assert len(names) == 4
+    content = response.content.decode()
+    assert "More than 4 businesses" in content
+    assert "Add a word, a category or a town" in content
+    # The facets offer every option but claim no counts.
+    assert all(option.count is None for option in results.category_facets)
+    assert {option.value for option in results.city_facets} == {"riverside"}
+    assert all(option.count is None for option in results.city_facets)
+
+
+def test_a_narrow_search_counts_facets_exactly_from_its_sample(
+    client, directory, categories, small_caps
+):
+    BusinessFactory(name="Quay Bakery", categories=[categories["bakeries"]])
+    BusinessFactory(name="Quay Plumbing", city="Millbrook", categories=[categories["plumbing"]])
+
+    response = client.get("/directory/", {"q": "quay", "city": "riverside"})
+    results = response.context["results"]
+    assert not results.capped
+    assert [business.name for business in results.page] == ["Quay Bakery"]
+    counts = {option.value: option.count for option in results.category_facets}
+    assert counts == {"food-drink": 1}
+    assert {option.value: option.count for option in results.city_facets} == {
+        "riverside": 1,
+        "millbrook": 1,
+    }
