@@ -3,9 +3,10 @@
 import re
 
 from django.db import connection
-from django.db.models import Case, Expression, F, FloatField, Value, When
+from django.db.models import Expression, F
 
 from directory.models import Business
+from directory.search_backend import EXACT_MATCH_BONUS, exact_match_bonus, exact_name
 
 # Searchable words: letters and digits in any script. Everything else separates words for the
 # full-text parsers anyway, and must not reach them raw (SQLite FTS5 has its own syntax).
@@ -71,14 +72,7 @@ def ranked(query: str, ids: list[int]):
         return Business.objects.none()
     from django.contrib.postgres.search import SearchRank
 
-    from directory.search_backend import EXACT_MATCH_BONUS
-
-    name = " ".join(query.split())
-    exact = Case(
-        When(name__iexact=name, then=Value(float(EXACT_MATCH_BONUS))),
-        default=Value(0.0),
-        output_field=FloatField(),
-    )
+    exact = exact_match_bonus(Business.search_exact_field, query, EXACT_MATCH_BONUS)
     return (
         Business.objects.filter(pk__in=ids)
         .alias(search_document=SearchDocument())
@@ -103,7 +97,9 @@ class SearchDocument(Expression):
 
 def exact_name_matches(query: str):
     """Publicly listed businesses named exactly `query` (ignoring case and extra spaces)."""
-    name = " ".join(query.split())
+    name = exact_name(query)
     if not name:
         return Business.objects.none()
-    return Business.objects.publicly_listed().filter(name__iexact=name)
+    return Business.objects.publicly_listed().filter(
+        **{f"{Business.search_exact_field}__iexact": name}
+    )

@@ -25,17 +25,25 @@ MIN_PREFIX_LENGTH = 3
 EXACT_MATCH_BONUS = 100
 
 
+def exact_name(query: str) -> str:
+    """The query as a name to compare exactly (case aside): runs of spaces count as one."""
+    return " ".join(query.split())
+
+
+def exact_match_bonus(field: str, query: str, bonus: float = 1):
+    """CASE WHEN <field> = <the whole query> (case-insensitive) THEN bonus ELSE 0."""
+    return Case(
+        When(**{f"{field}__iexact": exact_name(query)}, then=Value(float(bonus))),
+        default=Value(0.0),
+        output_field=FloatField(),
+    )
+
+
 def _exact_match(compiler, queryset, bonus: float = 1):
-    """CASE WHEN <search_exact_field> = <the whole query> (case-insensitive) THEN bonus ELSE 0."""
     field = getattr(queryset.model, "search_exact_field", None)
     if not (field and compiler.order_by_relevance and isinstance(compiler.query, PlainText)):
         return None
-    text = " ".join(compiler.query.query_string.split())
-    return Case(
-        When(**{f"{field}__iexact": text}, then=Value(bonus)),
-        default=Value(0),
-        output_field=FloatField(),
-    )
+    return exact_match_bonus(field, compiler.query.query_string, bonus)
 
 
 @cache

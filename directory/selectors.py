@@ -252,13 +252,14 @@ def _keyword_results(filterset, selection: Selection, query: str, sort: str, num
     facets list their options without counts.
     """
     tree = category_tree()
-    matches = filterset.filter_queryset_except(search.matches(query), "category", "city")
+    base = search.matches(query)
+    matches = filterset.filter_queryset_except(base, "category", "city")
     rows = list(matches.values_list("pk", "city_slug", "city", "categories")[: SAMPLE_ROWS + 1])
     if len(rows) <= SAMPLE_ROWS:
         ids, category_counts, city_rows = _sample_facets(rows, selection, tree)
         capped = False
     else:
-        results = filterset.filter_queryset_except(search.matches(query), "q")
+        results = filterset.filter_queryset_except(base, "q")
         exact = filterset.filter_queryset_except(search.exact_name_matches(query), "q")
         found = [
             *exact.values_list("pk", flat=True)[:PAGE_SIZE],
@@ -340,19 +341,25 @@ def summary_counts(selection: Selection):
         .annotate(total=Sum("n"))
         .values_list("facet", "key", "label", "total"),
     ]
+    return _split_facet_rows(parts[0].union(*parts[1:], all=True))
+
+
+def _split_facet_rows(rows):
+    """(kind, key, label, count) rows of a facet query -> category counts keyed by
+    (kind, category pk), (town slug, label, count) rows, and the "total" row's count."""
     category_counts: dict[tuple[str, int], int] = {}
     city_rows: list[tuple[str, str, int]] = []
-    count = 0
-    for kind_, key, label, n in parts[0].union(*parts[1:], all=True):
-        if not n:
+    total = 0
+    for kind, key, label, count in rows:
+        if not count:
             continue
-        if kind_ == "city":
-            city_rows.append((key, label, n))
-        elif kind_ == "total":
-            count = n
+        if kind == "city":
+            city_rows.append((key, label, count))
+        elif kind == "total":
+            total = count
         else:
-            category_counts[(kind_, int(key))] = n
-    return category_counts, city_rows, count
+            category_counts[(kind, int(key))] = count
+    return category_counts, city_rows, total
 
 
 def all_cities() -> list[tuple[str, str, None]]:
@@ -435,16 +442,10 @@ def facet_counts(*, category_base=None, city_base=None):
             .values_list("kind", "key", "label", "n")
             .order_by()
         )
-    category_counts: dict[tuple[str, int], int] = {}
-    city_rows: list[tuple[str, str, int]] = []
     if not parts:
-        return category_counts, city_rows
+        return {}, []
     rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
-    for kind, key, label, count in rows:
-        if kind == "city":
-            city_rows.append((key, label, count))
-        else:
-            category_counts[(kind, int(key))] = count
+    category_counts, city_rows, _total = _split_facet_rows(rows)
     return category_counts, city_rows
 
 
