@@ -7,6 +7,7 @@ chamber settings are saved. The time-out bounds anything a signal cannot see.
 
 from dataclasses import dataclass, field
 
+from django.contrib.contenttypes.models import ContentType
 from wagtail.models import Site
 
 from chamber.caching import bump_cache_version, cached
@@ -40,14 +41,17 @@ def site_chrome(request) -> SiteChrome:
 
 
 def _build_site_chrome(site: Site) -> SiteChrome:
+    from membership.models import JoinPage
+
     chamber = ChamberSettings.for_site(site)
-    # The header and footer links: the home page's live, public children; the one slugged
-    # 'join' is the target of the "Join" buttons rather than a menu item.
+    # The header and footer links: the home page's live, public children; the join page is
+    # the target of the "Join" buttons rather than a menu item.
     children = site.root_page.get_children().live().public()
+    join_type = ContentType.objects.get_for_model(JoinPage)
     menu, join = [], None
     for page in children:
         link = NavLink(pk=page.pk, title=page.title, url=page.get_url(current_site=site))
-        if page.slug == "join":
+        if page.content_type_id == join_type.pk:
             join = link
         elif page.show_in_menus:
             menu.append(link)

@@ -29,6 +29,7 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("", include("membership.urls")),
 ]
 
 if settings.DEBUG:

@@ -5,6 +5,7 @@ from wagtail.models import Page
 from chamber.demo_images import draw_logo, draw_skyline, get_or_create_image
 from chamber.models import ChamberSettings
 from home.models import HomePage, StandardPage
+from membership.models import JoinPage
 
 CHAMBER_NAME = "Riverside Chamber of Commerce"
 
@@ -96,25 +97,6 @@ DEMO_PAGES = [
             ),
         ],
     ),
-    (
-        "join",
-        "Become a member",
-        False,
-        "Membership puts your business in front of the whole valley.",
-        [
-            _heading("Membership levels"),
-            _paragraph(
-                "<ul><li><b>Community</b> — $195 a year: directory listing, events, newsletter."
-                "</li><li><b>Business</b> — $395 a year: enhanced listing with logo and "
-                "description, member deals.</li><li><b>Leadership</b> — $995 a year: featured "
-                "placement and a seat on a policy committee.</li></ul>"
-            ),
-            _paragraph(
-                "<p>To join, call or e-mail the chamber office and we will send you an "
-                "application and an invoice.</p>"
-            ),
-        ],
-    ),
 ]
 
 
@@ -152,6 +134,7 @@ def build_demo(*, home: HomePage, site, log) -> None:
         pages[slug] = page
         created += was_created
     log(f"Demo: {created} editorial page(s) created.")
+    pages["join"] = JoinPage.objects.get()
 
     if not home.primary_cta_page_id:
         home.title = "Home"

@@ -10,9 +10,11 @@ import random
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
-from membership.models import Member, MembershipLevel
+from membership.models import Application, Member, MemberContact, MembershipLevel, Payment
 from membership.selectors import membership_grace_days
 
 COMMUNITY, BUSINESS, LEADERSHIP = "community", "business", "leadership"
@@ -151,12 +153,146 @@ def ensure_demo_members(
     return found, created
 
 
+DEMO_APPLICATIONS = (
+    # organisation, first, last, city, level, status, days ago, message
+    (
+        "Juniper Yoga Studio",
+        "Maya",
+        "Okafor",
+        "Millbrook",
+        BUSINESS,
+        "submitted",
+        2,
+        "We opened in March and would love to be listed.",
+    ),
+    ("Harbor Light Printing", "Tom", "Reyes", "Oak Harbor", COMMUNITY, "submitted", 5, ""),
+    (
+        "Valley Fresh Produce",
+        "Ines",
+        "Marsh",
+        "Cedar Falls",
+        LEADERSHIP,
+        "submitted",
+        9,
+        "Interested in the policy committee on farm-to-table permits.",
+    ),
+    (
+        "Quick Cash Loans 4U",
+        "Rick",
+        "Stone",
+        "Riverside",
+        COMMUNITY,
+        "rejected",
+        30,
+        "Please add us.",
+    ),
+)
+
+# The demo member account: log in as this user to see a member's side of the site.
+DEMO_MEMBER_EMAIL = "member@example.org"
+DEMO_MEMBER_PASSWORD = "riverside member"  # noqa: S105 (printed in the README: demo only)
+
+
+def ensure_demo_payments(*, today: datetime.date, rng: random.Random) -> int:
+    """A dues history for every paid-up demo member: one payment per year paid, back to the
+    year it joined (at most three), by cheque, transfer or card at the office."""
+    from membership.dues import add_years
+
+    methods = [Payment.Method.CHEQUE, Payment.Method.BANK_TRANSFER, Payment.Method.CASH]
+    payments = []
+    members = Member.objects.filter(paid_through__isnull=False, payments__isnull=True)
+    for member in members.select_related("level"):
+        end = member.paid_through
+        for _ in range(3):
+            start = add_years(end, -1)
+            if start < member.joined_on:
+                break
+            paid_on = min(today, start - datetime.timedelta(days=rng.randint(0, 20)))
+            payments.append(
+                Payment(
+                    member=member,
+                    amount=member.level.annual_dues,
+                    currency=member.level.currency,
+                    method=rng.choice(methods),
+                    paid_on=paid_on,
+                    period_start=start,
+                    period_end=end,
+                    reference=f"INV-{paid_on:%Y}-{member.pk:04d}",
+                )
+            )
+            end = start
+    Payment.objects.bulk_create(payments)
+    return len(payments)
+
+
+def ensure_demo_applications(*, today: datetime.date) -> int:
+    from directory.models import Category
+
+    if Application.objects.exists():
+        return 0
+    levels = ensure_demo_levels()
+    category = Category.objects.filter(parent__isnull=False).order_by("pk").first()
+    for name, first, last, city, level, status, days_ago, message in DEMO_APPLICATIONS:
+        domain = name.split()[0].lower()
+        application = Application.objects.create(
+            organisation_name=name,
+            first_name=first,
+            last_name=last,
+            email=f"{first.lower()}@{domain}.example",
+            phone="(555) 010-3000",
+            street="12 Front Street",
+            city=city,
+            region="OR",
+            postcode="97999",
+            country="United States",
+            primary_category=category,
+            level=levels[level],
+            auto_renew=False,
+            message=message,
+            status=status,
+        )
+        created_at = timezone.now() - datetime.timedelta(days=days_ago)
+        Application.objects.filter(pk=application.pk).update(created_at=created_at)
+    return len(DEMO_APPLICATIONS)
+
+
+def ensure_demo_member_login() -> bool:
+    """A login for the first active Leadership member, so the member side can be tried."""
+    users = get_user_model().objects
+    if users.filter(email=DEMO_MEMBER_EMAIL).exists():
+        return False
+    member = (
+        Member.objects.filter(status=Member.Status.ACTIVE, level__slug=LEADERSHIP)
+        .order_by("joined_on", "pk")
+        .first()
+    )
+    if member is None:
+        return False
+    user = users.create_user(
+        username=DEMO_MEMBER_EMAIL,
+        email=DEMO_MEMBER_EMAIL,
+        password=DEMO_MEMBER_PASSWORD,
+        first_name="Demo",
+        last_name="Member",
+    )
+    MemberContact.objects.create(member=member, user=user, role=MemberContact.Role.PRIMARY)
+    return True
+
+
 def build_demo(*, home, site, log) -> None:
     before = MembershipLevel.objects.count()
     ensure_demo_levels()
     created = MembershipLevel.objects.count() - before
     if created:
         log(f"Demo: {created} membership level(s) created.")
+    today = timezone.localdate()
+    with transaction.atomic():
+        payments = ensure_demo_payments(today=today, rng=random.Random(4))
+        applications = ensure_demo_applications(today=today)
+        login = ensure_demo_member_login()
+    log(f"Demo: {payments} dues payment(s), {applications} application(s).")
+    if login:
+        log(f"Demo: member login {DEMO_MEMBER_EMAIL} / {DEMO_MEMBER_PASSWORD}")
     grace = membership_grace_days()
     in_standing = Member.objects.in_good_standing().count()
     log(

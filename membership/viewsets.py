@@ -1,19 +1,131 @@
-"""Admin for membership: levels, members and their contacts, grouped under "Membership".
+"""Admin for membership, grouped under "Membership": members, applications, payments, levels,
+contacts, renewal reminders and Stripe events.
 
 Searching uses the ORM rather than the Wagtail search index, for the reason given in
 directory/viewsets.py: the index refuses filters and sort orders on undeclared fields.
+
+Applications, payments, reminders and Stripe events are records of what happened: their
+generic views only list, filter, export and inspect (``ReadOnlyPermissionPolicy``, registered
+in wagtail_hooks.py). Staff change them only through the actions in membership/admin_views.py
+(approve, reject, record a payment, change a level), which call the services that write the
+audit log; those actions hang off these viewsets' URLs and buttons.
 """
+
+import datetime
+import json
 
 import django_filters
 from django import forms
+from django.contrib.admin.utils import quote
+from django.contrib.auth import get_user_model
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.functional import cached_property
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
-from wagtail.admin.ui.tables import BooleanColumn, UpdatedAtColumn
+from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn, UpdatedAtColumn
 from wagtail.admin.widgets import BooleanRadioSelect
+from wagtail.admin.widgets.button import Button, HeaderButton
+from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from membership.models import Member, MemberContact, MembershipLevel
+from directory.viewsets import csv_safe
+from membership import admin_views, dues
+from membership.models import (
+    Application,
+    Member,
+    MemberContact,
+    MembershipLevel,
+    Payment,
+    RenewalReminder,
+    StripeEvent,
+)
+
+VIEW_ACTIONS = ["view", "add", "change", "delete"]
+
+
+class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
+    """Wagtail's generic views may list, export and inspect the model, never add, edit, copy
+    or delete it; any of the model's Django permissions lets a user see it. The actions in
+    membership/admin_views.py check the model's real permissions themselves."""
+
+    def user_has_permission(self, user, action):
+        if action != "view":
+            return False
+        return any(user.has_perm(self._get_permission_name(name)) for name in VIEW_ACTIONS)
+
+    def users_with_any_permission(self, actions):
+        if "view" not in actions:
+            return get_user_model().objects.none()
+        return super().users_with_any_permission(VIEW_ACTIONS)
+
+
+READ_ONLY_MODELS = (Application, Payment, StripeEvent, RenewalReminder)
+
+
+class CsvSafeIndexView(SnippetViewSet.index_view_class):
+    """CSV exports defuse cells a spreadsheet would run as formulas (see directory/viewsets.py):
+    these rows hold names and text typed by applicants."""
+
+    def preprocess_field_value(self, field, value, export_format):
+        value = super().preprocess_field_value(field, value, export_format)
+        if export_format == self.FORMAT_CSV and isinstance(value, str):
+            return csv_safe(value)
+        return value
+
+
+class ReadOnlyHistoryView(SnippetViewSet.history_view_class):
+    # The generic history view asks for add/change/delete, which nobody has here.
+    any_permission_required = ["view"]
+
+
+class LocalTimeInspectView(SnippetViewSet.inspect_view_class):
+    """Shows date-times in the user's time zone: the generic template's ``|localize`` turns
+    them into text before Django's own conversion to local time would apply."""
+
+    def get_field_display_value(self, field_name, field):
+        value = super().get_field_display_value(field_name, field)
+        if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+            return timezone.localtime(value)
+        return value
+
+
+class ReadOnlyInspectView(LocalTimeInspectView):
+    history_url_name = None
+
+    def get_history_url(self):
+        if self.history_url_name:
+            return reverse(self.history_url_name, args=(quote(self.object.pk),))
+
+    @cached_property
+    def header_more_buttons(self):
+        buttons = list(super().header_more_buttons)
+        if history_url := self.get_history_url():
+            buttons.append(Button(_("History"), url=history_url, icon_name="history"))
+        return buttons
+
+
+class ReadOnlySnippetViewSet(SnippetViewSet):
+    index_view_class = CsvSafeIndexView
+    inspect_view_class = ReadOnlyInspectView
+    history_view_class = ReadOnlyHistoryView
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    search_backend_name = None
+
+
+def formatted_date(value) -> str:
+    return date_format(value) if value else ""
+
+
+def payment_period(payment) -> str:
+    return f"{formatted_date(payment.period_start)} to {formatted_date(payment.period_end)}"
+
+
+# Levels -------------------------------------------------------------------------------------
 
 
 class MembershipLevelViewSet(SnippetViewSet):
@@ -49,7 +161,20 @@ class MembershipLevelViewSet(SnippetViewSet):
         ),
         FieldPanel("deals_allowed"),
         FieldRowPanel([FieldPanel("sort_order"), FieldPanel("active")]),
+        MultiFieldPanel(
+            [
+                # Kept by membership.stripe_prices.sync_level_prices after each save
+                # (wagtail_hooks.py); typing them would point the level at the wrong prices.
+                FieldPanel("stripe_product_id", read_only=True),
+                FieldPanel("stripe_price_id", read_only=True),
+                FieldPanel("stripe_one_time_price_id", read_only=True),
+            ],
+            heading=_("Stripe"),
+        ),
     ]
+
+
+# Members ------------------------------------------------------------------------------------
 
 
 class MemberFilterSet(WagtailFilterSet):
@@ -70,11 +195,76 @@ class MemberFilterSet(WagtailFilterSet):
         return queryset.exclude(pk__in=in_good_standing.values("pk"))
 
 
+def member_action_buttons(user, member, button_class=Button, **kwargs) -> list:
+    """ "Record payment" and "Change level", for a user allowed to do them."""
+    buttons = []
+    if user.has_perm("membership.add_payment"):
+        buttons.append(
+            button_class(
+                _("Record payment"),
+                url=admin_views.member_url("record_payment", member),
+                icon_name="form",
+                priority=15,
+                **kwargs,
+            )
+        )
+    if user.has_perm("membership.change_member"):
+        buttons.append(
+            button_class(
+                _("Change level"),
+                url=admin_views.member_url("change_level", member),
+                icon_name="pick",
+                priority=16,
+                **kwargs,
+            )
+        )
+    return buttons
+
+
+class MemberIndexView(CsvSafeIndexView):
+    def get_list_more_buttons(self, instance):
+        return [
+            *super().get_list_more_buttons(instance),
+            *member_action_buttons(self.request.user, instance),
+        ]
+
+
+class MemberEditView(SnippetViewSet.edit_view_class):
+    @cached_property
+    def header_more_buttons(self):
+        return [
+            *super().header_more_buttons,
+            *member_action_buttons(self.request.user, self.object),
+        ]
+
+    def save_instance(self):
+        """Save, and log a status or level typed into the form like the dues service does."""
+        before = Member.objects.select_related("level").get(pk=self.object.pk)
+        member = super().save_instance()
+        dues.log_changes(
+            member, before.status, before.level, reason="edited by staff", user=self.request.user
+        )
+        return member
+
+
+class MemberInspectView(LocalTimeInspectView):
+    @cached_property
+    def header_more_buttons(self):
+        return [
+            *super().header_more_buttons,
+            *member_action_buttons(self.request.user, self.object),
+        ]
+
+
 class MemberViewSet(SnippetViewSet):
     model = Member
     icon = "group"
     menu_label = _("Members")
     menu_name = "members"
+    index_view_class = MemberIndexView
+    edit_view_class = MemberEditView
+    inspect_view_class = MemberInspectView
+    inspect_view_enabled = True
 
     list_display = [
         "name",
@@ -129,6 +319,21 @@ class MemberViewSet(SnippetViewSet):
     def get_queryset(self, request):
         return Member.objects.select_related("level")
 
+    @property
+    def record_payment_view(self):
+        return self.construct_view(admin_views.RecordPaymentView)
+
+    @property
+    def change_level_view(self):
+        return self.construct_view(admin_views.ChangeLevelView)
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("record-payment/<int:pk>/", self.record_payment_view, name="record_payment"),
+            path("change-level/<int:pk>/", self.change_level_view, name="change_level"),
+        ]
+
 
 class MemberContactViewSet(SnippetViewSet):
     model = MemberContact
@@ -152,8 +357,310 @@ class MemberContactViewSet(SnippetViewSet):
         return MemberContact.objects.select_related("member", "user")
 
 
+# Applications -------------------------------------------------------------------------------
+
+
+def application_action_buttons(user, application, button_class=Button, **kwargs) -> list:
+    """ "Approve" and "Reject" while the application can still be decided."""
+    if not user.has_perm("membership.change_application"):
+        return []
+    viewset = Application.snippet_viewset
+    buttons = []
+    if application.status in admin_views.APPROVABLE:
+        buttons.append(
+            button_class(
+                _("Approve"),
+                url=reverse(viewset.get_url_name("approve"), args=(quote(application.pk),)),
+                icon_name="check",
+                priority=5,
+                **kwargs,
+            )
+        )
+    if application.status in admin_views.DECIDABLE:
+        buttons.append(
+            button_class(
+                _("Reject"),
+                url=reverse(viewset.get_url_name("reject"), args=(quote(application.pk),)),
+                icon_name="cross",
+                priority=6,
+                **kwargs,
+            )
+        )
+    return buttons
+
+
+class ApplicationIndexView(CsvSafeIndexView):
+    def get_list_more_buttons(self, instance):
+        return [
+            *super().get_list_more_buttons(instance),
+            *application_action_buttons(self.request.user, instance),
+        ]
+
+
+class ApplicationInspectView(ReadOnlyInspectView):
+    @cached_property
+    def header_buttons(self):
+        return application_action_buttons(self.request.user, self.object, button_class=HeaderButton)
+
+    @cached_property
+    def header_more_buttons(self):
+        buttons = list(super().header_more_buttons)
+        member = self.object.member
+        user = self.request.user
+        if member is not None:
+            if user.has_perm("membership.change_member"):
+                buttons.append(
+                    Button(
+                        _("Edit member"),
+                        url=admin_views.member_url("edit", member),
+                        icon_name="group",
+                    )
+                )
+            if member.status == Member.Status.PENDING:
+                buttons.extend(
+                    button
+                    for button in member_action_buttons(user, member)
+                    if button.label == _("Record payment")
+                )
+        return buttons
+
+
+class ApplicationViewSet(ReadOnlySnippetViewSet):
+    model = Application
+    icon = "form"
+    menu_label = _("Applications")
+    menu_name = "membership-applications"
+    index_view_class = ApplicationIndexView
+    inspect_view_class = ApplicationInspectView
+
+    list_display = [
+        "organisation_name",
+        Column("contact", label=_("Contact"), accessor="contact_name", sort_key="last_name"),
+        "email",
+        "level",
+        "status",
+        DateColumn("created_at", label=_("Submitted at"), sort_key="created_at"),
+    ]
+    list_filter = ["status", "level"]
+    search_fields = ["organisation_name", "email", "first_name", "last_name"]
+    ordering = ["-created_at", "-pk"]
+    list_per_page = 50
+
+    list_export = [
+        "organisation_name",
+        "first_name",
+        "last_name",
+        "email",
+        "phone",
+        "website",
+        "street",
+        "city",
+        "region",
+        "postcode",
+        "country",
+        "primary_category",
+        "level",
+        "auto_renew",
+        "message",
+        "get_status_display",
+        "member",
+        "created_at",
+        "decided_by",
+        "decided_at",
+        "decision_note",
+    ]
+    export_headings = {"get_status_display": _("Status")}
+    export_filename = "applications"
+
+    def get_queryset(self, request):
+        return Application.objects.select_related("level", "member")
+
+    @property
+    def approve_view(self):
+        return self.construct_view(admin_views.ApproveApplicationView, edit_url_name=None)
+
+    @property
+    def reject_view(self):
+        return self.construct_view(admin_views.RejectApplicationView, edit_url_name=None)
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("approve/<int:pk>/", self.approve_view, name="approve"),
+            path("reject/<int:pk>/", self.reject_view, name="reject"),
+        ]
+
+
+# Payments -----------------------------------------------------------------------------------
+
+
+class PaymentFilterSet(WagtailFilterSet):
+    method = django_filters.ChoiceFilter(
+        label=_("Method"),
+        choices=Payment.Method.choices,
+        widget=forms.RadioSelect,
+        empty_label=_("All"),
+    )
+    paid_on = django_filters.DateFromToRangeFilter(label=_("Paid on"))
+
+    class Meta:
+        model = Payment
+        fields = []
+
+
+class PaymentViewSet(ReadOnlySnippetViewSet):
+    model = Payment
+    icon = "form"
+    menu_label = _("Payments")
+    menu_name = "membership-payments"
+
+    list_display = [
+        "member",
+        "amount",
+        Column("currency", label=_("Currency"), accessor=lambda p: p.currency.upper()),
+        "method",
+        "paid_on",
+        Column(
+            "period",
+            label=_("Period"),
+            accessor=payment_period,
+            sort_key="period_end",
+        ),
+        Column(
+            "reference",
+            label=_("Reference / Stripe invoice"),
+            accessor=lambda p: p.reference or p.stripe_invoice_id or p.stripe_checkout_session_id,
+        ),
+    ]
+    filterset_class = PaymentFilterSet
+    search_fields = [
+        "member__name",
+        "reference",
+        "stripe_invoice_id",
+        "stripe_checkout_session_id",
+        "stripe_payment_intent_id",
+    ]
+    ordering = ["-paid_on", "-pk"]
+    list_per_page = 50
+
+    list_export = [
+        "member",
+        "member.level",
+        "amount",
+        "currency",
+        "get_method_display",
+        "paid_on",
+        "period_start",
+        "period_end",
+        "reference",
+        "stripe_invoice_id",
+        "stripe_checkout_session_id",
+        "stripe_payment_intent_id",
+        "application",
+        "recorded_by",
+        "created_at",
+    ]
+    export_headings = {"get_method_display": _("Method"), "member.level": _("Level")}
+    export_filename = "payments"
+
+    def get_queryset(self, request):
+        return Payment.objects.select_related("member__level", "application", "recorded_by")
+
+
+# Stripe events ------------------------------------------------------------------------------
+
+
+def stripe_event_types() -> list[tuple[str, str]]:
+    types = StripeEvent.objects.order_by("type").values_list("type", flat=True).distinct()
+    return [(value, value) for value in types]
+
+
+class StripeEventFilterSet(WagtailFilterSet):
+    type = django_filters.ChoiceFilter(
+        label=_("Type"), choices=stripe_event_types, widget=forms.RadioSelect, empty_label=_("All")
+    )
+    processed = django_filters.BooleanFilter(
+        label=_("Processed"),
+        field_name="processed_at",
+        lookup_expr="isnull",
+        exclude=True,
+        widget=BooleanRadioSelect,
+    )
+    failed = django_filters.BooleanFilter(
+        label=_("Failed"), method="filter_failed", widget=BooleanRadioSelect
+    )
+
+    class Meta:
+        model = StripeEvent
+        fields = []
+
+    def filter_failed(self, queryset, name, value):
+        if value:
+            return queryset.exclude(error="")
+        return queryset.filter(error="")
+
+
+class StripeEventInspectView(ReadOnlyInspectView):
+    def get_payload_display_value(self):
+        payload = json.dumps(self.object.payload, indent=2, sort_keys=True, ensure_ascii=False)
+        # format_html escapes the payload: Stripe events carry text typed by customers.
+        return format_html('<pre class="w-whitespace-pre-wrap">{}</pre>', payload)
+
+
+class StripeEventViewSet(ReadOnlySnippetViewSet):
+    model = StripeEvent
+    icon = "code"
+    menu_label = _("Stripe events")
+    menu_name = "stripe-events"
+    inspect_view_class = StripeEventInspectView
+
+    list_display = [
+        "type",
+        "stripe_id",
+        DateColumn("created", label=_("Created at Stripe"), sort_key="created"),
+        DateColumn("processed_at", label=_("Processed"), sort_key="processed_at"),
+        "result",
+        BooleanColumn("failed", label=_("Error"), accessor=lambda event: bool(event.error)),
+    ]
+    filterset_class = StripeEventFilterSet
+    search_fields = ["stripe_id", "type"]
+    ordering = ["-created", "-pk"]
+    list_per_page = 50
+
+
+# Renewal reminders --------------------------------------------------------------------------
+
+
+class RenewalReminderViewSet(ReadOnlySnippetViewSet):
+    model = RenewalReminder
+    icon = "mail"
+    menu_label = _("Renewal reminders")
+    menu_name = "renewal-reminders"
+
+    list_display = [
+        "member",
+        "stage",
+        "period_end",
+        DateColumn("sent_at", label=_("Sent at"), sort_key="sent_at"),
+    ]
+    search_fields = ["member__name", "sent_to"]
+    ordering = ["-sent_at", "-pk"]
+    list_per_page = 50
+
+    def get_queryset(self, request):
+        return RenewalReminder.objects.select_related("member")
+
+
 class MembershipViewSetGroup(SnippetViewSetGroup):
-    items = (MemberViewSet, MembershipLevelViewSet, MemberContactViewSet)
+    items = (
+        MemberViewSet,
+        ApplicationViewSet,
+        PaymentViewSet,
+        MembershipLevelViewSet,
+        MemberContactViewSet,
+        RenewalReminderViewSet,
+        StripeEventViewSet,
+    )
     menu_label = _("Membership")
     menu_icon = "group"
     menu_name = "membership"

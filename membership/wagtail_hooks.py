@@ -1,5 +1,132 @@
+"""Membership in the Wagtail admin: the viewsets, the audit-log actions the services write, and
+keeping Stripe prices in step when staff save a level."""
+
+import logging
+
+import stripe
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin import messages
+from wagtail.log_actions import LogFormatter
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
-from membership.viewsets import MembershipViewSetGroup
+from membership import applications, dues, stripe_gateway, stripe_prices
+from membership.models import Member, MembershipLevel, Payment
+from membership.viewsets import READ_ONLY_MODELS, MembershipViewSetGroup, ReadOnlyPermissionPolicy
+
+logger = logging.getLogger(__name__)
+
+# Before the viewsets are registered: they would otherwise create the default policy.
+for model in READ_ONLY_MODELS:
+    register_permission_policy(model, ReadOnlyPermissionPolicy(model))
 
 register_snippet(MembershipViewSetGroup)
+
+
+# Audit log ----------------------------------------------------------------------------------
+
+STATUS_LABELS = dict(Member.Status.choices)
+
+
+def status_label(value) -> str:
+    return str(STATUS_LABELS.get(value, value))
+
+
+def with_reason(message, data) -> str:
+    reason = data.get("reason")
+    return f"{message} ({reason})" if reason else str(message)
+
+
+@hooks.register("register_log_actions")
+def register_membership_log_actions(actions):
+    @actions.register_action(dues.STATUS_CHANGED)
+    class StatusChanged(LogFormatter):
+        label = _("Change membership status")
+
+        def format_message(self, log_entry):
+            data = log_entry.data or {}
+            message = _("Status changed from %(from)s to %(to)s") % {
+                "from": status_label(data.get("from")),
+                "to": status_label(data.get("to")),
+            }
+            return with_reason(message, data)
+
+    @actions.register_action(dues.LEVEL_CHANGED)
+    class LevelChanged(LogFormatter):
+        label = _("Change membership level")
+
+        def format_message(self, log_entry):
+            data = log_entry.data or {}
+            message = _("Level changed from %(from)s to %(to)s") % {
+                "from": data.get("from", "?"),
+                "to": data.get("to", "?"),
+            }
+            return with_reason(message, data)
+
+    @actions.register_action(dues.PAYMENT_RECORDED)
+    class PaymentRecorded(LogFormatter):
+        label = _("Record payment")
+
+        def format_message(self, log_entry):
+            data = log_entry.data or {}
+            method = dict(Payment.Method.choices).get(data.get("method"), "")
+            return _(
+                "Payment of %(amount)s %(currency)s recorded (%(method)s); paid through %(end)s"
+            ) % {
+                "amount": data.get("amount", "?"),
+                "currency": str(data.get("currency", "")).upper(),
+                "method": method or data.get("method", "?"),
+                "end": data.get("period_end", "?"),
+            }
+
+    @actions.register_action(applications.APPLICATION_APPROVED)
+    class ApplicationApproved(LogFormatter):
+        label = _("Approve application")
+        message = _("Application approved")
+
+        def format_comment(self, log_entry):
+            return (log_entry.data or {}).get("note", "")
+
+    @actions.register_action(applications.APPLICATION_REJECTED)
+    class ApplicationRejected(LogFormatter):
+        label = _("Reject application")
+        message = _("Application rejected")
+
+        def format_comment(self, log_entry):
+            return (log_entry.data or {}).get("note", "")
+
+
+# Stripe prices ------------------------------------------------------------------------------
+
+
+def sync_stripe_prices(request, instance):
+    """After staff save a level: bring its Stripe Product and Prices in line. The level is
+    already saved; a Stripe failure only warns, and `manage.py sync_stripe` catches up."""
+    if not isinstance(instance, MembershipLevel) or not stripe_gateway.stripe_enabled():
+        return
+    try:
+        stripe_prices.sync_level_prices(instance)
+    except stripe.StripeError as error:
+        logger.warning("Stripe prices for level %s not updated: %s", instance.slug, error)
+        problem = error.user_message or str(error) or error.__class__.__name__
+    except Exception as error:  # the save stands whatever went wrong; the log has the details
+        logger.exception("Stripe prices for level %s not updated", instance.slug)
+        problem = error.__class__.__name__
+    else:
+        return
+    messages.warning(
+        request,
+        format_html(
+            _(
+                "Saved, but Stripe prices could not be updated: {}; run "
+                "<code>manage.py sync_stripe</code>."
+            ),
+            problem,
+        ),
+    )
+
+
+hooks.register("after_create_snippet", sync_stripe_prices)
+hooks.register("after_edit_snippet", sync_stripe_prices)

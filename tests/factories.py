@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from directory.models import Business, Category
-from membership.models import Member, MemberContact, MembershipLevel
+from membership.models import Application, Member, MemberContact, MembershipLevel
 
 
 class MembershipLevelFactory(factory.django.DjangoModelFactory):
@@ -90,3 +90,21 @@ class BusinessFactory(factory.django.DjangoModelFactory):
         if create and extracted:
             self.categories.set(extracted)
             self.save()
+
+
+class ApplicationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Application
+
+    organisation_name = factory.Sequence(lambda n: f"Applicant Organisation {n}")
+    first_name = "Rosa"
+    last_name = "Baker"
+    email = factory.Sequence(lambda n: f"applicant{n}@example.org")
+    phone = "(555) 010-2000"
+    street = "4 Mill Lane"
+    city = "Riverside"
+    region = "OR"
+    postcode = "97999"
+    country = "United States"
+    level = factory.SubFactory(MembershipLevelFactory)
+    status = Application.Status.SUBMITTED

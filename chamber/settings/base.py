@@ -177,6 +177,14 @@ STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET")
 STRIPE_API_BASE = env_str("STRIPE_API_BASE")  # tests and e2e only: a local Stripe double
 STRIPE_ENABLED = bool(STRIPE_SECRET_KEY)
 
+# Membership (see README, "Membership and dues").
+# Applications accepted per IP address and hour on /join/ (0: no limit).
+JOIN_RATE_LIMIT_PER_HOUR = env_int("JOIN_RATE_LIMIT_PER_HOUR", 5)
+# Renewal reminders for members not on auto-renew, in days from the paid-through date.
+RENEWAL_REMINDER_DAYS = [
+    int(day) for day in env_list("RENEWAL_REMINDER_DAYS", ["-30", "-7", "0", "14"])
+]
+
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 # Wagtail

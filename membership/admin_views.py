@@ -1,0 +1,367 @@
+"""Staff actions in the admin: decide applications, record offline payments, change levels.
+
+Each view is a small form in front of a service (membership.applications, membership.dues),
+which does the work and writes the audit log. The views are wired into the snippet viewsets in
+membership/viewsets.py (``get_urlpatterns``), so they live under those viewsets' URLs, behind
+Wagtail's admin login, and answer a user without the model permission with Wagtail's usual
+"permission denied". Each one checks the real model permission (``ModelPermissionPolicy``), not
+the read-only policy the viewsets' generic views use for these models.
+"""
+
+from decimal import Decimal
+
+from django import forms
+from django.contrib.admin.utils import quote
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import FormView
+from wagtail.admin import messages
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
+from wagtail.admin.widgets import AdminDateInput
+from wagtail.permission_policies import ModelPermissionPolicy
+
+from membership import dues
+from membership.applications import (
+    DECIDABLE,
+    DecisionError,
+    approve_application,
+    reject_application,
+)
+from membership.models import Application, Member, MembershipLevel, Payment
+
+APPROVABLE = (*DECIDABLE, Application.Status.PAID)
+
+
+def member_url(name: str, member: Member) -> str:
+    """A URL of the member viewset (edit, inspect, record_payment, change_level)."""
+    return reverse(Member.snippet_viewset.get_url_name(name), args=(quote(member.pk),))
+
+
+class ObjectActionView(PermissionCheckedMixin, WagtailAdminTemplateMixin, FormView):
+    """A form about one object, shown on GET and acted upon on POST (CSRF-protected)."""
+
+    model = None
+    permission_policy = None  # the real model permission, set by subclasses
+    permission_required = None
+    index_url_name = None
+    inspect_url_name = None
+    edit_url_name = None
+    header_icon = ""
+    template_name = "membership/admin/action_form.html"
+    submit_button_label = _("Save")
+    intro = ""
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.object = get_object_or_404(self.get_queryset(), pk=kwargs["pk"])
+
+    def get_queryset(self):
+        return self.model._default_manager.all()
+
+    def get_page_subtitle(self):
+        return str(self.object)
+
+    def get_object_url(self):
+        """Where the object is shown: its edit page if the user may edit it, else inspect."""
+        user = self.request.user
+        policy = ModelPermissionPolicy(self.model)
+        if self.edit_url_name and policy.user_has_permission(user, "change"):
+            return reverse(self.edit_url_name, args=(quote(self.object.pk),))
+        if self.inspect_url_name:
+            return reverse(self.inspect_url_name, args=(quote(self.object.pk),))
+        return reverse(self.index_url_name)
+
+    def get_breadcrumbs_items(self):
+        return [
+            *self.breadcrumbs_items,
+            {
+                "url": reverse(self.index_url_name),
+                "label": capfirst(self.model._meta.verbose_name_plural),
+            },
+            {"url": self.get_object_url(), "label": str(self.object)},
+            {"url": "", "label": self.get_page_title(), "sublabel": str(self.object)},
+        ]
+
+    def get_summary(self) -> list[tuple[str, object]]:
+        """(label, value) pairs shown above the form, so staff see what they act on."""
+        return []
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            object=self.object,
+            summary=self.get_summary(),
+            intro=self.intro,
+            action_url=self.request.path,
+            submit_button_label=self.submit_button_label,
+            cancel_url=self.get_object_url(),
+            media=context["form"].media,
+        )
+        return context
+
+    def form_invalid(self, form):
+        messages.validation_error(
+            self.request, _("Nothing was saved: please correct the errors below."), form
+        )
+        return super().form_invalid(form)
+
+
+# Applications -------------------------------------------------------------------------------
+
+
+class DecisionForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note to the applicant"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Optional; included in the e-mail to the applicant."),
+    )
+
+
+class ApplicationDecisionView(ObjectActionView):
+    model = Application
+    permission_policy = ModelPermissionPolicy(Application)
+    permission_required = "change"
+    form_class = DecisionForm
+    header_icon = "form"
+    allowed_statuses = ()
+
+    def get_queryset(self):
+        return Application.objects.select_related("level", "member")
+
+    def get_summary(self):
+        application = self.object
+        submitted = date_format(timezone.localtime(application.created_at), "DATETIME_FORMAT")
+        return [
+            (_("Organisation"), application.organisation_name),
+            (_("Contact"), f"{application.contact_name} <{application.email}>"),
+            (_("Level"), application.level),
+            (_("Status"), application.get_status_display()),
+            (_("Submitted at"), submitted),
+            (_("Message"), application.message or "-"),
+        ]
+
+    def get(self, request, *args, **kwargs):
+        if self.object.status not in self.allowed_statuses:
+            messages.error(
+                request,
+                _("This application is already %(status)s.")
+                % {"status": self.object.get_status_display()},
+            )
+            return redirect(self.get_object_url())
+        return super().get(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        note = form.cleaned_data["note"]
+        try:
+            result = self.decide(note)
+        except DecisionError as error:
+            messages.error(self.request, str(error))
+            return redirect(self.get_object_url())
+        self.object.refresh_from_db()
+        self.success(result)
+        return redirect(self.get_object_url())
+
+
+class ApproveApplicationView(ApplicationDecisionView):
+    page_title = _("Approve application")
+    submit_button_label = _("Approve and e-mail the applicant")
+    allowed_statuses = APPROVABLE
+    intro = _(
+        "Approving creates the member (pending until its first payment is recorded), its "
+        "primary contact and a draft directory listing, and e-mails the applicant a link to "
+        "set their password."
+    )
+
+    def decide(self, note):
+        return approve_application(self.object, user=self.request.user, note=note)
+
+    def success(self, member):
+        buttons = []
+        if member.status == Member.Status.PENDING and self.request.user.has_perm(
+            "membership.add_payment"
+        ):
+            buttons.append(
+                messages.button(member_url("record_payment", member), _("Record first payment"))
+            )
+        if self.request.user.has_perm("membership.change_member"):
+            buttons.append(messages.button(member_url("edit", member), _("Edit member")))
+        messages.success(
+            self.request,
+            _("Application approved: %(member)s is now a member (%(status)s).")
+            % {"member": member, "status": member.get_status_display()},
+            buttons=buttons,
+        )
+
+
+class RejectApplicationView(ApplicationDecisionView):
+    page_title = _("Reject application")
+    submit_button_label = _("Reject and e-mail the applicant")
+    allowed_statuses = DECIDABLE
+    intro = _("The applicant is told by e-mail, with your note if you write one.")
+
+    def decide(self, note):
+        return reject_application(self.object, user=self.request.user, note=note)
+
+    def success(self, application):
+        messages.success(
+            self.request,
+            _("Application from %(organisation)s rejected; the applicant has been e-mailed.")
+            % {"organisation": application.organisation_name},
+        )
+
+
+# Members ------------------------------------------------------------------------------------
+
+OFFLINE_METHODS = [
+    (value, label) for value, label in Payment.Method.choices if value != Payment.Method.STRIPE
+]
+
+
+class OfflinePaymentForm(forms.Form):
+    amount = forms.DecimalField(
+        label=_("Amount"), max_digits=9, decimal_places=2, min_value=Decimal("0.00")
+    )
+    method = forms.ChoiceField(label=_("Method"), choices=[("", "---------"), *OFFLINE_METHODS])
+    paid_on = forms.DateField(label=_("Paid on"), widget=AdminDateInput)
+    reference = forms.CharField(
+        label=_("Reference"),
+        max_length=200,
+        required=False,
+        help_text=_("Cheque number, bank transfer reference, or why the dues were waived."),
+    )
+
+    def __init__(self, *args, member: Member, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["amount"].help_text = _(
+            "In %(currency)s. The %(level)s level's dues are %(dues)s."
+        ) % {
+            "currency": member.level.currency.upper(),
+            "level": member.level,
+            "dues": member.level.annual_dues,
+        }
+
+    def clean_paid_on(self):
+        paid_on = self.cleaned_data["paid_on"]
+        if paid_on > timezone.localdate():
+            raise forms.ValidationError(_("A payment cannot be recorded before it is received."))
+        return paid_on
+
+
+class MemberActionView(ObjectActionView):
+    model = Member
+    header_icon = "group"
+
+    def get_queryset(self):
+        return Member.objects.select_related("level")
+
+    def get_summary(self):
+        member = self.object
+        return [
+            (_("Level"), member.level),
+            (_("Status"), member.get_status_display()),
+            (_("Paid through"), date_format(member.paid_through) if member.paid_through else "-"),
+        ]
+
+
+class RecordPaymentView(MemberActionView):
+    permission_policy = ModelPermissionPolicy(Payment)
+    permission_required = "add"
+    form_class = OfflinePaymentForm
+    page_title = _("Record payment")
+    submit_button_label = _("Record payment")
+    intro = _(
+        "A cheque, bank transfer, cash or waived year: the member is paid for one more year "
+        "from today or from the end of the current paid period, whichever is later, and "
+        "becomes active."
+    )
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "member": self.object}
+
+    def get_initial(self):
+        return {"amount": self.object.level.annual_dues, "paid_on": timezone.localdate()}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        payment = dues.record_offline_payment(
+            self.object,
+            amount=data["amount"],
+            method=data["method"],
+            paid_on=data["paid_on"],
+            reference=data["reference"],
+            user=self.request.user,
+        )
+        self.object.refresh_from_db()
+        messages.success(
+            self.request,
+            _("Payment of %(amount)s %(currency)s recorded for %(member)s: paid through %(date)s.")
+            % {
+                "amount": payment.amount,
+                "currency": payment.currency.upper(),
+                "member": self.object,
+                "date": date_format(self.object.paid_through),
+            },
+        )
+        return redirect(self.get_object_url())
+
+
+class ChangeLevelForm(forms.Form):
+    level = forms.ModelChoiceField(
+        label=_("Level"), queryset=MembershipLevel.objects.all(), empty_label=None
+    )
+
+    def __init__(self, *args, member: Member, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["level"]
+        field.label_from_instance = lambda level: (
+            f"{level} ({level.annual_dues} {level.currency.upper()})"
+            if level.active
+            else _("%(level)s (not offered to new members)") % {"level": level}
+        )
+        if member.stripe_subscription_id:
+            field.help_text = _(
+                "This member pays by a Stripe subscription: it is moved to the new level's "
+                "yearly price, which applies from the next renewal (no pro-rata charge)."
+            )
+
+
+class ChangeLevelView(MemberActionView):
+    permission_policy = ModelPermissionPolicy(Member)
+    permission_required = "change"
+    form_class = ChangeLevelForm
+    page_title = _("Change level")
+    submit_button_label = _("Change level")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "member": self.object}
+
+    def get_initial(self):
+        return {"level": self.object.level}
+
+    def form_valid(self, form):
+        level = form.cleaned_data["level"]
+        with transaction.atomic():
+            member = dues.lock_member(self.object.pk)
+            previous = member.level
+            if previous.pk != level.pk:
+                dues.change_level(member, level, reason="changed by staff", user=self.request.user)
+        if previous.pk == level.pk:
+            messages.info(
+                self.request,
+                _("%(member)s is already at the %(level)s level.")
+                % {"member": member, "level": level},
+            )
+        else:
+            messages.success(
+                self.request,
+                _("%(member)s moved from the %(previous)s level to %(level)s.")
+                % {"member": member, "previous": previous, "level": level},
+            )
+        return redirect(self.get_object_url())

@@ -1,0 +1,415 @@
+"""Stripe Checkout for dues: starting a session, and fulfilling a paid one (exactly once).
+
+`fulfil_checkout_session` is the one fulfilment path: the `/join/thanks/` page and the
+`checkout.session.completed` webhook both call it, in any order and as often as they like. It
+re-reads the session from Stripe, so it acts on Stripe's current state rather than on whatever
+copy of the session an event carried.
+"""
+
+import datetime
+import logging
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import default_token_generator
+from django.db import transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from membership import emails
+from membership.dues import (
+    StripeState,
+    apply_stripe_state,
+    from_timestamp,
+    local_date,
+    lock_member,
+    next_period,
+    record_payment,
+)
+from membership.models import Application, Member, MemberContact, Payment
+from membership.stripe_gateway import stripe_client
+from membership.stripe_prices import sync_level_prices
+
+logger = logging.getLogger(__name__)
+
+JOIN, RENEWAL = "join", "renewal"
+SESSION_EXPAND = ["subscription", "invoice", "payment_intent"]
+
+
+def object_id(value) -> str:
+    """The id of a Stripe reference that may be an id or an expanded object."""
+    if not value:
+        return ""
+    return value if isinstance(value, str) else value["id"]
+
+
+def cents_to_amount(cents: int) -> Decimal:
+    return (Decimal(cents) / 100).quantize(Decimal("0.01"))
+
+
+# Starting a checkout ---------------------------------------------------------------------------
+
+
+def _prices_for(level, *, client) -> tuple[str, str]:
+    if not (level.stripe_price_id and level.stripe_one_time_price_id):
+        sync_level_prices(level, client=client)
+    return level.stripe_price_id, level.stripe_one_time_price_id
+
+
+def start_join_checkout(application: Application, *, success_url: str, cancel_url: str) -> str:
+    """Create the Checkout Session for a saved application; returns Stripe's payment page URL.
+
+    Raises `stripe.StripeError` (the application is already saved; the caller offers a retry).
+    Each attempt has its own idempotency key, so a network retry never makes a second session
+    but a retry after an error does not replay the error.
+    """
+    client = stripe_client()
+    yearly, once = _prices_for(application.level, client=client)
+    Application.objects.filter(pk=application.pk).update(
+        checkout_attempts=F("checkout_attempts") + 1
+    )
+    application.refresh_from_db(fields=["checkout_attempts"])
+    metadata = {
+        "purpose": JOIN,
+        "application_id": str(application.pk),
+        "level": application.level.slug,
+    }
+    params = {
+        "mode": "subscription" if application.auto_renew else "payment",
+        "line_items": [{"price": yearly if application.auto_renew else once, "quantity": 1}],
+        "client_reference_id": str(application.pk),
+        "customer_email": application.email,
+        "metadata": metadata,
+        "success_url": success_url,
+        "cancel_url": cancel_url,
+    }
+    if application.auto_renew:
+        params["subscription_data"] = {"metadata": metadata}
+    else:
+        params["payment_intent_data"] = {"metadata": metadata}
+        # A Customer even without a subscription: the member can use the billing portal.
+        params["customer_creation"] = "always"
+    session = client.v1.checkout.sessions.create(
+        params=params,
+        options={
+            "idempotency_key": (
+                f"chamber-application-{application.pk}-checkout-{application.checkout_attempts}"
+            )
+        },
+    )
+    Application.objects.filter(pk=application.pk).update(
+        stripe_checkout_session_id=session["id"], status=Application.Status.AWAITING_PAYMENT
+    )
+    return session.url
+
+
+def start_renewal_checkout(
+    member: Member, *, auto_renew: bool, success_url: str, cancel_url: str, email: str = ""
+) -> str:
+    """A Checkout Session for an existing member: one year now, or a yearly subscription."""
+    client = stripe_client()
+    yearly, once = _prices_for(member.level, client=client)
+    metadata = {"purpose": RENEWAL, "member_id": str(member.pk), "level": member.level.slug}
+    params = {
+        "mode": "subscription" if auto_renew else "payment",
+        "line_items": [{"price": yearly if auto_renew else once, "quantity": 1}],
+        "client_reference_id": f"member-{member.pk}",
+        "metadata": metadata,
+        "success_url": success_url,
+        "cancel_url": cancel_url,
+    }
+    if member.stripe_customer_id:
+        params["customer"] = member.stripe_customer_id
+    elif email:
+        params["customer_email"] = email
+    if auto_renew:
+        params["subscription_data"] = {"metadata": metadata}
+    else:
+        params["payment_intent_data"] = {"metadata": metadata}
+        if not member.stripe_customer_id:
+            params["customer_creation"] = "always"
+    return client.v1.checkout.sessions.create(params=params).url
+
+
+# Fulfilling ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Fulfilment:
+    result: str
+    application: Application | None = None
+    member: Member | None = None
+
+
+def fulfil_checkout_session(session_id: str, *, client=None) -> Fulfilment:
+    client = client or stripe_client()
+    session = client.v1.checkout.sessions.retrieve(session_id, params={"expand": SESSION_EXPAND})
+    return fulfil_session(session.to_dict())
+
+
+def fulfil_session(session: dict) -> Fulfilment:
+    """Act on a (retrieved, expanded) Checkout Session, as a plain dict; idempotent."""
+    metadata = session.get("metadata") or {}
+    if session["status"] != "complete":
+        return Fulfilment("checkout not complete")
+    if metadata.get("purpose") == RENEWAL:
+        return _fulfil_renewal(session, metadata)
+    return _fulfil_join(session, metadata)
+
+
+def _is_paid(session) -> bool:
+    return session["payment_status"] in ("paid", "no_payment_required")
+
+
+@dataclass(frozen=True)
+class PaidPeriod:
+    amount: Decimal
+    currency: str
+    paid_at: int
+    start: datetime.date | None  # None: one year from the later of payment and paid_through
+    end: datetime.date | None
+    invoice_id: str
+    payment_intent_id: str
+
+
+def _paid_period(session) -> PaidPeriod:
+    """What the session paid for, from the invoice (subscriptions) or the payment intent."""
+    invoice = session.get("invoice")
+    if invoice and not isinstance(invoice, str):
+        line = invoice["lines"]["data"][0]
+        paid_at = (invoice.get("status_transitions") or {}).get("paid_at") or invoice["created"]
+        return PaidPeriod(
+            amount=cents_to_amount(invoice["amount_paid"]),
+            currency=invoice["currency"],
+            paid_at=paid_at,
+            start=local_date(line["period"]["start"]),
+            end=local_date(line["period"]["end"]),
+            invoice_id=invoice["id"],
+            payment_intent_id="",
+        )
+    subscription = session.get("subscription")
+    if subscription and not isinstance(subscription, str):
+        item = subscription["items"]["data"][0]
+        return PaidPeriod(
+            amount=cents_to_amount(session.get("amount_total") or 0),
+            currency=session.get("currency") or "usd",
+            paid_at=item["current_period_start"],
+            start=local_date(item["current_period_start"]),
+            end=local_date(item["current_period_end"]),
+            invoice_id=object_id(invoice),
+            payment_intent_id="",
+        )
+    intent = session.get("payment_intent")
+    paid_at = intent["created"] if intent and not isinstance(intent, str) else session["created"]
+    return PaidPeriod(
+        amount=cents_to_amount(session.get("amount_total") or 0),
+        currency=session.get("currency") or "usd",
+        paid_at=paid_at,
+        start=None,
+        end=None,
+        invoice_id="",
+        payment_intent_id=object_id(intent),
+    )
+
+
+def _record_session_payment(
+    member: Member, session, *, application=None
+) -> tuple[Payment | None, PaidPeriod]:
+    period = _paid_period(session)
+    paid_on = local_date(period.paid_at)
+    start, end = (period.start, period.end) if period.start else next_period(member, paid_on)
+    return record_payment(
+        member,
+        amount=period.amount,
+        currency=period.currency,
+        method=Payment.Method.STRIPE,
+        paid_on=paid_on,
+        period_start=start,
+        period_end=end,
+        stripe_invoice_id=period.invoice_id,
+        stripe_checkout_session_id=session["id"],
+        stripe_payment_intent_id=period.payment_intent_id,
+        application=application,
+    ), period
+
+
+def _fulfil_join(session, metadata) -> Fulfilment:
+    application_id = session.get("client_reference_id") or metadata.get("application_id")
+    with transaction.atomic():
+        application = (
+            Application.objects.select_for_update(of=("self",))
+            .select_related("level", "primary_category")
+            .filter(pk=application_id)
+            .first()
+            if str(application_id or "").isdigit()
+            else None
+        )
+        if application is None:
+            return Fulfilment("unknown application")
+        if not _is_paid(session):
+            if application.status in (
+                Application.Status.SUBMITTED,
+                Application.Status.AWAITING_PAYMENT,
+            ):
+                application.status = Application.Status.AWAITING_PAYMENT
+                application.stripe_checkout_session_id = session["id"]
+                application.save(update_fields=["status", "stripe_checkout_session_id"])
+            return Fulfilment("awaiting payment", application)
+
+        created = application.member_id is None
+        if created:
+            member, new_user = _create_member(application, session)
+        member = lock_member(application.member_id)
+        payment, period = _record_session_payment(member, session, application=application)
+        subscription_id = object_id(session.get("subscription"))
+        if subscription_id and not member.stripe_subscription_id:
+            member.stripe_subscription_id = subscription_id
+        if not member.stripe_customer_id:
+            member.stripe_customer_id = object_id(session.get("customer"))
+        member.save()
+        apply_stripe_state(
+            member,
+            StripeState(at=from_timestamp(period.paid_at), status=Member.Status.ACTIVE),
+            reason="paid at Stripe Checkout",
+        )
+        if application.status != Application.Status.APPROVED:
+            application.status = Application.Status.PAID
+        application.stripe_checkout_session_id = session["id"]
+        application.save(update_fields=["status", "stripe_checkout_session_id", "updated_at"])
+        if created:
+            transaction.on_commit(
+                lambda: send_welcome(application.pk, member.pk, new_user=new_user)
+            )
+        elif payment is None:
+            return Fulfilment("already fulfilled", application, member)
+    return Fulfilment("member created" if created else "payment recorded", application, member)
+
+
+def _fulfil_renewal(session, metadata) -> Fulfilment:
+    member_id = metadata.get("member_id", "")
+    if not str(member_id).isdigit() or not _is_paid(session):
+        return Fulfilment("unknown member" if _is_paid(session) else "awaiting payment")
+    with transaction.atomic():
+        try:
+            member = lock_member(int(member_id))
+        except Member.DoesNotExist:
+            return Fulfilment("unknown member")
+        payment, period = _record_session_payment(member, session)
+        subscription_id = object_id(session.get("subscription"))
+        if subscription_id:
+            member.stripe_subscription_id = subscription_id
+        if not member.stripe_customer_id:
+            member.stripe_customer_id = object_id(session.get("customer"))
+        member.save()
+        apply_stripe_state(
+            member,
+            StripeState(
+                at=from_timestamp(period.paid_at),
+                status=Member.Status.ACTIVE,
+                auto_renew=bool(subscription_id),
+                cancel_at_period_end=False if subscription_id else None,
+            ),
+            reason="renewed at Stripe Checkout",
+        )
+        if payment is not None:
+            transaction.on_commit(lambda: send_payment_receipt(payment.pk))
+    return Fulfilment("payment recorded" if payment else "already fulfilled", member=member)
+
+
+# Creating the member -----------------------------------------------------------------------------
+
+
+def create_member_from_application(application: Application, *, status: str) -> tuple:
+    """Member, primary contact (a user who logs in with the application's e-mail) and a draft
+    listing, from an application. Returns (member, new_user); the caller holds the application
+    row locked and saves its status."""
+    from directory.services import listing_create_from_application
+
+    member = Member.objects.create(
+        name=application.organisation_name,
+        level=application.level,
+        status=status,
+        auto_renew=application.auto_renew,
+        joined_on=timezone.localdate(),
+    )
+    user, new_user = _user_for(application)
+    MemberContact.objects.get_or_create(
+        member=member, user=user, defaults={"role": MemberContact.Role.PRIMARY}
+    )
+    listing_create_from_application(member, application)
+    application.member = member
+    application.save(update_fields=["member", "updated_at"])
+    return member, new_user
+
+
+def _create_member(application: Application, session) -> tuple:
+    member, new_user = create_member_from_application(application, status=Member.Status.ACTIVE)
+    member.stripe_customer_id = object_id(session.get("customer"))
+    member.save(update_fields=["stripe_customer_id"])
+    return member, new_user
+
+
+def _user_for(application: Application):
+    users = get_user_model().objects
+    user = users.filter(email__iexact=application.email).order_by("pk").first()
+    if user is not None:
+        return user, False
+    user = users.create_user(
+        username=application.email.lower()[:150],
+        email=application.email.lower(),
+        first_name=application.first_name[:150],
+        last_name=application.last_name[:150],
+    )
+    user.set_unusable_password()
+    user.save(update_fields=["password"])
+    return user, True
+
+
+def set_password_url(user) -> str:
+    return emails.absolute(
+        reverse(
+            "password_reset_confirm",
+            kwargs={
+                "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+                "token": default_token_generator.make_token(user),
+            },
+        )
+    )
+
+
+def send_welcome(application_id: int, member_id: int, *, new_user: bool) -> None:
+    """Welcome the new member (with a set-password link for a new account) and tell staff."""
+    application = Application.objects.select_related("level").get(pk=application_id)
+    member = Member.objects.select_related("level").get(pk=member_id)
+    contact = member.primary_contacts().first()
+    context = {
+        "application": application,
+        "member": member,
+        "user": contact.user if contact else None,
+        "set_password_url": set_password_url(contact.user) if contact and new_user else "",
+        "login_url": emails.absolute(reverse("login")),
+    }
+    try:
+        emails.send("welcome", [application.email], context)
+        emails.send("staff_new_member", emails.staff_recipients(), context)
+    except Exception:
+        logger.exception("Welcome e-mails for member %s could not be sent", member_id)
+
+
+def send_payment_receipt(payment_id: int) -> None:
+    payment = Payment.objects.select_related("member").get(pk=payment_id)
+    contacts = payment.member.contacts.select_related("user").filter(
+        role__in=[MemberContact.Role.PRIMARY, MemberContact.Role.BILLING]
+    )
+    try:
+        emails.send(
+            "payment_received",
+            sorted({contact.user.email for contact in contacts}),
+            {"payment": payment, "member": payment.member},
+        )
+    except Exception:
+        logger.exception("Receipt for payment %s could not be sent", payment_id)

@@ -1,0 +1,142 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from directory.models import Category
+from membership.models import Application, Member, MembershipLevel
+
+
+class LevelChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, level):
+        return f"{level.name} — {level.annual_dues:,.2f} {level.currency.upper()} a year"
+
+
+class CategoryChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, category):
+        return f"{category.parent.name} / {category.name}" if category.parent_id else category.name
+
+
+def normalise_email(value: str) -> str:
+    return value.strip().lower()
+
+
+class ApplicationForm(forms.ModelForm):
+    """The join form. `website_url` is a honeypot: hidden from people, filled in by bots."""
+
+    level = LevelChoiceField(
+        queryset=MembershipLevel.objects.filter(active=True),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        label=_("Membership level"),
+    )
+    primary_category = CategoryChoiceField(
+        queryset=Category.objects.select_related("parent").order_by(
+            "parent__name", "parent_id", "name"
+        ),
+        required=False,
+        label=_("What does your business do?"),
+        help_text=_("The directory category that fits best; you can add more later."),
+    )
+    website_url = forms.CharField(
+        required=False,
+        label=_("Leave this field empty"),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    class Meta:
+        model = Application
+        fields = [
+            "organisation_name",
+            "first_name",
+            "last_name",
+            "email",
+            "phone",
+            "website",
+            "street",
+            "city",
+            "region",
+            "postcode",
+            "country",
+            "primary_category",
+            "level",
+            "auto_renew",
+            "message",
+        ]
+        widgets = {
+            "message": forms.Textarea(attrs={"rows": 4}),
+            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "first_name": forms.TextInput(attrs={"autocomplete": "given-name"}),
+            "last_name": forms.TextInput(attrs={"autocomplete": "family-name"}),
+            "organisation_name": forms.TextInput(attrs={"autocomplete": "organization"}),
+            "phone": forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
+            "street": forms.TextInput(attrs={"autocomplete": "street-address"}),
+            "city": forms.TextInput(attrs={"autocomplete": "address-level2"}),
+            "region": forms.TextInput(attrs={"autocomplete": "address-level1"}),
+            "postcode": forms.TextInput(attrs={"autocomplete": "postal-code"}),
+            "country": forms.TextInput(attrs={"autocomplete": "country-name"}),
+        }
+        help_texts = {
+            "auto_renew": _(
+                "Your card is charged once a year until you switch this off. Untick to pay "
+                "for one year now and renew by hand."
+            ),
+            "message": _("Anything the chamber should know (optional)."),
+        }
+
+    def __init__(self, *args, online_payment: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["level"].queryset = MembershipLevel.objects.filter(active=True)
+        if not online_payment:
+            # Invoiced members pay each year by hand: there is nothing to renew automatically.
+            del self.fields["auto_renew"]
+            self.instance.auto_renew = False
+        self.is_spam = False
+
+    @property
+    def honeypot(self):
+        return self["website_url"]
+
+    def visible_fields(self):
+        return [field for field in super().visible_fields() if field.name != "website_url"]
+
+    def clean_email(self):
+        return normalise_email(self.cleaned_data["email"])
+
+    def clean_organisation_name(self):
+        return " ".join(self.cleaned_data["organisation_name"].split())
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("website_url"):
+            self.is_spam = True
+        email = cleaned.get("email")
+        name = cleaned.get("organisation_name")
+        login, reset = reverse("login"), reverse("password_reset")
+        current = Member.objects.exclude(status=Member.Status.CANCELLED)
+        if email and (
+            get_user_model()
+            .objects.filter(email__iexact=email, member_contacts__member__in=current)
+            .exists()
+        ):
+            self.add_error(
+                "email",
+                format_html(
+                    'This e-mail address already belongs to a member. <a href="{}">Log in</a> '
+                    'or <a href="{}">reset your password</a> to renew or change your membership.',
+                    login,
+                    reset,
+                ),
+            )
+        if name and current.filter(name__iexact=name).exists():
+            self.add_error(
+                "organisation_name",
+                format_html(
+                    '"{}" is already a member. <a href="{}">Log in</a> to manage the membership, '
+                    "or contact the chamber if you need to be added as a contact.",
+                    name,
+                    login,
+                ),
+            )
+        return cleaned

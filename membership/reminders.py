@@ -1,0 +1,123 @@
+"""Renewal reminders for members who pay by hand (not renewed by a Stripe subscription).
+
+Each stage (days from `paid_through`, e.g. -30, -7, 0, 14) is sent at most once per paid period:
+a `RenewalReminder` row is written only after the e-mail went out, and a unique constraint stops
+a second one. A run that missed days catches up with the latest stage that is due (one e-mail,
+not a burst). A send that fails is logged and left unrecorded, so the next run retries it.
+"""
+
+import datetime
+import logging
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from membership import emails
+from membership.models import JoinPage, Member, MemberContact, RenewalReminder
+from membership.selectors import membership_grace_days
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class ReminderRun:
+    sent: list[tuple[int, int]] = field(default_factory=list)  # (member id, stage)
+    failed: list[tuple[int, int]] = field(default_factory=list)
+    skipped: list[tuple[int, int]] = field(default_factory=list)  # no contact to e-mail
+
+
+def due_stage(paid_through: datetime.date, today: datetime.date, stages: list[int]) -> int | None:
+    """The latest stage whose day has come (None before the first one)."""
+    passed = [
+        stage for stage in sorted(stages) if paid_through + datetime.timedelta(stage) <= today
+    ]
+    return passed[-1] if passed else None
+
+
+def reminder_candidates(today: datetime.date, stages: list[int]):
+    earliest, latest = min(stages), max(stages)
+    # Everyone who will not be charged automatically: auto-renew off, or no Stripe subscription
+    # to renew (e.g. a member paying offline whose auto-renew flag was left on).
+    renews_itself = Q(auto_renew=True) & ~Q(stripe_subscription_id="")
+    return (
+        Member.objects.exclude(renews_itself)
+        .filter(
+            status__in=[Member.Status.ACTIVE, Member.Status.PAST_DUE],
+            paid_through__isnull=False,
+            paid_through__lte=today - datetime.timedelta(earliest),
+            # A member whose last stage was more than a week ago is left to staff.
+            paid_through__gte=today - datetime.timedelta(latest + 7),
+        )
+        .select_related("level")
+    )
+
+
+def send_renewal_reminders(today: datetime.date | None = None, stages=None) -> ReminderRun:
+    today = today or timezone.localdate()
+    stages = sorted(stages or settings.RENEWAL_REMINDER_DAYS)
+    run = ReminderRun()
+    join_page = JoinPage.objects.live().first()
+    grace = datetime.timedelta(days=membership_grace_days())
+    for member in reminder_candidates(today, stages):
+        stage = due_stage(member.paid_through, today, stages)
+        if stage is None:
+            continue
+        sent_stages = set(
+            RenewalReminder.objects.filter(
+                member=member, period_end=member.paid_through
+            ).values_list("stage", flat=True)
+        )
+        if any(sent >= stage for sent in sent_stages):
+            continue
+        recipients = sorted(
+            {
+                contact.user.email
+                for contact in member.contacts.select_related("user").filter(
+                    role__in=[MemberContact.Role.PRIMARY, MemberContact.Role.BILLING]
+                )
+                if contact.user.email
+            }
+        )
+        if not recipients:
+            # Not a failed send (retrying would not help): staff see it in the command output.
+            logger.warning("Member %s has no contact to remind", member.pk)
+            run.skipped.append((member.pk, stage))
+            continue
+        context = {
+            "member": member,
+            "stage": stage,
+            "days": (member.paid_through - today).days,
+            "lapses_on": member.paid_through + grace,
+            "pay_url": renewal_url(join_page, member),
+        }
+        try:
+            with transaction.atomic():
+                reminder = RenewalReminder.objects.create(
+                    member=member,
+                    stage=stage,
+                    period_end=member.paid_through,
+                    sent_to=", ".join(recipients),
+                )
+                emails.send("renewal_reminder", recipients, context)
+        except IntegrityError:
+            continue  # another run sent it a moment ago
+        except Exception:
+            # The row is rolled back with the failed send: the next run tries again.
+            logger.exception("Renewal reminder %s for member %s failed", stage, member.pk)
+            run.failed.append((member.pk, stage))
+            continue
+        run.sent.append((reminder.member_id, stage))
+    return run
+
+
+def renewal_url(join_page, member) -> str:
+    from membership.views import renewal_token
+
+    if join_page is None:
+        return emails.absolute("/")
+    query = urlencode({"token": renewal_token(member)})
+    return f"{join_page.get_full_url()}{join_page.reverse_subpage('renew_view')}?{query}"

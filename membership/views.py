@@ -1,0 +1,261 @@
+"""Join, thanks, retry and renew (routes of JoinPage), and the billing-portal redirect."""
+
+import datetime
+import logging
+import re
+
+import stripe
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.db import transaction
+from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from chamber.ratelimit import allow, client_ip
+from membership import emails
+from membership.checkout import (
+    fulfil_checkout_session,
+    start_join_checkout,
+    start_renewal_checkout,
+)
+from membership.forms import ApplicationForm
+from membership.models import Application, Member, MembershipLevel
+from membership.stripe_gateway import stripe_client, stripe_enabled
+
+logger = logging.getLogger(__name__)
+
+SESSION_ID = re.compile(r"cs_[A-Za-z0-9_]{1,250}")
+RESUME_SALT = "membership.join.resume"
+RENEW_SALT = "membership.renew"
+RESUME_MAX_AGE = 60 * 60 * 24 * 2
+RENEW_MAX_AGE = 60 * 60 * 24 * 120
+SUBSCRIBE_WITHIN = datetime.timedelta(days=2)
+
+
+class SeeOther(HttpResponseRedirect):
+    status_code = 303
+
+
+def _context(page, **extra):
+    levels = MembershipLevel.objects.filter(active=True)
+    return {"page": page, "self": page, "levels": levels, "stripe": stripe_enabled(), **extra}
+
+
+def _resume_initial(request) -> dict:
+    """What the applicant typed, back in the form after cancelling at Stripe."""
+    token = request.GET.get("resume", "")
+    if not token:
+        return {}
+    try:
+        application_id = signing.loads(token, salt=RESUME_SALT, max_age=RESUME_MAX_AGE)
+    except signing.BadSignature:
+        return {}
+    application = Application.objects.filter(pk=application_id).first()
+    if application is None:
+        return {}
+    fields = ApplicationForm._meta.fields
+    initial = {name: getattr(application, name) for name in fields}
+    initial["level"] = application.level_id
+    initial["primary_category"] = application.primary_category_id
+    return initial
+
+
+@never_cache
+def join(request, *, page):
+    if request.method == "POST":
+        form = ApplicationForm(request.POST, online_payment=stripe_enabled())
+        if form.is_valid():
+            if form.is_spam:
+                # Bots get the same answer as people and nothing is stored or sent.
+                return SeeOther(page.url + page.reverse_subpage("thanks_view"))
+            limit = settings.JOIN_RATE_LIMIT_PER_HOUR
+            if not allow("join", client_ip(request), limit=limit, window_seconds=3600):
+                form.add_error(
+                    None,
+                    "We have received several applications from your network in the last "
+                    "hour. Please try again later, or contact the chamber office.",
+                )
+                return TemplateResponse(
+                    request, "membership/join_page.html", _context(page, form=form), status=429
+                )
+            application = form.save(commit=False)
+            application.submitted_from = client_ip(request) if client_ip(request) else None
+            application.save()
+            if stripe_enabled():
+                return _to_checkout(request, page, application)
+            transaction.on_commit(lambda: _send_application_received(application.pk))
+            token = signing.dumps(application.pk, salt=RESUME_SALT)
+            return SeeOther(f"{page.url}{page.reverse_subpage('thanks_view')}?application={token}")
+    else:
+        form = ApplicationForm(initial=_resume_initial(request), online_payment=stripe_enabled())
+    return TemplateResponse(request, "membership/join_page.html", _context(page, form=form))
+
+
+def _to_checkout(request, page, application):
+    thanks = request.build_absolute_uri(page.url + page.reverse_subpage("thanks_view"))
+    resume = signing.dumps(application.pk, salt=RESUME_SALT)
+    try:
+        url = start_join_checkout(
+            application,
+            success_url=thanks + "?session_id={CHECKOUT_SESSION_ID}",
+            cancel_url=request.build_absolute_uri(page.url) + f"?resume={resume}#apply",
+        )
+    except stripe.StripeError:
+        logger.exception("Checkout for application %s failed", application.pk)
+        return TemplateResponse(
+            request,
+            "membership/join_retry.html",
+            _context(page, application=application, token=resume),
+            status=503,
+        )
+    return SeeOther(url)
+
+
+def join_retry(request, *, page):
+    """Try Checkout again for a saved application (after a Stripe error)."""
+    if request.method != "POST" or not stripe_enabled():
+        return SeeOther(page.url)
+    try:
+        application_id = signing.loads(
+            request.POST.get("token", ""), salt=RESUME_SALT, max_age=RESUME_MAX_AGE
+        )
+    except signing.BadSignature:
+        return SeeOther(page.url)
+    application = (
+        Application.objects.filter(
+            pk=application_id,
+            status__in=[Application.Status.SUBMITTED, Application.Status.AWAITING_PAYMENT],
+        )
+        .select_related("level")
+        .first()
+    )
+    if application is None:
+        return SeeOther(page.url)
+    return _to_checkout(request, page, application)
+
+
+@never_cache
+@require_GET
+def join_thanks(request, *, page):
+    session_id = request.GET.get("session_id", "")
+    if session_id and stripe_enabled():
+        if not SESSION_ID.fullmatch(session_id):
+            raise Http404("No such checkout")
+        try:
+            fulfilment = fulfil_checkout_session(session_id)
+        except stripe.InvalidRequestError:
+            raise Http404("No such checkout") from None
+        except stripe.StripeError:
+            logger.exception("Could not confirm checkout %s", session_id)
+            fulfilment = None
+        return TemplateResponse(
+            request,
+            "membership/join_thanks.html",
+            _context(page, fulfilment=fulfilment, paid=True),
+        )
+    application = None
+    token = request.GET.get("application", "")
+    if token:
+        try:
+            application_id = signing.loads(token, salt=RESUME_SALT, max_age=RESUME_MAX_AGE)
+        except signing.BadSignature:
+            application_id = None
+        application = Application.objects.filter(pk=application_id).first()
+    return TemplateResponse(
+        request,
+        "membership/join_thanks.html",
+        _context(page, application=application, paid=False),
+    )
+
+
+def _send_application_received(application_id: int) -> None:
+    application = Application.objects.select_related("level").get(pk=application_id)
+    context = {"application": application}
+    try:
+        emails.send("application_received", [application.email], context)
+        emails.send("staff_new_application", emails.staff_recipients(), context)
+    except Exception:
+        logger.exception("E-mails for application %s could not be sent", application_id)
+
+
+def renewal_token(member: Member) -> str:
+    return signing.dumps(member.pk, salt=RENEW_SALT)
+
+
+@never_cache
+def renew(request, *, page):
+    """The pay link of a renewal reminder (`?token=`): one year of dues, no login needed."""
+    token = request.GET.get("token", "")
+    try:
+        member_id = signing.loads(token, salt=RENEW_SALT, max_age=RENEW_MAX_AGE)
+    except signing.BadSignature:
+        raise Http404("This renewal link has expired or is not valid.") from None
+    member = Member.objects.select_related("level").filter(pk=member_id).first()
+    if member is None or member.status == Member.Status.CANCELLED:
+        raise Http404("No such membership")
+    renews_itself = member.auto_renew and bool(member.stripe_subscription_id)
+    # A subscription starts its first year on the day it is taken: offered only when the paid
+    # year is (nearly) over, so that starting one never throws away paid-for days.
+    can_subscribe = not renews_itself and (
+        member.paid_through is None
+        or member.paid_through <= timezone.localdate() + SUBSCRIBE_WITHIN
+    )
+    error = False
+    if request.method == "POST" and stripe_enabled() and not renews_itself:
+        thanks = request.build_absolute_uri(page.url + page.reverse_subpage("thanks_view"))
+        contact = member.primary_contacts().first()
+        try:
+            url = start_renewal_checkout(
+                member,
+                auto_renew=can_subscribe and request.POST.get("auto_renew") == "on",
+                email=contact.user.email if contact else "",
+                success_url=thanks + "?session_id={CHECKOUT_SESSION_ID}",
+                cancel_url=request.build_absolute_uri(request.get_full_path()),
+            )
+            return SeeOther(url)
+        except stripe.StripeError:
+            logger.exception("Renewal checkout for member %s failed", member.pk)
+            error = True
+    return TemplateResponse(
+        request,
+        "membership/renew.html",
+        _context(
+            page,
+            member=member,
+            error=error,
+            renews_itself=renews_itself,
+            can_subscribe=can_subscribe,
+        ),
+        status=503 if error else 200,
+    )
+
+
+@never_cache
+@login_required
+@require_GET
+def billing_portal(request):
+    """Send a member's contact to Stripe's Customer Portal (card, invoices, cancellation)."""
+    client = stripe_client()
+    members = Member.objects.filter(contacts__user=request.user).exclude(stripe_customer_id="")
+    member_id = request.GET.get("member", "")
+    if member_id.isdigit():
+        members = members.filter(pk=member_id)
+    member = members.order_by("pk").first()
+    if client is None or member is None:
+        return TemplateResponse(request, "membership/no_billing.html", {}, status=404)
+    try:
+        session = client.v1.billing_portal.sessions.create(
+            params={
+                "customer": member.stripe_customer_id,
+                # The member account area (/account/) is not built yet: back to the home page.
+                "return_url": request.build_absolute_uri("/"),
+            }
+        )
+    except stripe.StripeError:
+        logger.exception("Billing portal for member %s failed", member.pk)
+        return TemplateResponse(request, "membership/billing_unavailable.html", {}, status=503)
+    return SeeOther(session.url)

@@ -1,0 +1,310 @@
+"""Stripe webhooks: verify, store once, process once, in a transaction.
+
+The view answers 400 for a bad signature or a malformed body and stores nothing. A verified
+event is stored by its Stripe id (unique), then processed inside a transaction that holds its
+row locked: two simultaneous deliveries of one event process it once, and a failed handler
+rolls back its changes, keeps the error on the event and answers 500 so Stripe retries.
+
+Handlers decide from the object's own state and timestamps (see membership.dues), never from
+the order events arrive in.
+"""
+
+import json
+import logging
+
+import stripe
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.http import HttpResponse, JsonResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from membership import emails
+from membership.checkout import (
+    cents_to_amount,
+    fulfil_checkout_session,
+    object_id,
+    send_payment_receipt,
+)
+from membership.dues import (
+    StripeState,
+    apply_stripe_state,
+    from_timestamp,
+    local_date,
+    lock_member,
+    record_payment,
+)
+from membership.models import Application, Member, MemberContact, Payment, StripeEvent
+from membership.stripe_gateway import stripe_client
+from membership.stripe_prices import level_for_price
+
+logger = logging.getLogger(__name__)
+
+SIGNATURE_TOLERANCE_SECONDS = 300
+
+Status = Member.Status
+SUBSCRIPTION_STATUS = {
+    "active": Status.ACTIVE,
+    "trialing": Status.ACTIVE,
+    "past_due": Status.PAST_DUE,
+    "unpaid": Status.PAST_DUE,
+}
+
+
+@csrf_exempt
+@require_POST
+def stripe_webhook(request):
+    secret = settings.STRIPE_WEBHOOK_SECRET
+    if not secret:
+        return HttpResponse("Stripe webhooks are not configured.", status=400)
+    try:
+        body = request.body.decode("utf-8")
+        stripe.WebhookSignature.verify_header(
+            body,
+            request.headers.get("Stripe-Signature", ""),
+            secret,
+            tolerance=SIGNATURE_TOLERANCE_SECONDS,
+        )
+    except (stripe.SignatureVerificationError, UnicodeDecodeError):
+        return HttpResponse("Invalid signature.", status=400)
+    try:
+        event = json.loads(body)
+    except ValueError:
+        return HttpResponse("Malformed payload.", status=400)
+    if (
+        not isinstance(event, dict)
+        or not isinstance(event.get("id"), str)
+        or not isinstance(event.get("type"), str)
+        or not isinstance(event.get("data"), dict)
+    ):
+        return HttpResponse("Not a Stripe event.", status=400)
+    row = store_event(event)
+    try:
+        result = process_event(row.pk)
+    except Exception as error:
+        logger.exception("Stripe event %s failed", row.stripe_id)
+        StripeEvent.objects.filter(pk=row.pk).update(
+            error=f"{type(error).__name__}: {error}"[:2000], attempts=F("attempts") + 1
+        )
+        return JsonResponse({"received": True, "error": "processing failed"}, status=500)
+    return JsonResponse({"received": True, "result": result})
+
+
+def store_event(payload: dict) -> StripeEvent:
+    """The stored event for `payload`, created on its first delivery only."""
+    defaults = {
+        "type": payload["type"],
+        "created": from_timestamp(int(payload.get("created") or 0)),
+        "livemode": bool(payload.get("livemode")),
+        "payload": payload,
+    }
+    try:
+        row, _ = StripeEvent.objects.get_or_create(stripe_id=payload["id"], defaults=defaults)
+    except IntegrityError:  # a twin delivery created it between our read and our insert
+        row = StripeEvent.objects.get(stripe_id=payload["id"])
+    return row
+
+
+def process_event(event_pk: int) -> str:
+    """Process a stored event once; later calls return "duplicate"."""
+    with transaction.atomic():
+        row = StripeEvent.objects.select_for_update().get(pk=event_pk)
+        if row.processed_at is not None:
+            return "duplicate"
+        handler = HANDLERS.get(row.type)
+        obj = row.payload.get("data", {}).get("object", {})
+        result = handler(obj, row) if handler else "ignored"
+        row.processed_at = timezone.now()
+        row.result = result[:255]
+        row.error = ""
+        row.attempts += 1
+        row.save(update_fields=["processed_at", "result", "error", "attempts"])
+    return result
+
+
+# Handlers: each takes the event's object (a dict) and the stored event; returns a result line.
+
+
+def on_checkout_session(session: dict, event: StripeEvent) -> str:
+    return fulfil_checkout_session(session["id"]).result
+
+
+def on_async_payment_failed(session: dict, event: StripeEvent) -> str:
+    application_id = session.get("client_reference_id") or ""
+    application = (
+        Application.objects.filter(pk=application_id).first() if application_id.isdigit() else None
+    )
+    if application is None:
+        return "unknown application"
+    if application.status in (Application.Status.PAID, Application.Status.APPROVED):
+        return "already paid"
+    email = application.email
+    join_url = application_join_url()
+    transaction.on_commit(
+        lambda: emails.send(
+            "payment_failed_checkout",
+            [email],
+            {"application": application, "join_url": join_url},
+        )
+    )
+    return "payment failed"
+
+
+def application_join_url() -> str:
+    from membership.models import JoinPage
+
+    page = JoinPage.objects.live().first()
+    return page.get_full_url() if page else ""
+
+
+def invoice_subscription_id(invoice: dict) -> str:
+    parent = invoice.get("parent") or {}
+    details = parent.get("subscription_details") or {}
+    return object_id(details.get("subscription")) or object_id(invoice.get("subscription"))
+
+
+def _member_for_subscription(subscription_id: str) -> Member | None:
+    """The member paying by this subscription; if its checkout has not been fulfilled yet
+    (events arrive out of order), fulfil it first so that no later state is dropped."""
+    if not subscription_id:
+        return None
+    member = Member.objects.filter(stripe_subscription_id=subscription_id).first()
+    return member or _fulfil_from_subscription(subscription_id)
+
+
+def _fulfil_from_subscription(subscription_id: str) -> Member | None:
+    """An event about a subscription whose checkout we have not seen yet: the checkout's own
+    fulfilment (through the application the subscription names) comes first."""
+    client = stripe_client()
+    if client is None or not subscription_id:
+        return None
+    subscription = client.v1.subscriptions.retrieve(subscription_id).to_dict()
+    application_id = (subscription.get("metadata") or {}).get("application_id", "")
+    application = (
+        Application.objects.filter(pk=application_id).first()
+        if str(application_id).isdigit()
+        else None
+    )
+    if application is None or not application.stripe_checkout_session_id:
+        return None
+    fulfil_checkout_session(application.stripe_checkout_session_id, client=client)
+    return Member.objects.filter(stripe_subscription_id=subscription_id).first()
+
+
+def on_invoice_paid(invoice: dict, event: StripeEvent) -> str:
+    subscription_id = invoice_subscription_id(invoice)
+    member = _member_for_subscription(subscription_id)
+    if member is None:
+        return "no member for this invoice"
+    line = invoice["lines"]["data"][0]
+    paid_at = (invoice.get("status_transitions") or {}).get("paid_at") or event.created
+    if not isinstance(paid_at, int):
+        paid_at = int(event.created.timestamp())
+    member = lock_member(member.pk)
+    payment = record_payment(
+        member,
+        amount=cents_to_amount(invoice["amount_paid"]),
+        currency=invoice["currency"],
+        method=Payment.Method.STRIPE,
+        paid_on=local_date(paid_at),
+        period_start=local_date(line["period"]["start"]),
+        period_end=local_date(line["period"]["end"]),
+        stripe_invoice_id=invoice["id"],
+        stripe_payment_intent_id=object_id(invoice.get("payment_intent")),
+    )
+    apply_stripe_state(
+        member, StripeState(at=from_timestamp(paid_at), status=Status.ACTIVE), reason="invoice paid"
+    )
+    if payment is None:
+        return "invoice already recorded"
+    if invoice.get("billing_reason") != "subscription_create":
+        transaction.on_commit(lambda: send_payment_receipt(payment.pk))
+    return "payment recorded"
+
+
+def on_invoice_payment_failed(invoice: dict, event: StripeEvent) -> str:
+    member = _member_for_subscription(invoice_subscription_id(invoice))
+    if member is None:
+        return "no member for this invoice"
+    if Payment.objects.filter(stripe_invoice_id=invoice["id"]).exists():
+        return "invoice already paid"
+    member = lock_member(member.pk)
+    apply_stripe_state(
+        member, StripeState(at=event.created, status=Status.PAST_DUE), reason="payment failed"
+    )
+    recipients = sorted(
+        {
+            contact.user.email
+            for contact in member.contacts.select_related("user").filter(
+                role__in=[MemberContact.Role.PRIMARY, MemberContact.Role.BILLING]
+            )
+        }
+    )
+    context = {
+        "member": member,
+        "amount": cents_to_amount(invoice.get("amount_due") or 0),
+        "currency": invoice.get("currency", ""),
+        "billing_url": emails.absolute(reverse("membership:billing_portal")),
+        "next_attempt": (
+            from_timestamp(invoice["next_payment_attempt"])
+            if invoice.get("next_payment_attempt")
+            else None
+        ),
+    }
+    transaction.on_commit(lambda: emails.send("payment_failed", recipients, context))
+    return "member past due"
+
+
+def _subscription_price(subscription: dict):
+    items = (subscription.get("items") or {}).get("data") or []
+    return items[0].get("price") if items else None
+
+
+def on_subscription_updated(subscription: dict, event: StripeEvent) -> str:
+    member = _member_for_subscription(subscription["id"])
+    if member is None:
+        return "no member for this subscription"
+    member = lock_member(member.pk)
+    cancelling = bool(subscription.get("cancel_at_period_end"))
+    state = StripeState(
+        at=event.created,
+        status=SUBSCRIPTION_STATUS.get(subscription.get("status")),
+        level=level_for_price(_subscription_price(subscription)),
+        auto_renew=not cancelling,
+        cancel_at_period_end=cancelling,
+    )
+    changed = apply_stripe_state(member, state, reason=f"subscription {subscription.get('status')}")
+    return "member updated" if changed else "older than the member's state"
+
+
+def on_subscription_deleted(subscription: dict, event: StripeEvent) -> str:
+    member = _member_for_subscription(subscription["id"])
+    if member is None:
+        return "no member for this subscription"
+    member = lock_member(member.pk)
+    ended_on = local_date(subscription.get("ended_at") or int(event.created.timestamp()))
+    still_paid = member.paid_through is not None and member.paid_through >= ended_on
+    state = StripeState(
+        at=event.created,
+        # Paid-for time is kept: the member lapses when paid_through + grace has passed.
+        status=Status.ACTIVE if still_paid else Status.LAPSED,
+        auto_renew=False,
+        cancel_at_period_end=False,
+    )
+    changed = apply_stripe_state(member, state, reason="subscription cancelled")
+    return "subscription ended" if changed else "older than the member's state"
+
+
+HANDLERS = {
+    "checkout.session.completed": on_checkout_session,
+    "checkout.session.async_payment_succeeded": on_checkout_session,
+    "checkout.session.async_payment_failed": on_async_payment_failed,
+    "invoice.paid": on_invoice_paid,
+    "invoice.payment_failed": on_invoice_payment_failed,
+    "customer.subscription.created": on_subscription_updated,
+    "customer.subscription.updated": on_subscription_updated,
+    "customer.subscription.deleted": on_subscription_deleted,
+}

@@ -1,0 +1,308 @@
+"""The join page: levels, the application form, and both payment paths."""
+
+import datetime
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from directory.models import Business
+from membership.models import Application, Member, MemberContact, Payment
+from tests.factories import MemberContactFactory, MemberFactory, UserFactory
+from tests.membership.conftest import application_data
+
+pytestmark = pytest.mark.django_db
+
+TODAY = timezone.localdate()
+
+
+def test_join_page_shows_active_levels_and_an_accessible_form(client, join_page, levels):
+    levels["community"].benefits = "<ul><li>Directory listing</li></ul>"
+    levels["community"].save()
+    retired = levels["leadership"]
+    retired.active = False
+    retired.save()
+
+    response = client.get("/join/")
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Community" in html and "195.00 USD" in html and "Directory listing" in html
+    assert "Leadership" not in html
+    for field in ("organisation_name", "first_name", "last_name", "email", "street", "level"):
+        assert f'for="id_{field}' in html or f'id="id_{field}' in html
+    assert "<legend>Your organisation</legend>" in html
+    # Without Stripe the applicant is told how paying works.
+    assert "invoice" in html and "Send application" in html
+
+
+def test_offline_application_is_saved_and_acknowledged(client, join_page, levels, bakeries):
+    response = client.post(
+        "/join/", application_data(levels["community"], primary_category=str(bakeries.pk))
+    )
+
+    assert response.status_code == 303
+    application = Application.objects.get()
+    assert application.status == Application.Status.SUBMITTED
+    assert application.email == "rosa@riverbend.example"  # normalised
+    assert application.primary_category == bakeries
+    assert application.submitted_from == "127.0.0.1"
+    assert application.auto_renew is False  # invoiced members renew by hand
+    assert Member.objects.count() == 0  # staff approve first
+    thanks = client.get(response["Location"])
+    assert "we have received your application" in thanks.content.decode().lower()
+    subjects = sorted(message.subject for message in mail.outbox)
+    assert subjects == ["New application: Riverbend Bakery", "We have received your application"]
+    applicant_mail = next(m for m in mail.outbox if m.to == ["rosa@riverbend.example"])
+    assert applicant_mail.alternatives[0][1] == "text/html"
+
+
+def test_errors_keep_what_was_typed(client, join_page, levels):
+    response = client.post(
+        "/join/", application_data(levels["community"], email="not-an-address", city="")
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert Application.objects.count() == 0
+    assert 'value="Riverbend Bakery"' in html and 'value="4 Mill Lane"' in html
+    assert "Enter a valid email address." in html
+    assert "Please check the highlighted fields." in html
+
+
+def test_honeypot_stores_and_sends_nothing(client, join_page, levels):
+    response = client.post(
+        "/join/", application_data(levels["community"], website_url="http://spam.example/")
+    )
+
+    assert response.status_code == 303
+    assert Application.objects.count() == 0
+    assert mail.outbox == []
+
+
+def test_rate_limit_per_address(client, join_page, levels, settings):
+    settings.JOIN_RATE_LIMIT_PER_HOUR = 2
+    for number in range(2):
+        data = application_data(
+            levels["community"],
+            organisation_name=f"Shop {number}",
+            email=f"owner{number}@example.org",
+        )
+        assert client.post("/join/", data).status_code == 303
+
+    response = client.post("/join/", application_data(levels["community"], email="x@example.org"))
+
+    assert response.status_code == 429
+    assert "several applications from your network" in response.content.decode()
+    assert 'value="x@example.org"' in response.content.decode()
+    assert Application.objects.count() == 2
+    other_address = client.post(
+        "/join/",
+        application_data(levels["community"], email="y@example.org"),
+        REMOTE_ADDR="10.0.0.9",
+    )
+    assert other_address.status_code == 303
+
+
+def test_existing_member_is_sent_to_log_in_not_made_twice(client, join_page, levels):
+    member = MemberFactory(name="Riverbend Bakery", level=levels["community"])
+    MemberContactFactory(member=member, user=UserFactory(email="rosa@riverbend.example"))
+
+    response = client.post("/join/", application_data(levels["community"]))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "already belongs to a member" in html and 'href="/accounts/login/"' in html
+    assert "/accounts/password_reset/" in html
+    assert "is already a member" in html
+    assert Application.objects.count() == 0
+
+
+def test_member_names_in_errors_are_escaped(client, join_page, levels):
+    MemberFactory(name="<script>alert(1)</script>", level=levels["community"])
+
+    response = client.post(
+        "/join/",
+        application_data(levels["community"], organisation_name="<script>alert(1)</script>"),
+    )
+
+    assert "<script>alert(1)</script>" not in response.content.decode()
+    assert "&lt;script&gt;" in response.content.decode()
+
+
+# With Stripe ------------------------------------------------------------------------------------
+
+
+def _checkout_request(fake):
+    """The last Checkout Session the site asked for."""
+    return [r for r in fake.requests if r.method == "POST" and r.path == "/v1/checkout/sessions"][
+        -1
+    ]
+
+
+@pytest.mark.parametrize(("auto_renew", "mode"), [("on", "subscription"), (None, "payment")])
+def test_application_goes_to_stripe_checkout(
+    client, join_page, levels, fake_stripe, auto_renew, mode
+):
+    response = client.post("/join/", application_data(levels["community"], auto_renew=auto_renew))
+
+    application = Application.objects.get()
+    assert response.status_code == 303
+    assert response["Location"].startswith("https://checkout.stripe.test/")
+    assert application.status == Application.Status.AWAITING_PAYMENT
+    assert application.stripe_checkout_session_id.startswith("cs_test_")
+    sent = _checkout_request(fake_stripe)
+    assert sent.params["mode"] == mode
+    assert sent.params["client_reference_id"] == str(application.pk)
+    assert sent.params["customer_email"] == "rosa@riverbend.example"
+    assert sent.params["metadata"]["application_id"] == str(application.pk)
+    assert sent.params["success_url"].endswith("/join/thanks/?session_id={CHECKOUT_SESSION_ID}")
+    assert "/join/?resume=" in sent.params["cancel_url"]
+    assert sent.idempotency_key == f"chamber-application-{application.pk}-checkout-1"
+    price = sent.params["line_items"][0]["price"]
+    level = levels["community"]
+    level.refresh_from_db()
+    assert price == (
+        level.stripe_price_id if mode == "subscription" else level.stripe_one_time_price_id
+    )
+
+
+def test_stripe_error_keeps_the_application_and_offers_a_retry(
+    client, join_page, levels, fake_stripe
+):
+    fake_stripe.fail("POST", "/v1/checkout/sessions", status=500)
+
+    response = client.post("/join/", application_data(levels["community"]))
+
+    assert response.status_code == 503
+    assert "We saved your application" in response.content.decode()
+    application = Application.objects.get()
+    assert application.status == Application.Status.SUBMITTED
+    token = response.context["token"]
+
+    fake_stripe.clear_failures()
+    retry = client.post("/join/retry/", {"token": token})
+
+    assert retry.status_code == 303
+    assert retry["Location"].startswith("https://checkout.stripe.test/")
+    application.refresh_from_db()
+    assert application.status == Application.Status.AWAITING_PAYMENT
+    assert Application.objects.count() == 1
+    assert _checkout_request(fake_stripe).idempotency_key.endswith("-checkout-2")
+
+
+def test_retry_with_a_forged_token_goes_back_to_the_form(client, join_page, levels, fake_stripe):
+    response = client.post("/join/retry/", {"token": "1:forged"})
+    assert response.status_code == 303
+    assert response["Location"] == "/join/"
+
+
+def test_cancelling_at_stripe_brings_back_what_was_typed(client, join_page, levels, fake_stripe):
+    client.post("/join/", application_data(levels["community"]))
+    cancel_url = _checkout_request(fake_stripe).params["cancel_url"]
+
+    response = client.get(cancel_url.replace("http://testserver", ""))
+
+    html = response.content.decode()
+    assert 'value="Riverbend Bakery"' in html and 'value="4 Mill Lane"' in html
+
+
+def _paid_session(client, level, fake_stripe, **overrides):
+    client.post("/join/", application_data(level, **overrides))
+    application = Application.objects.latest("pk")
+    fake_stripe.complete_checkout(application.stripe_checkout_session_id)
+    return application
+
+
+def test_thanks_page_fulfils_a_paid_subscription_once(client, join_page, levels, fake_stripe):
+    application = _paid_session(client, levels["leadership"], fake_stripe)
+    url = f"/join/thanks/?session_id={application.stripe_checkout_session_id}"
+
+    response = client.get(url)
+
+    assert response.status_code == 200
+    assert "Welcome to the chamber, Riverbend Bakery!" in response.content.decode()
+    member = Member.objects.get()
+    assert member.status == Member.Status.ACTIVE
+    assert member.level == levels["leadership"]
+    assert member.auto_renew is True
+    assert member.stripe_customer_id.startswith("cus_")
+    assert member.stripe_subscription_id.startswith("sub_")
+    assert TODAY + datetime.timedelta(days=364) <= member.paid_through
+    assert member.paid_through <= TODAY + datetime.timedelta(days=367)
+    assert member.in_good_standing()
+    payment = Payment.objects.get()
+    assert payment.amount == 995 and payment.method == Payment.Method.STRIPE
+    assert payment.stripe_invoice_id.startswith("in_")
+    contact = MemberContact.objects.get()
+    assert contact.role == MemberContact.Role.PRIMARY
+    assert contact.user.email == "rosa@riverbend.example"
+    assert not contact.user.has_usable_password()
+    listing = Business.objects.get()
+    assert listing.member == member and listing.city == "Riverside"
+    assert not listing.live  # new listings need staff approval by default
+    application.refresh_from_db()
+    assert application.status == Application.Status.PAID and application.member == member
+    subjects = sorted(message.subject for message in mail.outbox)
+    assert subjects == [
+        "New member: Riverbend Bakery (Leadership)",
+        "Welcome to Chamber of Commerce",
+    ]
+    welcome = next(m for m in mail.outbox if m.subject.startswith("Welcome"))
+    assert "/accounts/reset/" in welcome.body
+
+    mail.outbox.clear()
+    again = client.get(url)
+
+    assert again.status_code == 200
+    assert Member.objects.count() == 1 and Payment.objects.count() == 1
+    assert Business.objects.count() == 1
+    assert mail.outbox == []
+
+
+def test_one_time_payment_buys_one_year(client, join_page, levels, fake_stripe):
+    application = _paid_session(client, levels["community"], fake_stripe, auto_renew=None)
+
+    client.get(f"/join/thanks/?session_id={application.stripe_checkout_session_id}")
+
+    member = Member.objects.get()
+    assert member.auto_renew is False and member.stripe_subscription_id == ""
+    payment = Payment.objects.get()
+    assert payment.period_start == payment.paid_on
+    assert member.paid_through == payment.period_end
+    assert payment.period_end == payment.period_start.replace(year=payment.period_start.year + 1)
+
+
+def test_listing_is_published_at_once_when_settings_say_so(
+    client, join_page, levels, fake_stripe, site_tree
+):
+    from chamber.models import ChamberSettings
+
+    chamber = ChamberSettings.for_site(site_tree.site)
+    chamber.new_listings_need_approval = False
+    chamber.save()
+    application = _paid_session(client, levels["community"], fake_stripe)
+
+    client.get(f"/join/thanks/?session_id={application.stripe_checkout_session_id}")
+
+    assert Business.objects.get().live
+    assert client.get(f"/directory/{Business.objects.get().slug}/").status_code == 200
+
+
+def test_thanks_before_payment_says_so_and_changes_nothing(client, join_page, levels, fake_stripe):
+    client.post("/join/", application_data(levels["community"]))
+    session_id = Application.objects.get().stripe_checkout_session_id
+
+    response = client.get(f"/join/thanks/?session_id={session_id}")
+
+    assert response.status_code == 200
+    assert Member.objects.count() == 0
+    assert "There is no need to pay again" in response.content.decode()
+
+
+@pytest.mark.parametrize("session_id", ["cs_test_nope", "../../v1/customers", "x" * 300])
+def test_thanks_with_an_unknown_or_malformed_session_is_not_found(
+    client, join_page, fake_stripe, session_id
+):
+    assert client.get("/join/thanks/", {"session_id": session_id}).status_code == 404
+    assert all(r.path.startswith("/v1/checkout/sessions/cs_") for r in fake_stripe.requests)
