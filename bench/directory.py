@@ -15,6 +15,10 @@ template rendering; no network, no web server), after one warm-up request per sc
 
 Every request renders the full page, facet counts included. Prints p50/p95/p99 in
 milliseconds and the SQL queries per request. Read-only: changes nothing in the database.
+
+The directory caches facet counts and keyword matches until a listing, member or category
+changes; `--cold` drops them before every request (outside the timing), as if a listing had
+changed each time, to measure the uncached path.
 """
 
 import argparse
@@ -36,7 +40,9 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+from chamber.caching import bump_cache_version  # noqa: E402
 from directory.models import Business, Category  # noqa: E402
+from directory.signals import FACETS_NAMESPACE  # noqa: E402
 
 
 def percentile(samples: list[float], fraction: float) -> float:
@@ -44,7 +50,9 @@ def percentile(samples: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
-def run(client: Client, name: str, urls: list[str]) -> None:
+def run(client: Client, name: str, urls: list[str], *, cold: bool = False) -> None:
+    if cold:
+        bump_cache_version(FACETS_NAMESPACE)
     with CaptureQueriesContext(connection) as queries:
         response = client.get(urls[0])
     query_count = len(queries)
@@ -52,6 +60,8 @@ def run(client: Client, name: str, urls: list[str]) -> None:
         raise SystemExit(f"{urls[0]} answered {response.status_code}")
     timings = []
     for url in urls:
+        if cold:
+            bump_cache_version(FACETS_NAMESPACE)
         start = time.perf_counter()
         response = client.get(url)
         timings.append((time.perf_counter() - start) * 1000)
@@ -70,6 +80,9 @@ def main() -> None:
     parser.add_argument("--rare", default="harpsichord")
     parser.add_argument("--prefix", default="plumb")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--cold", action="store_true", help="drop cached counts and matches before each request"
+    )
     args = parser.parse_args()
 
     rng = random.Random(args.seed)
@@ -81,7 +94,8 @@ def main() -> None:
         raise SystemExit("No listings: run `manage.py generate_listings --count N` first.")
     print(
         f"engine={connection.vendor} listings={Business.objects.count():,} publicly_listed="
-        f"{total:,} requests={args.requests} (Django test client, server-side ms)"
+        f"{total:,} requests={args.requests}{' cold' if args.cold else ''} "
+        "(Django test client, server-side ms)"
     )
     print(f"{'case':<8}{'p50':>9}{'p95':>9}{'p99':>9}{'queries':>9}")
     client = Client(HTTP_HOST="127.0.0.1")
@@ -97,7 +111,7 @@ def main() -> None:
     }
     for name, urls in scenarios.items():
         client.get(urls[0])  # warm-up: templates, caches
-        run(client, name, urls)
+        run(client, name, urls, cold=args.cold)
 
 
 if __name__ == "__main__":

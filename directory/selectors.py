@@ -1,9 +1,13 @@
 """Reads for the directory: the search page's results and facets, and listing look-ups.
 
 Query budget of a directory page, whatever the number of results: one query for the page of
-results (with the total as a window count), one for their categories, one for their logos'
-renditions when any have a logo, and one for every facet count (a UNION ALL). Categories and
-levels come from the cached taxonomy.
+results (with the total as a window count), one for their categories, and one for their
+logos' renditions when any have a logo. Categories and levels come from the cached taxonomy.
+Facet counts (and, for keywords, the ordered matches) are cached until a listing, member or
+category changes (directory/signals.py): on PostgreSQL a filter-only page reads them from
+today's facet table, one query after each change; a keyword search costs its matching and
+ranking queries once per combination of query, filters and sort. Whatever comes from a cache,
+the page's rows are read with the visibility rule, so a cache can't show a hidden listing.
 """
 
 import hashlib
@@ -19,7 +23,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from wagtail.images.models import Image
 
-from chamber.caching import get_cached, set_cached
+from chamber.caching import cached, get_cached, set_cached
 from directory import search
 from directory.filters import DirectoryFilterSet
 from directory.models import Business, Category, FacetCount
@@ -86,22 +90,40 @@ class WindowCountPaginator(Paginator):
 
 
 class ResultsPage:
-    """One page of results. With `total` known (from the facet summary or the search sample),
-    the page is a plain LIMIT/OFFSET read, clamped to the last page; otherwise the total rides
-    on the page's own rows as a window count."""
+    """One page of results. With `ids` (a keyword search's matches, in order), the page reads
+    its slice of them; with `total` known (from the facet summary), the page is a plain
+    LIMIT/OFFSET read; either is clamped to the last page. Otherwise the total rides on the
+    page's own rows as a window count."""
 
     capped = False  # set for a keyword search that matched more than it ranked
 
-    def __init__(self, queryset, number: int, per_page: int, *, total: int | None = None):
+    def __init__(
+        self,
+        queryset,
+        number: int,
+        per_page: int,
+        *,
+        total: int | None = None,
+        ids: list[int] | None = None,
+    ):
+        if ids is not None:
+            total = len(ids)
         if total is not None:
             self.paginator = WindowCountPaginator(queryset, per_page)
             self.paginator.count = total
             number = min(number, self.paginator.num_pages)
             start = (number - 1) * per_page
-            # Order and cut on the narrow id column first, then read the page's full rows:
-            # the sort (or ranking) doesn't carry every column of every candidate.
-            page_ids = queryset.values("pk")[start : start + per_page]
-            rows = list(queryset.filter(pk__in=page_ids)) if total else []
+            if ids is not None:
+                # The visibility rule is applied again: ids may come from the cache.
+                page_ids = ids[start : start + per_page]
+                position = {pk: index for index, pk in enumerate(page_ids)}
+                found = queryset.filter(pk__in=page_ids) if page_ids else []
+                rows = sorted(found, key=lambda business: position[business.pk])
+            else:
+                # Order and cut on the narrow id column first, then read the page's full
+                # rows: the sort doesn't carry every column of every candidate.
+                page_ids = queryset.values("pk")[start : start + per_page]
+                rows = list(queryset.filter(pk__in=page_ids)) if total else []
         else:
             rows = list(
                 queryset.annotate(_total=Window(Count("pk")))[
@@ -242,21 +264,59 @@ def _filtered_results(filterset, selection: Selection, sort: str, number: int):
     return page, (category_counts, city_rows)
 
 
+@dataclass
+class KeywordMatches:
+    """What a keyword search found for one combination of query, filters and sort: the
+    matching listings in order, and the facet counts (None: too broad to count)."""
+
+    ids: list[int]
+    capped: bool
+    category_counts: dict[tuple[str, int], int] | None
+    city_rows: list[tuple[str, str, int | None]]
+
+
+BROAD = "broad"  # cached in place of a sample: the query matches more than SAMPLE_ROWS rows
+
+
 def _keyword_results(filterset, selection: Selection, query: str, sort: str, number: int):
-    """Keywords: read the matches once, at most SAMPLE_ROWS (listing, category) rows.
+    """Keywords: the matches in order and the facet counts, cached per combination of query,
+    filters and sort (and per day) until any listing, member or category changes, like the
+    facet counts; the page then reads only its own rows, checking visibility again."""
+    parts = _selection_key_parts(selection, q=query)
+    key = "search:" + _facet_key({**parts, "sort": sort}, without="", today=_today_key())
+    found = get_cached(FACETS_NAMESPACE, key)
+    if found is None:
+        found = _keyword_matches(filterset, selection, query, sort, parts)
+        set_cached(FACETS_NAMESPACE, key, found)
+    page = ResultsPage(listing_queryset(), number, PAGE_SIZE, ids=found.ids)
+    page.capped = found.capped
+    return page, (found.category_counts, found.city_rows)
+
+
+def _keyword_matches(filterset, selection, query, sort, parts) -> KeywordMatches:
+    """Read the matches once, at most SAMPLE_ROWS (listing, category) rows.
 
     When that is every match (the usual case), the facet counts and the results come from
     that sample exactly, and only the results are ranked. When a common word matches more,
     the work is bounded instead: at most CANDIDATE_LIMIT matching listings (plus any whose
     name is exactly the query) are ranked and paged, the total shows as "1,000+", and the
-    facets list their options without counts.
+    facets list their options without counts. The sample depends only on the query and the
+    level, so it is cached for the other towns, categories and sorts (or, for a broad query,
+    only the fact that it is broad).
     """
-    tree = category_tree()
     base = search.matches(query)
-    matches = filterset.filter_queryset_except(base, "category", "city")
-    rows = list(matches.values_list("pk", "city_slug", "city", "categories")[: SAMPLE_ROWS + 1])
-    if len(rows) <= SAMPLE_ROWS:
-        ids, category_counts, city_rows = _sample_facets(rows, selection, tree)
+    sample_key = "sample:" + _facet_key(
+        {"q": parts["q"], "level": parts["level"]}, without="", today=_today_key()
+    )
+    rows = get_cached(FACETS_NAMESPACE, sample_key)
+    if rows is None:
+        matches = filterset.filter_queryset_except(base, "category", "city")
+        rows = list(matches.values_list("pk", "city_slug", "city", "categories")[: SAMPLE_ROWS + 1])
+        if len(rows) > SAMPLE_ROWS:
+            rows = BROAD
+        set_cached(FACETS_NAMESPACE, sample_key, rows)
+    if rows != BROAD:
+        ids, category_counts, city_rows = _sample_facets(rows, selection, category_tree())
         capped = False
     else:
         results = filterset.filter_queryset_except(base, "q")
@@ -273,9 +333,23 @@ def _keyword_results(filterset, selection: Selection, query: str, sort: str, num
         ordered = search.ranked(query, ids)
     else:
         ordered = Business.objects.filter(pk__in=ids).order_by(*SORT_ORDERINGS[sort])
-    page = ResultsPage(with_listing_data(ordered), number, PAGE_SIZE, total=len(ids))
-    page.capped = capped
-    return page, (category_counts, city_rows)
+    ordered_ids = list(ordered.values_list("pk", flat=True)) if ids else []
+    return KeywordMatches(
+        ids=ordered_ids, capped=capped, category_counts=category_counts, city_rows=city_rows
+    )
+
+
+def _selection_key_parts(selection: Selection, *, q: str = "") -> dict[str, str]:
+    return {
+        "q": q,
+        "category": selection.category.slug if selection.category else "",
+        "city": selection.city,
+        "level": selection.level_slug,
+    }
+
+
+def _today_key() -> str:
+    return timezone.localdate().isoformat()
 
 
 def _sample_facets(rows, selection: Selection, tree):
@@ -314,34 +388,66 @@ def uses_facet_summary() -> bool:
     return connection.vendor == "postgresql"
 
 
-def summary_counts(selection: Selection):
-    """Facet counts and the total of a filter-only page, in one query over FacetCount."""
+@dataclass
+class FacetTable:
+    """The facet summary summed for today: listings per (kind, category) in each town ("all"
+    rows under category 0), the same over every town, and each town's label. Small
+    (towns x categories), shared read-only by every filter-only page until a listing changes."""
+
+    by_city: dict[str, dict[tuple[str, int], int]]
+    overall: dict[tuple[str, int], int]
+    city_labels: dict[str, str]
+
+
+def facet_table() -> FacetTable:
+    """Today's facet summary, read with one query after any change to listings, members or
+    categories (the facets namespace is bumped then, see directory/signals.py) and kept in
+    memory meanwhile; the date in the key makes standing that ends today take effect."""
     today = timezone.localdate()
-    current = FacetCount.objects.filter(public_until__gte=today).order_by()
-    kind, category_id = FacetCount.Kind.ALL, 0
+    return cached(FACETS_NAMESPACE, f"table:{today.isoformat()}", lambda: _build_facet_table(today))
+
+
+def _build_facet_table(today) -> FacetTable:
+    rows = (
+        FacetCount.objects.filter(public_until__gte=today)
+        .values("kind", "category_id", "city_slug")
+        .annotate(label=Min("city"), total=Sum("n"))
+        .values_list("kind", "category_id", "city_slug", "label", "total")
+        .order_by()
+    )
+    by_city: dict[str, dict[tuple[str, int], int]] = {}
+    overall: dict[tuple[str, int], int] = defaultdict(int)
+    city_labels: dict[str, str] = {}
+    for kind, category_id, city_slug, label, total in rows:
+        if not total:
+            continue
+        by_city.setdefault(city_slug, {})[(kind, category_id)] = total
+        overall[(kind, category_id)] += total
+        city_labels[city_slug] = min(label, city_labels.get(city_slug, label))
+    return FacetTable(by_city=by_city, overall=dict(overall), city_labels=city_labels)
+
+
+def summary_counts(selection: Selection):
+    """Facet counts and the total of a filter-only page, from today's facet table (no query
+    while it is current)."""
+    table = facet_table()
+    key = (FacetCount.Kind.ALL.value, 0)
     if selection.category is not None:
         is_top = selection.category.parent is None
-        kind = FacetCount.Kind.TOP if is_top else FacetCount.Kind.LEAF
-        category_id = selection.category.pk
-    text = CharField()
-    categories = current.filter(kind__in=[FacetCount.Kind.LEAF, FacetCount.Kind.TOP])
-    if selection.city:
-        categories = categories.filter(city_slug=selection.city)
-    in_category = current.filter(kind=kind, category_id=category_id)
-    total = in_category.filter(city_slug=selection.city) if selection.city else in_category
-    parts = [
-        categories.values("kind", "category_id")
-        .annotate(key=Cast("category_id", text), label=Value(""), total=Sum("n"))
-        .values_list("kind", "key", "label", "total"),
-        in_category.values("city_slug")
-        .annotate(facet=Value("city"), label=Min("city"), total=Sum("n"))
-        .values_list("facet", "city_slug", "label", "total"),
-        total.annotate(facet=Value("total"), key=Value(""), label=Value(""))
-        .values("facet", "key", "label")
-        .annotate(total=Sum("n"))
-        .values_list("facet", "key", "label", "total"),
+        key = (
+            FacetCount.Kind.TOP.value if is_top else FacetCount.Kind.LEAF.value,
+            selection.category.pk,
+        )
+    in_city = table.by_city.get(selection.city, {}) if selection.city else table.overall
+    category_counts = {
+        count_key: count for count_key, count in in_city.items() if count_key[0] != "all"
+    }
+    city_rows = [
+        (city_slug, table.city_labels[city_slug], counts[key])
+        for city_slug, counts in table.by_city.items()
+        if counts.get(key)
     ]
-    return _split_facet_rows(parts[0].union(*parts[1:], all=True))
+    return category_counts, city_rows, in_city.get(key, 0)
 
 
 def _split_facet_rows(rows):

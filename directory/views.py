@@ -3,6 +3,7 @@
 from django.http import Http404
 from django.template.response import TemplateResponse
 
+from directory.cards import result_cards
 from directory.selectors import directory_results, publicly_listed_business
 from directory.structured_data import local_business_json_ld
 from directory.taxonomy import category_tree
@@ -10,11 +11,7 @@ from directory.taxonomy import category_tree
 
 def directory_search(request, *, page):
     results = directory_results(params=request.GET)
-    return TemplateResponse(
-        request,
-        "directory/directory_page.html",
-        {"page": page, "self": page, "results": results, "category": None},
-    )
+    return _render_results(request, page=page, results=results, category=None)
 
 
 def directory_category(request, *, page, slug):
@@ -22,10 +19,22 @@ def directory_category(request, *, page, slug):
     if category is None:
         raise Http404("No such category")
     results = directory_results(params=request.GET, category=category)
+    return _render_results(request, page=page, results=results, category=category)
+
+
+def _render_results(request, *, page, results, category):
+    directory_url = page.get_url(request)  # once per page, not once per card or link
     return TemplateResponse(
         request,
         "directory/directory_page.html",
-        {"page": page, "self": page, "results": results, "category": category},
+        {
+            "page": page,
+            "self": page,
+            "results": results,
+            "category": category,
+            "directory_url": directory_url,
+            "cards": result_cards(results.page, directory_url=directory_url),
+        },
     )
 
 

@@ -66,12 +66,16 @@ class HomePage(Page):
         verbose_name = _("home page")
 
     def get_context(self, request, *args, **kwargs):
+        from directory.cards import result_cards
         from directory.models import DirectoryPage
         from directory.selectors import featured_businesses
 
         context = super().get_context(request, *args, **kwargs)
         context["directory"] = DirectoryPage.objects.live().first()
-        context["featured_businesses"] = featured_businesses() if context["directory"] else []
+        directory = context["directory"]
+        context["featured_cards"] = (
+            result_cards(featured_businesses(), directory_url=directory.url) if directory else []
+        )
         return context
 
 

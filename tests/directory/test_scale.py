@@ -33,7 +33,7 @@ def rebuilt() -> set[tuple]:
 
 
 @postgres_only
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_facet_summary_stays_equal_to_a_rebuild_through_every_kind_of_change(categories):
     checks = []
 

@@ -24,7 +24,8 @@ from membership.stripe_prices import sync_level_prices
 from tests.membership.conftest import WEBHOOK_SECRET, application_data
 from tests.stripe_double import post_event
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# serialized_rollback: Wagtail's root page and default Site (migration data) survive the flush.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def _apply(client, level, name, email, *, auto_renew=True) -> Application:

@@ -1,0 +1,56 @@
+"""The directory's result cards, ready to render.
+
+A card holds only what templates/directory/directory_page.html shows for a listing, worked out
+once per page in Python: its address from the directory page's URL (read once, not per card),
+and the logo's <img> from the renditions already prefetched with the page's listings
+(selectors.with_listing_data), without the `{% image %}` tag's per-card look-up and cache
+write. Text stays plain strings, so the template escapes it as it always did.
+"""
+
+from dataclasses import dataclass
+
+from django.utils.safestring import SafeString
+from wagtail.images.models import Filter
+from wagtail.images.shortcuts import get_rendition_or_not_found
+
+CARD_LOGO = Filter("fill-160x160")
+CARD_LOGO_ATTRIBUTES = {"alt": "", "loading": "lazy"}
+
+
+@dataclass(frozen=True)
+class ResultCard:
+    url: str
+    name: str
+    city: str
+    summary: str
+    is_featured: bool
+    logo: SafeString | str  # the <img> element, or "" when the level shows no logo
+    categories: tuple[str, ...]
+
+
+def result_cards(listings, *, directory_url: str) -> list[ResultCard]:
+    """Cards for `listings` (loaded with selectors.with_listing_data), linked under
+    `directory_url` (the directory page's URL, ending in a slash)."""
+    return [
+        ResultCard(
+            url=f"{directory_url}{business.slug}/",
+            name=business.name,
+            city=business.city,
+            summary=business.summary,
+            is_featured=business.is_featured,
+            logo=card_logo(business),
+            categories=tuple(category.name for category in business.categories.all()),
+        )
+        for business in listings
+    ]
+
+
+def card_logo(business) -> SafeString | str:
+    if not business.shows_logo:
+        return ""
+    image = business.logo
+    try:  # from the prefetched renditions: no query
+        rendition = image.find_existing_rendition(CARD_LOGO)
+    except image.get_rendition_model().DoesNotExist:
+        rendition = get_rendition_or_not_found(image, CARD_LOGO)  # made once, as {% image %}
+    return rendition.img_tag(CARD_LOGO_ATTRIBUTES)
