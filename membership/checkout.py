@@ -237,6 +237,30 @@ def _record_session_payment(
     ), period
 
 
+def _apply_paid_session(member: Member, session, *, reason: str, application=None):
+    """Record what a paid session bought and what it says about the member (locked by the
+    caller): the payment (once), its Stripe customer and subscription, and that the member is
+    active, renewing automatically exactly when it pays by subscription."""
+    payment, period = _record_session_payment(member, session, application=application)
+    subscription_id = object_id(session.get("subscription"))
+    if subscription_id:
+        member.stripe_subscription_id = subscription_id
+    if not member.stripe_customer_id:
+        member.stripe_customer_id = object_id(session.get("customer"))
+    member.save()
+    apply_stripe_state(
+        member,
+        StripeState(
+            at=from_timestamp(period.paid_at),
+            status=Member.Status.ACTIVE,
+            auto_renew=bool(subscription_id),
+            cancel_at_period_end=False if subscription_id else None,
+        ),
+        reason=reason,
+    )
+    return payment
+
+
 def _fulfil_join(session, metadata) -> Fulfilment:
     application_id = session.get("client_reference_id") or metadata.get("application_id")
     with transaction.atomic():
@@ -264,17 +288,8 @@ def _fulfil_join(session, metadata) -> Fulfilment:
         if created:
             member, new_user = _create_member(application, session)
         member = lock_member(application.member_id)
-        payment, period = _record_session_payment(member, session, application=application)
-        subscription_id = object_id(session.get("subscription"))
-        if subscription_id and not member.stripe_subscription_id:
-            member.stripe_subscription_id = subscription_id
-        if not member.stripe_customer_id:
-            member.stripe_customer_id = object_id(session.get("customer"))
-        member.save()
-        apply_stripe_state(
-            member,
-            StripeState(at=from_timestamp(period.paid_at), status=Member.Status.ACTIVE),
-            reason="paid at Stripe Checkout",
+        payment = _apply_paid_session(
+            member, session, application=application, reason="paid at Stripe Checkout"
         )
         if application.status != Application.Status.APPROVED:
             application.status = Application.Status.PAID
@@ -298,23 +313,7 @@ def _fulfil_renewal(session, metadata) -> Fulfilment:
             member = lock_member(int(member_id))
         except Member.DoesNotExist:
             return Fulfilment("unknown member")
-        payment, period = _record_session_payment(member, session)
-        subscription_id = object_id(session.get("subscription"))
-        if subscription_id:
-            member.stripe_subscription_id = subscription_id
-        if not member.stripe_customer_id:
-            member.stripe_customer_id = object_id(session.get("customer"))
-        member.save()
-        apply_stripe_state(
-            member,
-            StripeState(
-                at=from_timestamp(period.paid_at),
-                status=Member.Status.ACTIVE,
-                auto_renew=bool(subscription_id),
-                cancel_at_period_end=False if subscription_id else None,
-            ),
-            reason="renewed at Stripe Checkout",
-        )
+        payment = _apply_paid_session(member, session, reason="renewed at Stripe Checkout")
         if payment is not None:
             transaction.on_commit(lambda: send_payment_receipt(payment.pk))
     return Fulfilment("payment recorded" if payment else "already fulfilled", member=member)

@@ -5,7 +5,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import Category
-from membership.models import Application, Member, MembershipLevel
+from membership.models import APPLICANT_FIELDS, Application, Member, MembershipLevel
 
 
 class LevelChoiceField(forms.ModelChoiceField):
@@ -47,23 +47,7 @@ class ApplicationForm(forms.ModelForm):
 
     class Meta:
         model = Application
-        fields = [
-            "organisation_name",
-            "first_name",
-            "last_name",
-            "email",
-            "phone",
-            "website",
-            "street",
-            "city",
-            "region",
-            "postcode",
-            "country",
-            "primary_category",
-            "level",
-            "auto_renew",
-            "message",
-        ]
+        fields = APPLICANT_FIELDS
         widgets = {
             "message": forms.Textarea(attrs={"rows": 4}),
             "email": forms.EmailInput(attrs={"autocomplete": "email"}),

@@ -189,6 +189,26 @@ class MemberContact(models.Model):
         return f"{self.user} for {self.member} ({self.get_role_display()})"
 
 
+# What an applicant fills in on the join form (and what staff export).
+APPLICANT_FIELDS = [
+    "organisation_name",
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "website",
+    "street",
+    "city",
+    "region",
+    "postcode",
+    "country",
+    "primary_category",
+    "level",
+    "auto_renew",
+    "message",
+]
+
+
 class Application(models.Model):
     """What the join form submitted; kept forever as the audit trail of how a member joined."""
 

@@ -35,6 +35,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 from directory.viewsets import csv_safe
 from membership import admin_views, dues
 from membership.models import (
+    APPLICANT_FIELDS,
     Application,
     Member,
     MemberContact,
@@ -447,21 +448,7 @@ class ApplicationViewSet(ReadOnlySnippetViewSet):
     list_per_page = 50
 
     list_export = [
-        "organisation_name",
-        "first_name",
-        "last_name",
-        "email",
-        "phone",
-        "website",
-        "street",
-        "city",
-        "region",
-        "postcode",
-        "country",
-        "primary_category",
-        "level",
-        "auto_renew",
-        "message",
+        *APPLICANT_FIELDS,
         "get_status_display",
         "member",
         "created_at",
