@@ -35,9 +35,10 @@ def approve_application(application: Application, *, user, note: str = "") -> Me
     if application.status not in (*DECIDABLE, Application.Status.PAID):
         raise DecisionError(f"This application is already {application.get_status_display()}.")
     new_user = False
-    new_member = application.member_id is None
-    if new_member:
-        member, new_user = create_member_from_application(application, status=Member.Status.PENDING)
+    if application.member_id is None:
+        member, new_user = create_member_from_application(
+            application, status=Member.Status.PENDING, user=user
+        )
     else:
         member = application.member
     application.status = Application.Status.APPROVED
@@ -45,13 +46,6 @@ def approve_application(application: Application, *, user, note: str = "") -> Me
     application.decided_at = timezone.now()
     application.decision_note = note
     application.save()
-    if new_member:
-        log(
-            instance=member,
-            action="wagtail.create",
-            user=user,
-            data={"application": application.pk},
-        )
     log(instance=application, action=APPLICATION_APPROVED, user=user, data={"note": note})
     contact = member.primary_contacts().first()
     context = {

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from wagtail.log_actions import log
 
 from membership import emails
 from membership.dues import (
@@ -322,7 +323,7 @@ def _fulfil_renewal(session, metadata) -> Fulfilment:
 # Creating the member -----------------------------------------------------------------------------
 
 
-def create_member_from_application(application: Application, *, status: str) -> tuple:
+def create_member_from_application(application: Application, *, status: str, user=None) -> tuple:
     """Member, primary contact (a user who logs in with the application's e-mail) and a draft
     listing, from an application. Returns (member, new_user); the caller holds the application
     row locked and saves its status."""
@@ -335,13 +336,19 @@ def create_member_from_application(application: Application, *, status: str) -> 
         auto_renew=application.auto_renew,
         joined_on=timezone.localdate(),
     )
-    user, new_user = _user_for(application)
+    contact_user, new_user = _user_for(application)
     MemberContact.objects.get_or_create(
-        member=member, user=user, defaults={"role": MemberContact.Role.PRIMARY}
+        member=member, user=contact_user, defaults={"role": MemberContact.Role.PRIMARY}
     )
     listing_create_from_application(member, application)
     application.member = member
     application.save(update_fields=["member", "updated_at"])
+    log(
+        instance=member,
+        action="wagtail.create",
+        user=user,
+        data={"application": application.pk, "status": status},
+    )
     return member, new_user
 
 
