@@ -39,6 +39,12 @@ class ApplicationForm(forms.ModelForm):
         label=_("What does your business do?"),
         help_text=_("The directory category that fits best; you can add more later."),
     )
+    website = forms.URLField(
+        required=False,
+        assume_scheme="https",
+        label=_("Website"),
+        widget=forms.URLInput(attrs={"autocomplete": "url"}),
+    )
     website_url = forms.CharField(
         required=False,
         label=_("Leave this field empty"),

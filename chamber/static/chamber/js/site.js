@@ -1,6 +1,18 @@
 // Progressive enhancement only: every page works without this file.
 (function () {
   "use strict";
+  // A form sent back with errors: take keyboard and screen-reader users to the summary.
+  // After the page has loaded: scrolling to the form's #fragment would take focus away again.
+  var errors = document.getElementById("form-errors");
+  if (errors) {
+    window.addEventListener("load", function () {
+      errors.focus();
+    });
+  }
+})();
+
+(function () {
+  "use strict";
   var toggle = document.querySelector(".nav-toggle");
   var nav = document.getElementById("site-nav");
   if (!toggle || !nav) return;

@@ -1,0 +1,133 @@
+"""Real-browser tests: Playwright drives Debian's chromium against pytest-django's live_server.
+
+- One browser per test session (`browser`), a fresh context and page per test (`page`,
+  `new_page`). Every context only reaches the live server: any other request is aborted and
+  fails the test, as do uncaught JavaScript errors.
+- The live server runs in a thread of this process, so `settings` overrides, monkeypatched
+  module globals (the Stripe double behind `membership.stripe_gateway.HTTP_CLIENT`) and
+  `django.core.mail.outbox` are shared with it. Its database is the real, committed one: the
+  tests are transactional, and `serialized_rollback` restores what the migrations created (the
+  Wagtail root page, locale, collection) that each test's flush removes.
+- Playwright's sync API keeps an asyncio loop "running" in the main thread from the first
+  browser test on (see `browser`), so these tests run last in a session, and Playwright
+  callbacks (`page.route` handlers) must not use the ORM: they run in another context and would
+  get other database connections.
+- The tests are skipped, with the reason, when chromium or playwright is missing.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.directory.conftest import categories, directory, listings  # noqa: F401 (fixtures)
+from tests.membership.conftest import fake_stripe, join_page, levels  # noqa: F401 (fixtures)
+
+HERE = Path(__file__).parent
+CHROMIUM = Path(os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium"))
+DEFAULT_TIMEOUT_MS = 10_000
+# Browser tests share one database with the live server: they need committed data.
+E2E_DB = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+def _missing_tools() -> str:
+    if not CHROMIUM.exists():
+        return (
+            f"browser tests need Debian's chromium at {CHROMIUM}: "
+            "apt-get install -y chromium (CI installs it)"
+        )
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "browser tests need playwright: .venv/bin/pip install -e '.[dev]'"
+    return ""
+
+
+def _is_e2e(item) -> bool:
+    return HERE in Path(item.path).parents
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    missing = _missing_tools()
+    for item in items:
+        if _is_e2e(item):
+            item.add_marker(pytest.mark.e2e)
+            if missing:
+                item.add_marker(pytest.mark.skip(reason=missing))
+    # After pytest-django's own ordering (TestCase-style tests, then transactional ones):
+    # browser tests last, a stable sort.
+    items.sort(key=_is_e2e)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from django.db import connections
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=DEFAULT_TIMEOUT_MS)  # room for a slow CI machine
+    # Playwright's sync API leaves an asyncio loop "running" in this thread. To Django that
+    # looks like async code: (1) it refuses ORM calls, though the tests' (and pytest-django's
+    # flush) are plain synchronous code here; (2) `connections` switches from thread-local
+    # storage to a context variable, i.e. to new connection objects without the test
+    # database's state (the serialized data `serialized_rollback` restores; on SQLite, the
+    # in-memory database's connection). So the connections of this thread are taken before
+    # Playwright starts and put back after.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    this_threads_connections = {alias: connections[alias] for alias in connections}
+    try:
+        with sync_playwright() as playwright:
+            for alias, connection in this_threads_connections.items():
+                connections[alias] = connection
+            browser = playwright.chromium.launch(
+                executable_path=str(CHROMIUM), args=["--no-sandbox"], headless=True
+            )
+            yield browser
+            browser.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture
+def new_page(browser, live_server):
+    """`new_page(**context_options)`: a page in a fresh context (cookies, viewport, JS...)."""
+    origin = live_server.url
+    contexts = []
+    stray_requests: list[str] = []
+    page_errors: list[str] = []
+
+    def only_the_live_server(route):
+        url = route.request.url
+        if url.startswith((origin + "/", "data:")):
+            route.fallback()
+        else:
+            stray_requests.append(url)
+            route.abort("blockedbyclient")
+
+    def make(**options):
+        options.setdefault("base_url", origin)
+        options.setdefault("viewport", {"width": 1280, "height": 900})
+        context = browser.new_context(**options)
+        context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+        context.set_default_navigation_timeout(DEFAULT_TIMEOUT_MS)
+        context.route("**/*", only_the_live_server)
+        contexts.append(context)
+        page = context.new_page()
+        page.on("pageerror", lambda error: page_errors.append(str(error)))
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+    # Pages intercepted by a test (page.route) never reach the guard above.
+    assert not stray_requests, f"pages requested other hosts: {stray_requests}"
+    assert not page_errors, f"JavaScript errors: {page_errors}"
+
+
+@pytest.fixture
+def page(new_page):
+    return new_page()
