@@ -104,7 +104,7 @@ def test_focus_moves_to_the_error_summary(page, join_page, levels):
     fill_application(page, levels["community"], email="not-an-address")
     page.get_by_role("button", name="Send application").click()
     page.wait_for_load_state()
-    expect(page.locator("#form-errors")).to_be_focused(timeout=1_000)
+    expect(page.locator("#form-errors")).to_be_focused()
 
 
 def checkout_session_id(url: str) -> str:
