@@ -19,6 +19,17 @@ from wagtail.search import index
 # Stored for members whose standing does not run out on a date (status "active").
 FOREVER = datetime.date.max
 
+# Dues currencies: two-decimal ones only, as amounts go to Stripe in cents.
+CURRENCIES = [
+    ("usd", _("US dollar")),
+    ("cad", _("Canadian dollar")),
+    ("eur", _("Euro")),
+    ("gbp", _("Pound sterling")),
+    ("aud", _("Australian dollar")),
+    ("nzd", _("New Zealand dollar")),
+    ("chf", _("Swiss franc")),
+]
+
 
 class MembershipLevel(index.Indexed, models.Model):
     """A dues level (e.g. Community, Business, Leadership) and what its listing may show."""
@@ -26,7 +37,7 @@ class MembershipLevel(index.Indexed, models.Model):
     name = models.CharField(_("name"), max_length=80)
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     annual_dues = models.DecimalField(_("annual dues"), max_digits=9, decimal_places=2)
-    currency = models.CharField(_("currency"), max_length=3, default="usd")
+    currency = models.CharField(_("currency"), max_length=3, choices=CURRENCIES, default="usd")
     benefits = RichTextField(_("benefits"), blank=True, features=["bold", "italic", "ul", "link"])
     # Listing features: a "basic" listing has none of these; an "enhanced" one has some or all.
     listing_logo = models.BooleanField(_("listing shows the logo"), default=False)
@@ -97,7 +108,8 @@ class Member(index.Indexed, models.Model):
     )
     paid_through = models.DateField(_("paid through"), null=True, blank=True)
     joined_on = models.DateField(_("member since"), default=timezone.localdate)
-    auto_renew = models.BooleanField(_("auto-renew"), default=True)
+    # True only while a Stripe subscription renews the membership (set by the Stripe flow).
+    auto_renew = models.BooleanField(_("auto-renew"), default=False)
     stripe_customer_id = models.CharField(_("Stripe customer id"), max_length=255, blank=True)
     stripe_subscription_id = models.CharField(
         _("Stripe subscription id"), max_length=255, blank=True
