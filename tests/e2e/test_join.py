@@ -6,7 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.core import mail
 
-from membership.models import Application, Member, Payment
+from membership.models import APPLICANT_FIELDS, Application, Member, Payment
 from tests.e2e.conftest import E2E_DB
 from tests.membership.conftest import STAFF_INBOX, application_data
 
@@ -15,19 +15,9 @@ Page, expect = playwright.Page, playwright.expect
 
 pytestmark = E2E_DB
 
-TEXT_FIELDS = (
-    "organisation_name",
-    "first_name",
-    "last_name",
-    "email",
-    "phone",
-    "website",
-    "street",
-    "city",
-    "region",
-    "postcode",
-    "country",
-    "message",
+# The join form's free-text fields (the choices are picked separately).
+TEXT_FIELDS = tuple(
+    name for name in APPLICANT_FIELDS if name not in {"primary_category", "level", "auto_renew"}
 )
 
 

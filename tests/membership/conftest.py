@@ -2,8 +2,15 @@ import pytest
 from django.test import Client, TestCase
 
 from membership import stripe_gateway
-from membership.models import JoinPage
-from tests.factories import CategoryFactory, EnhancedLevelFactory, MembershipLevelFactory
+from membership.models import JoinPage, Member
+from tests.factories import (
+    CategoryFactory,
+    EnhancedLevelFactory,
+    MemberContactFactory,
+    MemberFactory,
+    MembershipLevelFactory,
+    UserFactory,
+)
 from tests.stripe_double import FakeStripe
 
 WEBHOOK_SECRET = "whsec_test_chamber"
@@ -82,3 +89,18 @@ def application_data(level, **overrides) -> dict:
     }
     data.update(overrides)
     return {key: value for key, value in data.items() if value is not None}
+
+
+def member_paying_by_hand(level, *, paid_through) -> Member:
+    """An active member not on auto-renew, with one primary contact (rosa@riverbend.example)."""
+    member = MemberFactory(
+        name="Riverbend Bakery",
+        level=level,
+        status=Member.Status.ACTIVE,
+        auto_renew=False,
+        paid_through=paid_through,
+    )
+    MemberContactFactory(
+        member=member, user=UserFactory(username="rosa", email="rosa@riverbend.example")
+    )
+    return member

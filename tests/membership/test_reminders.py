@@ -16,7 +16,8 @@ from chamber.models import ChamberSettings
 from membership.dues import add_years, record_offline_payment
 from membership.models import Member, MemberContact, RenewalReminder
 from membership.reminders import send_renewal_reminders
-from tests.factories import MemberContactFactory, MemberFactory, UserFactory
+from tests.factories import MemberContactFactory, UserFactory
+from tests.membership.conftest import member_paying_by_hand
 
 pytestmark = pytest.mark.django_db
 
@@ -49,17 +50,7 @@ def sent_stages(member) -> list[tuple[int, datetime.date]]:
 
 @pytest.fixture
 def member(site_tree, levels):
-    member = MemberFactory(
-        name="Riverbend Bakery",
-        level=levels["community"],
-        status=Member.Status.ACTIVE,
-        auto_renew=False,
-        paid_through=PAID_THROUGH,
-    )
-    MemberContactFactory(
-        member=member, user=UserFactory(username="rosa", email="rosa@riverbend.example")
-    )
-    return member
+    return member_paying_by_hand(levels["community"], paid_through=PAID_THROUGH)
 
 
 def test_each_stage_goes_out_on_its_day_and_only_once(member):

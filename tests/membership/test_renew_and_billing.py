@@ -15,6 +15,7 @@ from membership.models import Member, Payment
 from membership.stripe_prices import sync_level_prices
 from membership.views import RENEW_MAX_AGE, RENEW_SALT, renewal_token
 from tests.factories import MemberContactFactory, MemberFactory, UserFactory
+from tests.membership.conftest import member_paying_by_hand
 
 pytestmark = pytest.mark.django_db
 
@@ -24,17 +25,7 @@ PAID_THROUGH = TODAY + datetime.timedelta(days=20)
 
 @pytest.fixture
 def member(join_page, levels):
-    member = MemberFactory(
-        name="Riverbend Bakery",
-        level=levels["community"],
-        status=Member.Status.ACTIVE,
-        auto_renew=False,
-        paid_through=PAID_THROUGH,
-    )
-    MemberContactFactory(
-        member=member, user=UserFactory(username="rosa", email="rosa@riverbend.example")
-    )
-    return member
+    return member_paying_by_hand(levels["community"], paid_through=PAID_THROUGH)
 
 
 def renewal_path(join_page, token: str) -> str:
