@@ -111,7 +111,11 @@ def start_join_checkout(application: Application, *, success_url: str, cancel_ur
 def start_renewal_checkout(
     member: Member, *, auto_renew: bool, success_url: str, cancel_url: str, email: str = ""
 ) -> str:
-    """A Checkout Session for an existing member: one year now, or a yearly subscription."""
+    """A Checkout Session for an existing member: one year now, or a yearly subscription.
+
+    A subscription taken while dues are paid for some time yet starts with a free trial up to
+    `paid_through`: the card is first charged when the paid year ends, so no paid day is lost.
+    """
     client = stripe_client()
     yearly, once = _prices_for(member.level, client=client)
     metadata = {"purpose": RENEWAL, "member_id": str(member.pk), "level": member.level.slug}
@@ -129,11 +133,31 @@ def start_renewal_checkout(
         params["customer_email"] = email
     if auto_renew:
         params["subscription_data"] = {"metadata": metadata}
+        first_charge = first_charge_day(member)
+        if first_charge is not None:
+            params["subscription_data"]["trial_end"] = int(start_of_day(first_charge).timestamp())
     else:
         params["payment_intent_data"] = {"metadata": metadata}
         if not member.stripe_customer_id:
             params["customer_creation"] = "always"
     return client.v1.checkout.sessions.create(params=params).url
+
+
+# Stripe wants a trial to end at least 48 hours ahead; closer than that, the year starts now.
+TRIAL_AT_LEAST = datetime.timedelta(days=3)
+
+
+def first_charge_day(member: Member) -> datetime.date | None:
+    """When a subscription taken today would first charge, if not today: the day the paid
+    period ends."""
+    today = timezone.localdate()
+    if member.paid_through is not None and member.paid_through >= today + TRIAL_AT_LEAST:
+        return member.paid_through
+    return None
+
+
+def start_of_day(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 # Fulfilling ------------------------------------------------------------------------------------
@@ -221,6 +245,8 @@ def _record_session_payment(
     member: Member, session, *, application=None
 ) -> tuple[Payment | None, PaidPeriod]:
     period = _paid_period(session)
+    if not period.amount:  # a subscription starting with a trial: nothing paid yet
+        return None, period
     paid_on = local_date(period.paid_at)
     start, end = (period.start, period.end) if period.start else next_period(member, paid_on)
     return record_payment(

@@ -1,6 +1,5 @@
 """Join, thanks, retry and renew (routes of JoinPage), and the billing-portal redirect."""
 
-import datetime
 import logging
 import re
 
@@ -11,13 +10,13 @@ from django.core import signing
 from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from chamber.ratelimit import allow, client_ip
 from membership import emails
 from membership.checkout import (
+    first_charge_day,
     fulfil_checkout_session,
     start_join_checkout,
     start_renewal_checkout,
@@ -33,7 +32,6 @@ RESUME_SALT = "membership.join.resume"
 RENEW_SALT = "membership.renew"
 RESUME_MAX_AGE = 60 * 60 * 24 * 2
 RENEW_MAX_AGE = 60 * 60 * 24 * 120
-SUBSCRIBE_WITHIN = datetime.timedelta(days=2)
 
 
 class SeeOther(HttpResponseRedirect):
@@ -198,12 +196,6 @@ def renew(request, *, page):
     if member is None or member.status == Member.Status.CANCELLED:
         raise Http404("No such membership")
     renews_itself = member.auto_renew and bool(member.stripe_subscription_id)
-    # A subscription starts its first year on the day it is taken: offered only when the paid
-    # year is (nearly) over, so that starting one never throws away paid-for days.
-    can_subscribe = not renews_itself and (
-        member.paid_through is None
-        or member.paid_through <= timezone.localdate() + SUBSCRIBE_WITHIN
-    )
     error = False
     if request.method == "POST" and stripe_enabled() and not renews_itself:
         thanks = request.build_absolute_uri(page.url + page.reverse_subpage("thanks_view"))
@@ -211,7 +203,7 @@ def renew(request, *, page):
         try:
             url = start_renewal_checkout(
                 member,
-                auto_renew=can_subscribe and request.POST.get("auto_renew") == "on",
+                auto_renew=request.POST.get("choice") == "auto",
                 email=contact.user.email if contact else "",
                 success_url=thanks + "?session_id={CHECKOUT_SESSION_ID}",
                 cancel_url=request.build_absolute_uri(request.get_full_path()),
@@ -228,7 +220,7 @@ def renew(request, *, page):
             member=member,
             error=error,
             renews_itself=renews_itself,
-            can_subscribe=can_subscribe,
+            first_charge=first_charge_day(member),
         ),
         status=503 if error else 200,
     )

@@ -199,6 +199,8 @@ def on_invoice_paid(invoice: dict, event: StripeEvent) -> str:
     member = _member_for_subscription(subscription_id)
     if member is None:
         return "no member for this invoice"
+    if not invoice.get("amount_paid"):
+        return "nothing paid (trial)"
     line = invoice["lines"]["data"][0]
     paid_at = (invoice.get("status_transitions") or {}).get("paid_at") or event.created
     if not isinstance(paid_at, int):

@@ -1383,6 +1383,7 @@ class FakeStripe(HTTPClient):
                 {}, subscription_data.get("metadata"), "subscription_data[metadata]"
             ),
             "subscription_description": subscription_data.get("description"),
+            "subscription_trial_end": self._trial_end(subscription_data),
             "payment_intent_metadata": _metadata(
                 {}, payment_intent_data.get("metadata"), "payment_intent_data[metadata]"
             ),
@@ -1473,6 +1474,30 @@ class FakeStripe(HTTPClient):
             subscription=subscription_id,
             tax_rates=[],
         )
+
+    def _trial_end(self, subscription_data: JSON) -> int | None:
+        """`subscription_data[trial_end]`: as on Stripe, at least 48 hours ahead."""
+        if subscription_data.get("trial_end") is None:
+            return None
+        trial_end = _int(subscription_data["trial_end"], "subscription_data[trial_end]")
+        if trial_end < self.now + 2 * DAY:
+            raise _error(
+                "subscription_data[trial_end] must be at least 48 hours in the future.",
+                "subscription_data[trial_end]",
+            )
+        return trial_end
+
+    def _start_trial(self, subscription: JSON, trial_end: int) -> None:
+        """No charge until `trial_end`, when the first paid period starts."""
+        for item in subscription["items"]["data"]:
+            item.update(current_period_end=trial_end)
+        subscription.update(
+            status="trialing",
+            trial_start=self.now,
+            trial_end=trial_end,
+            billing_cycle_anchor=trial_end,
+        )
+        self._cycles[subscription["id"]] = 0  # the first period from the anchor is next
 
     def _new_subscription(
         self, customer: JSON, lines: list[JSON], *, metadata: JSON, description: Any, status: str
@@ -1969,7 +1994,12 @@ class FakeStripe(HTTPClient):
     def _settle_invoice(self, invoice: JSON) -> list[JSON]:
         events = self._mark_paid(invoice)
         subscription = self.subscriptions.get(invoice["subscription"] or "")
-        if subscription and subscription["status"] in ("past_due", "unpaid", "incomplete"):
+        if subscription and subscription["status"] in (
+            "past_due",
+            "unpaid",
+            "incomplete",
+            "trialing",
+        ):
             update = self._changed(
                 subscription,
                 "customer.subscription.updated",
@@ -2151,6 +2181,9 @@ class FakeStripe(HTTPClient):
             description=data["subscription_description"],
             status="active",
         )
+        trial_end = data["subscription_trial_end"]
+        if trial_end:
+            self._start_trial(subscription, trial_end)
         start, end = self._period(subscription)
         invoice = self._new_invoice(
             subscription,
@@ -2159,6 +2192,10 @@ class FakeStripe(HTTPClient):
             invoice_period=(self.now, self.now),
             one_time=[x for x in lines if x["price"]["type"] != "recurring"],
         )
+        if trial_end:  # the trial's invoice is for nothing
+            for line in invoice["lines"]["data"]:
+                line["amount"] = 0
+            invoice.update(amount_due=0, amount_remaining=0, subtotal=0, total=0)
         events.append(self.event("customer.subscription.created", subscription))
         events.append(self.event("invoice.created", invoice))
         events.append(self._finalize(invoice))
@@ -2166,7 +2203,10 @@ class FakeStripe(HTTPClient):
             events.extend(self._mark_paid(invoice))
         session.update(
             status="complete",
-            payment_status="unpaid" if async_payment else "paid",
+            payment_status=(
+                "no_payment_required" if trial_end else "unpaid" if async_payment else "paid"
+            ),
+            amount_total=0 if trial_end else session["amount_total"],
             customer=customer["id"],
             customer_details=self._customer_details(session, customer, email, name),
             subscription=subscription["id"],

@@ -10,12 +10,13 @@ from django.utils import timezone
 
 from membership import stripe_gateway
 from membership.checkout import RENEWAL
-from membership.dues import add_years
+from membership.dues import add_years, from_timestamp
 from membership.models import Member, Payment
 from membership.stripe_prices import sync_level_prices
 from membership.views import RENEW_MAX_AGE, RENEW_SALT, renewal_token
 from tests.factories import MemberContactFactory, MemberFactory, UserFactory
-from tests.membership.conftest import member_paying_by_hand
+from tests.membership.conftest import WEBHOOK_SECRET, member_paying_by_hand
+from tests.stripe_double import post_event
 
 pytestmark = pytest.mark.django_db
 
@@ -111,17 +112,20 @@ def test_the_page_shows_the_member_and_the_dues(client, join_page, member, fake_
     assert "Community level, 195.00 USD a year" in html
     assert f"Dues are paid through {PAID_THROUGH:%-d %B %Y}." in html
     assert "Pay 195.00 USD" in html
-    # 20 paid days are left: a subscription (which starts its year today) is not offered.
-    assert 'name="auto_renew"' not in html
+    # 20 paid days are left: automatic renewal would first charge when they run out.
+    assert "Renew automatically every year" in html
+    assert f"on {PAID_THROUGH:%-d %B %Y}, when your paid year ends" in html
     assert fake_stripe.checkout_sessions == {}  # looking costs nothing
 
 
-def test_auto_renew_is_offered_once_the_year_is_nearly_over(client, join_page, member, fake_stripe):
+def test_when_the_year_is_nearly_over_auto_renew_charges_today(
+    client, join_page, member, fake_stripe
+):
     Member.objects.filter(pk=member.pk).update(paid_through=TODAY + datetime.timedelta(days=2))
 
     html = open_renewal(client, join_page, renewal_token(member)).content.decode()
 
-    assert 'name="auto_renew"' in html
+    assert "charges your card today" in html
 
 
 def test_a_member_renewing_by_subscription_is_not_asked_to_pay(
@@ -130,22 +134,38 @@ def test_a_member_renewing_by_subscription_is_not_asked_to_pay(
     Member.objects.filter(pk=member.pk).update(auto_renew=True, stripe_subscription_id="sub_x")
 
     html = open_renewal(client, join_page, renewal_token(member)).content.decode()
-    response = open_renewal(client, join_page, renewal_token(member), {"auto_renew": "on"})
+    response = open_renewal(client, join_page, renewal_token(member), {"choice": "auto"})
 
     assert "renews automatically by card" in html and "Pay 195.00" not in html
     assert response.status_code == 200
     assert fake_stripe.checkout_sessions == {}
 
 
-def test_early_payment_ignores_a_forged_auto_renew_choice(client, join_page, member, fake_stripe):
-    open_renewal(client, join_page, renewal_token(member), {"auto_renew": "on"})
+def test_switching_to_auto_renew_early_keeps_every_paid_day(client, join_page, member, fake_stripe):
+    pay(client, join_page, member, fake_stripe, {"choice": "auto"})
 
     (create,) = session_requests(fake_stripe)
-    assert create.params["mode"] == "payment"
+    trial_end = int(create.params["subscription_data"]["trial_end"])
+    assert timezone.localdate(from_timestamp(trial_end)) == PAID_THROUGH
+    member.refresh_from_db()
+    assert member.auto_renew and member.stripe_subscription_id
+    assert member.paid_through == PAID_THROUGH  # nothing paid, nothing extended
+    assert Payment.objects.count() == 0 and mail.outbox == []
+
+    # The paid year ends: Stripe charges the first year of the subscription.
+    fake_stripe.now = trial_end
+    for event in fake_stripe.renew(member.stripe_subscription_id):
+        assert post_event(client, event, WEBHOOK_SECRET).status_code == 200
+
+    member.refresh_from_db()
+    payment = Payment.objects.get()
+    assert payment.amount == 195 and payment.period_start == PAID_THROUGH
+    assert member.paid_through == add_years(PAID_THROUGH)
+    assert member.status == Member.Status.ACTIVE
 
 
 def test_without_stripe_the_page_explains_paying_offline(client, join_page, member):
-    response = open_renewal(client, join_page, renewal_token(member), {"auto_renew": "on"})
+    response = open_renewal(client, join_page, renewal_token(member), {"choice": "auto"})
 
     assert response.status_code == 200
     html = response.content.decode()
@@ -220,7 +240,7 @@ def test_a_lapsed_member_paying_is_active_again_from_today(client, join_page, me
 
 def test_paying_with_auto_renew_starts_a_subscription(client, join_page, member, fake_stripe):
     Member.objects.filter(pk=member.pk).update(paid_through=TODAY + datetime.timedelta(days=1))
-    session_id = pay(client, join_page, member, fake_stripe, {"auto_renew": "on"})
+    session_id = pay(client, join_page, member, fake_stripe, {"choice": "auto"})
 
     (create,) = session_requests(fake_stripe)
     member.level.refresh_from_db()

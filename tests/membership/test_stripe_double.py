@@ -651,3 +651,35 @@ def test_stripe_gateway_uses_the_double(settings, monkeypatch, fake):
     )
     assert request.headers["Authorization"] == "Bearer sk_test_from_settings"
     assert request.headers["Stripe-Version"] == stripe_gateway.API_VERSION
+
+
+def test_a_trial_charges_nothing_until_it_ends(client, fake, yearly):
+    trial_end = NOW + 20 * 86_400
+    session, _ = subscription_checkout(
+        client,
+        fake,
+        yearly,
+        subscription_data={"metadata": {"application_id": 3}, "trial_end": trial_end},
+    )
+
+    completed = client.v1.checkout.sessions.retrieve(
+        session.id, params={"expand": ["subscription", "invoice"]}
+    )
+    assert completed.payment_status == "no_payment_required"
+    assert completed.subscription.status == "trialing"
+    assert completed.subscription["items"].data[0].current_period_end == trial_end
+    assert completed.invoice.amount_paid == 0
+    assert completed.invoice.lines.data[0].amount == 0
+
+    fake.now = trial_end
+    renewal = fake.renew(completed.subscription.id)
+
+    paid = next(e for e in renewal if e["type"] == "invoice.paid")["data"]["object"]
+    assert paid["amount_paid"] == 25000
+    assert paid["lines"]["data"][0]["period"]["start"] == trial_end
+    assert fake.subscriptions[completed.subscription.id]["status"] == "active"
+
+
+def test_a_trial_must_end_at_least_48_hours_ahead(client, fake, yearly):
+    with pytest.raises(stripe.InvalidRequestError, match="48 hours"):
+        subscription_checkout(client, fake, yearly, subscription_data={"trial_end": NOW + 3600})
