@@ -61,6 +61,28 @@ def _prices_for(level, *, client) -> tuple[str, str]:
     return level.stripe_price_id, level.stripe_one_time_price_id
 
 
+def _checkout_params(
+    level, *, client, subscribe: bool, metadata: dict, client_reference_id: str, **params
+) -> dict:
+    """A Checkout Session for a level's dues: a yearly subscription, or one year paid now (with
+    a Customer made even so, for the billing portal, unless `customer` names one)."""
+    yearly, once = _prices_for(level, client=client)
+    params = {
+        "mode": "subscription" if subscribe else "payment",
+        "line_items": [{"price": yearly if subscribe else once, "quantity": 1}],
+        "client_reference_id": client_reference_id,
+        "metadata": metadata,
+        **params,
+    }
+    if subscribe:
+        params["subscription_data"] = {"metadata": metadata}
+    else:
+        params["payment_intent_data"] = {"metadata": metadata}
+        if "customer" not in params:
+            params["customer_creation"] = "always"
+    return params
+
+
 def start_join_checkout(application: Application, *, success_url: str, cancel_url: str) -> str:
     """Create the Checkout Session for a saved application; returns Stripe's payment page URL.
 
@@ -68,32 +90,25 @@ def start_join_checkout(application: Application, *, success_url: str, cancel_ur
     Each attempt has its own idempotency key, so a network retry never makes a second session
     but a retry after an error does not replay the error.
     """
-    client = stripe_client()
-    yearly, once = _prices_for(application.level, client=client)
     Application.objects.filter(pk=application.pk).update(
         checkout_attempts=F("checkout_attempts") + 1
     )
     application.refresh_from_db(fields=["checkout_attempts"])
-    metadata = {
-        "purpose": JOIN,
-        "application_id": str(application.pk),
-        "level": application.level.slug,
-    }
-    params = {
-        "mode": "subscription" if application.auto_renew else "payment",
-        "line_items": [{"price": yearly if application.auto_renew else once, "quantity": 1}],
-        "client_reference_id": str(application.pk),
-        "customer_email": application.email,
-        "metadata": metadata,
-        "success_url": success_url,
-        "cancel_url": cancel_url,
-    }
-    if application.auto_renew:
-        params["subscription_data"] = {"metadata": metadata}
-    else:
-        params["payment_intent_data"] = {"metadata": metadata}
-        # A Customer even without a subscription: the member can use the billing portal.
-        params["customer_creation"] = "always"
+    client = stripe_client()
+    params = _checkout_params(
+        application.level,
+        client=client,
+        subscribe=application.auto_renew,
+        metadata={
+            "purpose": JOIN,
+            "application_id": str(application.pk),
+            "level": application.level.slug,
+        },
+        client_reference_id=str(application.pk),
+        customer_email=application.email,
+        success_url=success_url,
+        cancel_url=cancel_url,
+    )
     session = client.v1.checkout.sessions.create(
         params=params,
         options={
@@ -116,30 +131,24 @@ def start_renewal_checkout(
     A subscription taken while dues are paid for some time yet starts with a free trial up to
     `paid_through`: the card is first charged when the paid year ends, so no paid day is lost.
     """
-    client = stripe_client()
-    yearly, once = _prices_for(member.level, client=client)
-    metadata = {"purpose": RENEWAL, "member_id": str(member.pk), "level": member.level.slug}
-    params = {
-        "mode": "subscription" if auto_renew else "payment",
-        "line_items": [{"price": yearly if auto_renew else once, "quantity": 1}],
-        "client_reference_id": f"member-{member.pk}",
-        "metadata": metadata,
-        "success_url": success_url,
-        "cancel_url": cancel_url,
-    }
     if member.stripe_customer_id:
-        params["customer"] = member.stripe_customer_id
-    elif email:
-        params["customer_email"] = email
-    if auto_renew:
-        params["subscription_data"] = {"metadata": metadata}
-        first_charge = first_charge_day(member)
-        if first_charge is not None:
-            params["subscription_data"]["trial_end"] = int(start_of_day(first_charge).timestamp())
+        customer = {"customer": member.stripe_customer_id}
     else:
-        params["payment_intent_data"] = {"metadata": metadata}
-        if not member.stripe_customer_id:
-            params["customer_creation"] = "always"
+        customer = {"customer_email": email} if email else {}
+    client = stripe_client()
+    params = _checkout_params(
+        member.level,
+        client=client,
+        subscribe=auto_renew,
+        metadata={"purpose": RENEWAL, "member_id": str(member.pk), "level": member.level.slug},
+        client_reference_id=f"member-{member.pk}",
+        success_url=success_url,
+        cancel_url=cancel_url,
+        **customer,
+    )
+    first_charge = first_charge_day(member)
+    if auto_renew and first_charge is not None:
+        params["subscription_data"]["trial_end"] = int(start_of_day(first_charge).timestamp())
     return client.v1.checkout.sessions.create(params=params).url
 
 
@@ -201,21 +210,25 @@ class PaidPeriod:
     payment_intent_id: str
 
 
+def invoice_paid_period(invoice: dict) -> PaidPeriod:
+    """What a paid invoice bought: the period of its (subscription) line."""
+    line = invoice["lines"]["data"][0]
+    return PaidPeriod(
+        amount=cents_to_amount(invoice["amount_paid"]),
+        currency=invoice["currency"],
+        paid_at=(invoice.get("status_transitions") or {}).get("paid_at") or invoice["created"],
+        start=local_date(line["period"]["start"]),
+        end=local_date(line["period"]["end"]),
+        invoice_id=invoice["id"],
+        payment_intent_id=object_id(invoice.get("payment_intent")),
+    )
+
+
 def _paid_period(session) -> PaidPeriod:
     """What the session paid for, from the invoice (subscriptions) or the payment intent."""
     invoice = session.get("invoice")
     if invoice and not isinstance(invoice, str):
-        line = invoice["lines"]["data"][0]
-        paid_at = (invoice.get("status_transitions") or {}).get("paid_at") or invoice["created"]
-        return PaidPeriod(
-            amount=cents_to_amount(invoice["amount_paid"]),
-            currency=invoice["currency"],
-            paid_at=paid_at,
-            start=local_date(line["period"]["start"]),
-            end=local_date(line["period"]["end"]),
-            invoice_id=invoice["id"],
-            payment_intent_id="",
-        )
+        return invoice_paid_period(invoice)
     subscription = session.get("subscription")
     if subscription and not isinstance(subscription, str):
         item = subscription["items"]["data"][0]
@@ -241,12 +254,10 @@ def _paid_period(session) -> PaidPeriod:
     )
 
 
-def _record_session_payment(
-    member: Member, session, *, application=None
-) -> tuple[Payment | None, PaidPeriod]:
-    period = _paid_period(session)
-    if not period.amount:  # a subscription starting with a trial: nothing paid yet
-        return None, period
+def record_stripe_payment(member: Member, period: PaidPeriod, **identity) -> Payment | None:
+    """Record what Stripe was paid for `period` (once per invoice or session; see
+    dues.record_payment); a period without a start is one year from the later of the payment
+    and `paid_through`."""
     paid_on = local_date(period.paid_at)
     start, end = (period.start, period.end) if period.start else next_period(member, paid_on)
     return record_payment(
@@ -258,10 +269,21 @@ def _record_session_payment(
         period_start=start,
         period_end=end,
         stripe_invoice_id=period.invoice_id,
-        stripe_checkout_session_id=session["id"],
         stripe_payment_intent_id=period.payment_intent_id,
-        application=application,
-    ), period
+        **identity,
+    )
+
+
+def _record_session_payment(
+    member: Member, session, *, application=None
+) -> tuple[Payment | None, PaidPeriod]:
+    period = _paid_period(session)
+    if not period.amount:  # a subscription starting with a trial: nothing paid yet
+        return None, period
+    payment = record_stripe_payment(
+        member, period, stripe_checkout_session_id=session["id"], application=application
+    )
+    return payment, period
 
 
 def _apply_paid_session(member: Member, session, *, reason: str, application=None):
@@ -313,7 +335,9 @@ def _fulfil_join(session, metadata) -> Fulfilment:
 
         created = application.member_id is None
         if created:
-            member, new_user = _create_member(application, session)
+            member, new_user = create_member_from_application(
+                application, status=Member.Status.ACTIVE
+            )
         member = lock_member(application.member_id)
         payment = _apply_paid_session(
             member, session, application=application, reason="paid at Stripe Checkout"
@@ -378,13 +402,6 @@ def create_member_from_application(application: Application, *, status: str, use
     return member, new_user
 
 
-def _create_member(application: Application, session) -> tuple:
-    member, new_user = create_member_from_application(application, status=Member.Status.ACTIVE)
-    member.stripe_customer_id = object_id(session.get("customer"))
-    member.save(update_fields=["stripe_customer_id"])
-    return member, new_user
-
-
 def _user_for(application: Application):
     users = get_user_model().objects
     user = users.filter(email__iexact=application.email).order_by("pk").first()
@@ -434,13 +451,10 @@ def send_welcome(application_id: int, member_id: int, *, new_user: bool) -> None
 
 def send_payment_receipt(payment_id: int) -> None:
     payment = Payment.objects.select_related("member").get(pk=payment_id)
-    contacts = payment.member.contacts.select_related("user").filter(
-        role__in=[MemberContact.Role.PRIMARY, MemberContact.Role.BILLING]
-    )
     try:
         emails.send(
             "payment_received",
-            sorted({contact.user.email for contact in contacts}),
+            payment.member.billing_emails(),
             {"payment": payment, "member": payment.member},
         )
     except Exception:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from wagtail.log_actions import log
 
@@ -179,18 +180,12 @@ def record_payment(
     stripe_payment_intent_id), reference, application: the unique Stripe ids make a second
     call with the same invoice or session a no-op. `member` must be locked by the caller.
     """
-    unique = {
-        key: identity[key]
-        for key in ("stripe_invoice_id", "stripe_checkout_session_id")
-        if identity.get(key)
-    }
-    if unique:
-        query = None
-        for key, value in unique.items():
-            condition = Payment.objects.filter(**{key: value})
-            query = condition if query is None else query | condition
-        if query.exists():
-            return None
+    recorded = Q()
+    for key in ("stripe_invoice_id", "stripe_checkout_session_id"):
+        if identity.get(key):
+            recorded |= Q(**{key: identity[key]})
+    if recorded and Payment.objects.filter(recorded).exists():
+        return None
     with transaction.atomic():  # a savepoint: a concurrent twin fails alone, not the caller
         payment = Payment.objects.create(
             member=member,

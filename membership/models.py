@@ -170,6 +170,14 @@ class Member(index.Indexed, models.Model):
     def primary_contacts(self):
         return self.contacts.filter(role=MemberContact.Role.PRIMARY).select_related("user")
 
+    def billing_emails(self) -> list[str]:
+        """Where dues e-mails go (receipts, failed payments, reminders): the primary and
+        billing contacts' addresses."""
+        contacts = self.contacts.select_related("user").filter(
+            role__in=[MemberContact.Role.PRIMARY, MemberContact.Role.BILLING]
+        )
+        return sorted({contact.user.email for contact in contacts if contact.user.email})
+
 
 class MemberContact(models.Model):
     """A person (Django user) who represents a member organisation."""

@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from membership import emails
-from membership.models import JoinPage, Member, MemberContact, RenewalReminder
+from membership.models import JoinPage, Member, RenewalReminder
 from membership.selectors import membership_grace_days
 
 logger = logging.getLogger(__name__)
@@ -73,15 +73,7 @@ def send_renewal_reminders(today: datetime.date | None = None, stages=None) -> R
         )
         if any(sent >= stage for sent in sent_stages):
             continue
-        recipients = sorted(
-            {
-                contact.user.email
-                for contact in member.contacts.select_related("user").filter(
-                    role__in=[MemberContact.Role.PRIMARY, MemberContact.Role.BILLING]
-                )
-                if contact.user.email
-            }
-        )
+        recipients = member.billing_emails()
         if not recipients:
             # Not a failed send (retrying would not help): staff see it in the command output.
             logger.warning("Member %s has no contact to remind", member.pk)

@@ -22,7 +22,7 @@ from membership.checkout import (
     start_renewal_checkout,
 )
 from membership.forms import ApplicationForm
-from membership.models import Application, Member, MembershipLevel
+from membership.models import APPLICANT_FIELDS, Application, Member, MembershipLevel
 from membership.stripe_gateway import stripe_client, stripe_enabled
 
 logger = logging.getLogger(__name__)
@@ -43,20 +43,21 @@ def _context(page, **extra):
     return {"page": page, "self": page, "levels": levels, "stripe": stripe_enabled(), **extra}
 
 
-def _resume_initial(request) -> dict:
-    """What the applicant typed, back in the form after cancelling at Stripe."""
-    token = request.GET.get("resume", "")
-    if not token:
-        return {}
+def _signed_application(token: str) -> Application | None:
+    """The application a signed token (from `signing.dumps(pk, salt=RESUME_SALT)`) names."""
     try:
         application_id = signing.loads(token, salt=RESUME_SALT, max_age=RESUME_MAX_AGE)
     except signing.BadSignature:
-        return {}
-    application = Application.objects.filter(pk=application_id).first()
+        return None
+    return Application.objects.select_related("level").filter(pk=application_id).first()
+
+
+def _resume_initial(request) -> dict:
+    """What the applicant typed, back in the form after cancelling at Stripe."""
+    application = _signed_application(request.GET.get("resume", ""))
     if application is None:
         return {}
-    fields = ApplicationForm._meta.fields
-    initial = {name: getattr(application, name) for name in fields}
+    initial = {name: getattr(application, name) for name in APPLICANT_FIELDS}
     initial["level"] = application.level_id
     initial["primary_category"] = application.primary_category_id
     return initial
@@ -117,21 +118,11 @@ def join_retry(request, *, page):
     """Try Checkout again for a saved application (after a Stripe error)."""
     if request.method != "POST" or not stripe_enabled():
         return SeeOther(page.url)
-    try:
-        application_id = signing.loads(
-            request.POST.get("token", ""), salt=RESUME_SALT, max_age=RESUME_MAX_AGE
-        )
-    except signing.BadSignature:
-        return SeeOther(page.url)
-    application = (
-        Application.objects.filter(
-            pk=application_id,
-            status__in=[Application.Status.SUBMITTED, Application.Status.AWAITING_PAYMENT],
-        )
-        .select_related("level")
-        .first()
-    )
-    if application is None:
+    application = _signed_application(request.POST.get("token", ""))
+    if application is None or application.status not in (
+        Application.Status.SUBMITTED,
+        Application.Status.AWAITING_PAYMENT,
+    ):
         return SeeOther(page.url)
     return _to_checkout(request, page, application)
 
@@ -155,14 +146,7 @@ def join_thanks(request, *, page):
             "membership/join_thanks.html",
             _context(page, fulfilment=fulfilment, paid=True),
         )
-    application = None
-    token = request.GET.get("application", "")
-    if token:
-        try:
-            application_id = signing.loads(token, salt=RESUME_SALT, max_age=RESUME_MAX_AGE)
-        except signing.BadSignature:
-            application_id = None
-        application = Application.objects.filter(pk=application_id).first()
+    application = _signed_application(request.GET.get("application", ""))
     return TemplateResponse(
         request,
         "membership/join_thanks.html",

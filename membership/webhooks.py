@@ -26,7 +26,9 @@ from membership import emails
 from membership.checkout import (
     cents_to_amount,
     fulfil_checkout_session,
+    invoice_paid_period,
     object_id,
+    record_stripe_payment,
     send_payment_receipt,
 )
 from membership.dues import (
@@ -35,9 +37,8 @@ from membership.dues import (
     from_timestamp,
     local_date,
     lock_member,
-    record_payment,
 )
-from membership.models import Application, Member, MemberContact, Payment, StripeEvent
+from membership.models import Application, Member, Payment, StripeEvent
 from membership.stripe_gateway import stripe_client
 from membership.stripe_prices import level_for_price
 
@@ -201,24 +202,13 @@ def on_invoice_paid(invoice: dict, event: StripeEvent) -> str:
         return "no member for this invoice"
     if not invoice.get("amount_paid"):
         return "nothing paid (trial)"
-    line = invoice["lines"]["data"][0]
-    paid_at = (invoice.get("status_transitions") or {}).get("paid_at") or event.created
-    if not isinstance(paid_at, int):
-        paid_at = int(event.created.timestamp())
+    period = invoice_paid_period(invoice)
     member = lock_member(member.pk)
-    payment = record_payment(
-        member,
-        amount=cents_to_amount(invoice["amount_paid"]),
-        currency=invoice["currency"],
-        method=Payment.Method.STRIPE,
-        paid_on=local_date(paid_at),
-        period_start=local_date(line["period"]["start"]),
-        period_end=local_date(line["period"]["end"]),
-        stripe_invoice_id=invoice["id"],
-        stripe_payment_intent_id=object_id(invoice.get("payment_intent")),
-    )
+    payment = record_stripe_payment(member, period)
     apply_stripe_state(
-        member, StripeState(at=from_timestamp(paid_at), status=Status.ACTIVE), reason="invoice paid"
+        member,
+        StripeState(at=from_timestamp(period.paid_at), status=Status.ACTIVE),
+        reason="invoice paid",
     )
     if payment is None:
         return "invoice already recorded"
@@ -237,14 +227,7 @@ def on_invoice_payment_failed(invoice: dict, event: StripeEvent) -> str:
     apply_stripe_state(
         member, StripeState(at=event.created, status=Status.PAST_DUE), reason="payment failed"
     )
-    recipients = sorted(
-        {
-            contact.user.email
-            for contact in member.contacts.select_related("user").filter(
-                role__in=[MemberContact.Role.PRIMARY, MemberContact.Role.BILLING]
-            )
-        }
-    )
+    recipients = member.billing_emails()
     context = {
         "member": member,
         "amount": cents_to_amount(invoice.get("amount_due") or 0),
