@@ -82,7 +82,8 @@ def join(request, *, page):
                     request, "membership/join_page.html", _context(page, form=form), status=429
                 )
             application = form.save(commit=False)
-            application.submitted_from = client_ip(request) if client_ip(request) else None
+            # The address as the server saw it (client_ip's "unknown" is no address).
+            application.submitted_from = request.META.get("REMOTE_ADDR") or None
             application.save()
             if stripe_enabled():
                 return _to_checkout(request, page, application)

@@ -306,3 +306,10 @@ def test_thanks_with_an_unknown_or_malformed_session_is_not_found(
 ):
     assert client.get("/join/thanks/", {"session_id": session_id}).status_code == 404
     assert all(r.path.startswith("/v1/checkout/sessions/cs_") for r in fake_stripe.requests)
+
+
+def test_an_application_without_a_client_address_is_still_saved(client, join_page, levels):
+    response = client.post("/join/", application_data(levels["community"]), REMOTE_ADDR="")
+
+    assert response.status_code == 303
+    assert Application.objects.get().submitted_from is None
