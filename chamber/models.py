@@ -48,6 +48,23 @@ class ChamberSettings(BaseSiteSetting):
             "When on, a new member's directory listing stays a draft until staff publish it."
         ),
     )
+    member_edits_need_approval = models.BooleanField(
+        _("members' listing changes need staff approval"),
+        default=True,
+        help_text=_(
+            "When on, a member's changes to a published listing wait as a draft until staff "
+            "publish them; when off, they go live at once."
+        ),
+    )
+    dues_payment_instructions = models.TextField(
+        _("how members pay dues without a card"),
+        blank=True,
+        default=(
+            "Please pay by cheque payable to the chamber, or by bank transfer, quoting your "
+            "business name. Contact the chamber office for an invoice or our bank details."
+        ),
+        help_text=_("Shown on members' account pages when online card payment is off."),
+    )
 
     panels = [
         MultiFieldPanel(
@@ -76,7 +93,12 @@ class ChamberSettings(BaseSiteSetting):
             heading=_("Social media"),
         ),
         MultiFieldPanel(
-            [FieldPanel("membership_grace_days"), FieldPanel("new_listings_need_approval")],
+            [
+                FieldPanel("membership_grace_days"),
+                FieldPanel("new_listings_need_approval"),
+                FieldPanel("member_edits_need_approval"),
+                FieldPanel("dues_payment_instructions"),
+            ],
             heading=_("Membership rules"),
         ),
     ]

@@ -173,6 +173,8 @@ class Business(
         help_text=_("Extra words people search for, comma-separated (e.g. sourdough, cakes)."),
     )
     verified_at = models.DateTimeField(_("details confirmed"), null=True, blank=True)
+    # When the member was last asked to confirm the details (at most once a year).
+    verification_requested_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     # Copies of the member's state, refreshed on every save here and on every member change
     # (directory/signals.py), so the directory filters and sorts on this table alone.

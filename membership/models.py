@@ -209,6 +209,59 @@ class MemberContact(models.Model):
         return f"{self.user} for {self.member} ({self.get_role_display()})"
 
 
+class ContactInvitation(models.Model):
+    """An invitation, sent by a primary contact, for someone to represent the member.
+
+    The e-mailed link carries a signed token naming this row; it works once (accepted_at) and
+    until it expires or is revoked.
+    """
+
+    member = models.ForeignKey(
+        Member, verbose_name=_("member"), on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField(_("e-mail"))
+    role = models.CharField(
+        _("role"),
+        max_length=20,
+        choices=MemberContact.Role.choices,
+        default=MemberContact.Role.STAFF,
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("invited by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("accepted by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("contact invitation")
+
+    def __str__(self):
+        return f"{self.email} to {self.member} ({self.get_role_display()})"
+
+    @property
+    def is_open(self) -> bool:
+        return (
+            self.accepted_at is None
+            and self.revoked_at is None
+            and self.expires_at > timezone.now()
+        )
+
+
 # What an applicant fills in on the join form (and what staff export).
 APPLICANT_FIELDS = [
     "organisation_name",

@@ -5,7 +5,6 @@ import re
 
 import stripe
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
@@ -23,7 +22,7 @@ from membership.checkout import (
 )
 from membership.forms import ApplicationForm
 from membership.models import APPLICANT_FIELDS, Application, Member, MembershipLevel
-from membership.stripe_gateway import stripe_client, stripe_enabled
+from membership.stripe_gateway import stripe_enabled
 
 logger = logging.getLogger(__name__)
 
@@ -209,30 +208,3 @@ def renew(request, *, page):
         ),
         status=503 if error else 200,
     )
-
-
-@never_cache
-@login_required
-@require_GET
-def billing_portal(request):
-    """Send a member's contact to Stripe's Customer Portal (card, invoices, cancellation)."""
-    client = stripe_client()
-    members = Member.objects.filter(contacts__user=request.user).exclude(stripe_customer_id="")
-    member_id = request.GET.get("member", "")
-    if member_id.isdigit():
-        members = members.filter(pk=member_id)
-    member = members.order_by("pk").first()
-    if client is None or member is None:
-        return TemplateResponse(request, "membership/no_billing.html", {}, status=404)
-    try:
-        session = client.v1.billing_portal.sessions.create(
-            params={
-                "customer": member.stripe_customer_id,
-                # The member account area (/account/) is not built yet: back to the home page.
-                "return_url": request.build_absolute_uri("/"),
-            }
-        )
-    except stripe.StripeError:
-        logger.exception("Billing portal for member %s failed", member.pk)
-        return TemplateResponse(request, "membership/billing_unavailable.html", {}, status=503)
-    return SeeOther(session.url)

@@ -13,6 +13,7 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
 from membership import applications, dues, stripe_gateway, stripe_prices
+from membership.account import actions as account_actions
 from membership.models import Member, MembershipLevel, Payment
 from membership.viewsets import READ_ONLY_MODELS, MembershipViewSetGroup, ReadOnlyPermissionPolicy
 
@@ -96,6 +97,21 @@ def register_membership_log_actions(actions):
 
         def format_comment(self, log_entry):
             return (log_entry.data or {}).get("note", "")
+
+    for action, label in account_actions.LABELS.items():
+        formatter = type("AccountAction", (AccountActionFormatter,), {"label": label})
+        actions.register_action(action)(formatter)
+
+
+class AccountActionFormatter(LogFormatter):
+    """What members did in the account area: the label, and who/what in the comment."""
+
+    @property
+    def message(self):
+        return self.label
+
+    def format_comment(self, log_entry):
+        return account_actions.describe(log_entry.data or {})
 
 
 # Stripe prices ------------------------------------------------------------------------------

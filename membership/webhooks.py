@@ -232,7 +232,7 @@ def on_invoice_payment_failed(invoice: dict, event: StripeEvent) -> str:
         "member": member,
         "amount": cents_to_amount(invoice.get("amount_due") or 0),
         "currency": invoice.get("currency", ""),
-        "billing_url": emails.absolute(reverse("membership:billing_portal")),
+        "billing_url": emails.absolute(reverse("account:billing_portal")),
         "next_attempt": (
             from_timestamp(invoice["next_payment_attempt"])
             if invoice.get("next_payment_attempt")

@@ -4,6 +4,7 @@ Safe by default: DEBUG is off, there is no usable SECRET_KEY, and everything tha
 between deployments is read from the environment (see .env.example for the full list).
 """
 
+import datetime
 from pathlib import Path
 
 import dj_database_url
@@ -43,6 +44,7 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
+    "axes",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -63,6 +65,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes asks: turns its lockout signal into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "chamber.urls"
@@ -126,8 +130,26 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# django-axes first (it refuses locked-out attempts), then e-mail-or-username log-in.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "chamber.auth.EmailOrUsernameBackend",
+]
+# Brute-force protection: lock a username only from the address that failed, so an attacker
+# elsewhere can't lock a member out; the password-reset path lifts the lock (chamber/auth.py).
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "chamber.auth.axes_username"
+AXES_CLIENT_IP_CALLABLE = "chamber.auth.axes_client_ip"
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
+# "Remember me" is off by default: a log-in lasts until the browser closes, or two weeks
+# when ticked.
+SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
 LOGIN_URL = "/accounts/login/"
-LOGIN_REDIRECT_URL = "/"
+LOGIN_REDIRECT_URL = "/account/"
 LOGOUT_REDIRECT_URL = "/"
 
 LANGUAGE_CODE = "en-us"

@@ -352,7 +352,7 @@ def test_a_contact_is_sent_to_their_members_portal(client, two_members, fake_str
     assert portal["customer"] == customer_id
     (request,) = portal_requests(fake_stripe)
     assert request.params["customer"] == customer_id
-    assert request.params["return_url"] == "http://testserver/"
+    assert request.params["return_url"] == "http://testserver/account/"
 
 
 def test_another_members_portal_cannot_be_reached(client, two_members, fake_stripe):
@@ -394,30 +394,37 @@ def test_a_contact_of_two_members_chooses_with_the_member_parameter(
     MemberContactFactory(member=birch, user=user)
     client.force_login(user)
 
+    assert client.get(PORTAL).status_code == 303  # the first by name
     assert client.get(PORTAL, {"member": birch.pk}).status_code == 303
-    assert client.get(PORTAL).status_code == 303
+    assert client.get(PORTAL).status_code == 303  # the choice sticks for the session
 
     assert [r.params["customer"] for r in portal_requests(fake_stripe)] == [
+        aspen_customer,
         birch_customer,
-        aspen_customer,  # the first member by default
+        birch_customer,
     ]
 
 
-@pytest.mark.parametrize("stripe_on", [True, False], ids=["no-member", "stripe-off"])
-def test_no_billing_page_otherwise(request, client, levels, stripe_on):
-    fake = request.getfixturevalue("fake_stripe") if stripe_on else None
+def test_a_user_who_represents_no_member_gets_the_account_help_page(client, fake_stripe):
+    client.force_login(UserFactory(username="visitor"))
+
+    response = client.get(PORTAL)
+
+    assert response.status_code == 200
+    assert "represent a member business yet" in response.text
+    assert fake_stripe.requests == []
+
+
+def test_no_billing_page_when_stripe_is_off(client, levels):
     user = UserFactory(username="visitor")
-    if not stripe_on:
-        member = MemberFactory(level=levels["community"], stripe_customer_id="cus_elsewhere")
-        MemberContactFactory(member=member, user=user)
+    member = MemberFactory(level=levels["community"], stripe_customer_id="cus_elsewhere")
+    MemberContactFactory(member=member, user=user)
     client.force_login(user)
 
     response = client.get(PORTAL)
 
     assert response.status_code == 404
     assert "No card payments on file" in response.text
-    if fake is not None:
-        assert fake.requests == []
 
 
 def test_a_stripe_error_at_the_portal_gives_a_friendly_page(client, two_members, fake_stripe):

@@ -1,0 +1,101 @@
+"""Logging in: by e-mail address (any case) or username, with django-axes counting failures.
+
+Members log in with the e-mail address their membership was set up with; staff may still use
+their username. django-axes locks a (username, address) pair after too many failures, and a
+completed password reset lifts the lock for that user, so a member who was locked out always
+has a way back in.
+"""
+
+from axes.utils import reset as axes_reset
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from chamber.ratelimit import client_ip
+
+
+def find_login_user(identifier: str):
+    """The user an e-mail address or username names, or None (also when ambiguous)."""
+    identifier = (identifier or "").strip()
+    if not identifier:
+        return None
+    users = get_user_model()._default_manager
+    field = "email__iexact" if "@" in identifier else "username__iexact"
+    matches = list(users.filter(**{field: identifier})[:2])
+    if len(matches) == 1:
+        return matches[0]
+    # Staff usernames may contain "@" too: an exact username always wins.
+    return users.filter(username=identifier).first()
+
+
+class EmailOrUsernameBackend(ModelBackend):
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if username is None:
+            username = kwargs.get(get_user_model().USERNAME_FIELD)
+        if username is None or password is None:
+            return None
+        user = find_login_user(username)
+        if user is None:
+            # Hash anyway, so a missing account takes as long as a wrong password.
+            get_user_model()().set_password(password)
+            return None
+        if user.check_password(password) and self.user_can_authenticate(user):
+            return user
+        return None
+
+
+def axes_username(request, credentials) -> str:
+    """One lockout key per person, whatever case or spelling of the address they type."""
+    raw = (credentials or {}).get("username") or request.POST.get("username", "")
+    user = find_login_user(raw)
+    return user.get_username() if user else raw.strip().lower()
+
+
+def axes_client_ip(request) -> str:
+    return client_ip(request)
+
+
+def lift_lockout(user) -> None:
+    """Forget failed log-ins for `user` (after a password reset): the way back in."""
+    axes_reset(username=user.get_username())
+
+
+class LoginForm(AuthenticationForm):
+    username = forms.CharField(
+        label=_("E-mail address"),
+        max_length=254,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
+    )
+    remember_me = forms.BooleanField(
+        label=_("Keep me logged in on this device for two weeks"), required=False
+    )
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _(
+            "That e-mail address and password don't match an account (the password is "
+            "case-sensitive). Forgotten your password? Reset it below."
+        ),
+    }
+
+
+class LoginView(auth_views.LoginView):
+    form_class = LoginForm
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        if not form.cleaned_data.get("remember_me"):
+            # Ends with the browser session; Django has already rotated the session key.
+            self.request.session.set_expiry(0)
+        return response
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        lift_lockout(form.user)
+        return response

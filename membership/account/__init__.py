@@ -1,0 +1,1 @@
+"""The member account area (/account/): everything a member's contacts do for themselves."""
