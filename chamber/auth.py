@@ -8,13 +8,14 @@ has a way back in.
 
 from axes.utils import reset as axes_reset
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from chamber.ratelimit import client_ip
+from chamber.ratelimit import allow, client_ip
 
 
 def find_login_user(identifier: str):
@@ -92,6 +93,29 @@ class LoginView(auth_views.LoginView):
             # Ends with the browser session; Django has already rotated the session key.
             self.request.session.set_expiry(0)
         return response
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Reset by e-mail (plain text and HTML), at most PASSWORD_RESET_RATE_LIMIT_PER_HOUR
+    requests per address an hour: the form sends mail, so it must not be a mail cannon."""
+
+    html_email_template_name = "registration/password_reset_email_html.html"
+
+    def form_valid(self, form):
+        limit = settings.PASSWORD_RESET_RATE_LIMIT_PER_HOUR
+        if not allow("password_reset", client_ip(self.request), limit=limit, window_seconds=3600):
+            form.add_error(
+                None,
+                _("Several reset e-mails were requested from your network; please try again "
+                  "in an hour or contact the chamber office."),
+            )
+            response = self.form_invalid(form)
+            response.status_code = 429
+            return response
+        from membership.emails import site_context
+
+        self.extra_email_context = site_context()
+        return super().form_valid(form)
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):

@@ -23,6 +23,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/login/", auth.LoginView.as_view(), name="login"),
+    path("accounts/password_reset/", auth.PasswordResetView.as_view(), name="password_reset"),
     path(
         "accounts/reset/<uidb64>/<token>/",
         auth.PasswordResetConfirmView.as_view(),

@@ -145,6 +145,7 @@ AXES_USERNAME_CALLABLE = "chamber.auth.axes_username"
 AXES_CLIENT_IP_CALLABLE = "chamber.auth.axes_client_ip"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+PASSWORD_RESET_RATE_LIMIT_PER_HOUR = env_int("PASSWORD_RESET_RATE_LIMIT_PER_HOUR", 10)
 # "Remember me" is off by default: a log-in lasts until the browser closes, or two weeks
 # when ticked.
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14

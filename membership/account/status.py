@@ -29,6 +29,14 @@ def renews_itself(member: Member) -> bool:
     return member.auto_renew and bool(member.stripe_subscription_id)
 
 
+def subscription_running(member: Member) -> bool:
+    """A Stripe subscription exists and has not ended (it may be set to end with the period):
+    auto-renewal is switched there, not by paying again."""
+    return bool(member.stripe_subscription_id) and (
+        member.auto_renew or member.cancel_at_period_end
+    )
+
+
 def standing(member: Member, today: datetime.date | None = None) -> Standing:
     today = today or timezone.localdate()
     paid_through = member.paid_through

@@ -17,7 +17,7 @@ from membership import emails
 from membership.account.access import account_view, choose_member
 from membership.account.actions import LEVEL_CHANGE_REQUESTED
 from membership.account.forms import LevelChangeForm, PayForm
-from membership.account.status import renews_itself, standing
+from membership.account.status import renews_itself, standing, subscription_running
 from membership.checkout import first_charge_day, fulfil_checkout_session, start_renewal_checkout
 from membership.dues import AutoRenewNeedsCheckout, set_auto_renew
 from membership.stripe_gateway import stripe_client, stripe_enabled
@@ -46,6 +46,7 @@ def dashboard(request):
         "member": member,
         "standing": standing(member),
         "renews_itself": renews_itself(member),
+        "subscription_running": subscription_running(member),
         "stripe": stripe_enabled(),
         "first_charge": first_charge_day(member),
         "pay_form": PayForm(),
@@ -75,8 +76,12 @@ def pay(request):
     if not stripe_enabled():
         messages.info(request, "Online payment is off; the dashboard says how to pay the chamber.")
         return SeeOther(_dashboard_url())
-    if renews_itself(member) and not member.cancel_at_period_end:
-        messages.info(request, "This membership already renews automatically by card.")
+    if subscription_running(member):
+        messages.info(
+            request,
+            "This membership has a card subscription: switch automatic renewal on or off "
+            "here, or manage the card in billing.",
+        )
         return SeeOther(_dashboard_url())
     form = PayForm(request.POST)
     if not form.is_valid():
