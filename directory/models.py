@@ -242,13 +242,20 @@ class Business(
         if self.slug in RESERVED_SLUGS:
             raise ValidationError({"slug": _("This address is reserved; choose another.")})
 
+    # What saving a draft revision writes (Wagtail's save_revision): the row's public content is
+    # unchanged, so the search index and the directory caches must not see the draft in memory.
+    REVISION_POINTER_FIELDS = frozenset({"latest_revision", "has_unpublished_changes"})
+
     def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and set(update_fields) <= self.REVISION_POINTER_FIELDS:
+            super().save(*args, **kwargs)
+            return
         if not self.slug:
             self.slug = self._unique_slug()
         self.city_slug = slugify(self.city)[:100]
         self.description = clean_description(self.description)
         self.refresh_member_state()
-        update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "city_slug", "public_until", "is_featured"}
         super().save(*args, **kwargs)

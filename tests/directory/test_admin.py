@@ -259,6 +259,29 @@ def test_staff_unpublish_a_listing(staff_client, directory):
     assert not Business.objects.publicly_listed().filter(pk=alder.pk).exists()
 
 
+def test_a_staff_draft_of_a_published_listing_stays_out_of_search(staff_client, directory):
+    alder = directory["alder"]
+    alder.save_revision().publish()
+    edit_url = LISTING_URL + f"edit/{alder.pk}/"
+    data = querydict_from_html(staff_client.get(edit_url).text, form_id="w-editor-form")
+    data["summary"] = "Zanzibar spice rolls."
+
+    response = staff_client.post(edit_url, dict(data.lists()))  # "Save draft"
+
+    assert response.status_code == 302
+    alder.refresh_from_db()
+    assert alder.has_unpublished_changes
+    assert alder.summary == "A local business."
+    public = Business.objects.publicly_listed()
+    assert not public.search("zanzibar", backend="directory").results()
+    assert [b.pk for b in public.search("alder", backend="directory")] == [alder.pk]
+
+    data["action-publish"] = "action-publish"
+    staff_client.post(edit_url, dict(data.lists()))
+
+    assert [b.pk for b in public.search("zanzibar", backend="directory")] == [alder.pk]
+
+
 def test_staff_see_and_compare_revisions(staff_client, directory):
     alder = directory["alder"]
     first = alder.save_revision()
