@@ -6,4 +6,4 @@ class DirectoryConfig(AppConfig):
     name = "directory"
 
     def ready(self):
-        from directory import signals  # noqa: F401 - connects the receivers
+        from directory import notifications, signals  # noqa: F401 - connects the receivers

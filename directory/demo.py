@@ -18,6 +18,7 @@ from django.db.models.signals import post_save
 from django.utils import timezone
 from django.utils.text import slugify
 from modelsearch.signal_handlers import post_save_signal_handler
+from wagtail.log_actions import log
 from wagtail.models import ReferenceIndex, Revision
 from wagtail.search.backends import get_search_backends
 from wagtail.signal_handlers import disable_reference_index_auto_update
@@ -26,6 +27,8 @@ from chamber.demo_images import draw_logo, get_or_create_image
 from directory import demo_data
 from directory.demo_data import TOWNS_BY_NAME, TRADES_BY_NAME, ListingData
 from directory.models import Business, Category
+from directory.services import listing_draft_save
+from membership.account.actions import LISTING_CHANGES_SUBMITTED
 from membership.demo import (
     BUSINESS,
     COMMUNITY,
@@ -35,7 +38,7 @@ from membership.demo import (
     pick_level,
     pick_standing,
 )
-from membership.models import Member
+from membership.models import Member, MemberContact
 from membership.selectors import membership_grace_days
 
 SEED = 1933  # one whose member mix is close to the shares in membership.demo
@@ -278,9 +281,11 @@ def _create_listing(
         has_unpublished_changes=not listing.live,
     )
     if listing.pending_edit:
-        business = Business.objects.get(pk=business.pk)
-        business.summary = f"{listing.pending_edit} {business.summary}"[:240]
-        business.save_revision(log_action=False)
+        # A draft revision only: the live row (and so the search index) keeps the published text.
+        listing_draft_save(
+            business_id=business.pk,
+            changes={"summary": f"{listing.pending_edit} {business.summary}"[:240]},
+        )
     return business
 
 
@@ -346,3 +351,66 @@ def build_demo(*, home, site, log) -> None:
         f"Demo: {len(created[Member])} member(s) and {len(created[Business])} directory "
         "listing(s) created."
     )
+
+
+DEMO_MEMBER_SECOND_TOWN = "Lakeview"
+DEMO_MEMBER_DRAFT_SUMMARY = "Now with a kayak and paddleboard rental dock, open May to September."
+
+
+def ensure_demo_member_listings(*, email: str) -> bool:
+    """The demo member's side of the directory (membership.demo calls this once it has made the
+    login): a second location, details confirmed 40 days ago on one and over a year ago on the
+    other (so the account asks again), and a change to the first awaiting staff review."""
+    contact = (
+        MemberContact.objects.filter(user__email=email).select_related("member", "user").first()
+    )
+    if contact is None:
+        return False
+    user = contact.user
+    listings = list(contact.member.businesses.order_by("pk"))
+    if not listings or len(listings) > 1:
+        return False  # no listing, or already done
+    main = listings[0]
+    now = timezone.now()
+    town = TOWNS_BY_NAME[DEMO_MEMBER_SECOND_TOWN]
+    second = Business(
+        member=main.member,
+        name=f"{main.name} ({town.name})",
+        logo=main.logo,
+        summary=main.summary,
+        description=main.description,
+        keywords=main.keywords,
+        street="2 Marina Walk",
+        city=town.name,
+        region=main.region,
+        postcode=town.postcode,
+        country=main.country,
+        latitude=main.latitude,
+        longitude=main.longitude,
+        phone=main.phone,
+        email=main.email,
+        website=main.website,
+        opening_hours=main.opening_hours,
+        live=True,
+        first_published_at=now,
+        last_published_at=now,
+    )
+    second.categories = list(main.categories.all())
+    second.save()
+    revision = second.save_revision()
+    Business.objects.filter(pk=second.pk).update(
+        live_revision=revision, has_unpublished_changes=False
+    )
+    Business.objects.filter(pk=main.pk).update(verified_at=now - datetime.timedelta(days=40))
+    Business.objects.filter(pk=second.pk).update(verified_at=now - datetime.timedelta(days=400))
+    draft = listing_draft_save(
+        business_id=main.pk, changes={"summary": DEMO_MEMBER_DRAFT_SUMMARY}, user=user
+    )
+    log(
+        instance=main,
+        action=LISTING_CHANGES_SUBMITTED,
+        user=user,
+        revision=draft,
+        data={"fields": ["summary"], "review": True},
+    )
+    return True

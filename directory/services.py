@@ -1,10 +1,38 @@
-"""Writes to the directory that other apps ask for."""
+"""Writes to the directory that other apps ask for: a new member's first listing, and members'
+own changes to their listings (drafts for staff review, withdrawal, "details still correct").
+
+A member's changes never touch the listing's row until they are published. `Business.save()`
+re-indexes the instance it is called on, so saving the row with draft values in memory would put
+unpublished text into the public search; drafts are therefore written as revisions built on a
+separate instance, and the row only learns (by UPDATE) which revision is the latest.
+"""
+
+import datetime
+from dataclasses import dataclass
 
 from django.db import transaction
-from wagtail.models import Site
+from django.urls import reverse
+from django.utils import timezone
+from wagtail.log_actions import log
+from wagtail.models import Revision, Site
 
 from chamber.models import ChamberSettings
 from directory.models import Business
+from directory.rich_text import clean_description
+from membership import emails
+from membership.account.actions import (
+    LISTING_CHANGES_SUBMITTED,
+    LISTING_CHANGES_WITHDRAWN,
+    LISTING_DETAILS_CONFIRMED,
+)
+
+# Kept on the listing's row whatever a revision says: the office's records, not listing content.
+ROW_FIELDS = ("verified_at", "verification_requested_at")
+
+
+def _chamber_settings() -> ChamberSettings | None:
+    site = Site.objects.filter(is_default_site=True).first()
+    return ChamberSettings.for_site(site) if site else None
 
 
 @transaction.atomic
@@ -32,8 +60,155 @@ def listing_create_from_application(member, application) -> Business:
         listing.categories.set([application.primary_category_id])
         listing.save()
     revision = listing.save_revision(log_action=True)
-    site = Site.objects.filter(is_default_site=True).first()
-    needs_approval = ChamberSettings.for_site(site).new_listings_need_approval if site else True
+    chamber = _chamber_settings()
+    needs_approval = chamber.new_listings_need_approval if chamber else True
     if not needs_approval:
         revision.publish(log_action=True)
     return listing
+
+
+def _store_revision(content: Business, *, user, waiting: bool) -> Revision:
+    """Store `content` as the listing's latest revision; the row learns only the pointer (and
+    whether changes wait), so nothing is re-indexed from `content`."""
+    revision = Revision.objects.create(
+        content_object=content,
+        base_content_type=content.get_base_content_type(),
+        user=user,
+        content=content.serializable_data(),
+        object_str=str(content),
+    )
+    Business.objects.filter(pk=content.pk).update(
+        latest_revision=revision, has_unpublished_changes=waiting
+    )
+    return revision
+
+
+def changes_need_approval(business: Business) -> bool:
+    """Whether a member's changes to `business` wait for staff, per the chamber's settings.
+
+    A published listing follows "members' listing changes need approval". One never published
+    goes public for the first time, so both that and "new listings need approval" must be off.
+    One that staff unpublished stays off the directory until staff publish it again.
+    """
+    chamber = _chamber_settings()
+    if chamber is None:
+        return True
+    if business.live:
+        return chamber.member_edits_need_approval
+    if business.first_published_at is None:
+        return chamber.member_edits_need_approval or chamber.new_listings_need_approval
+    return True
+
+
+@transaction.atomic
+def listing_draft_save(*, business_id: int, changes: dict, user=None) -> Revision:
+    """Record `changes` (model field name → value) as the listing's newest draft revision.
+
+    The draft starts from the latest revision, so earlier waiting changes are kept; the listing's
+    row, and so its public page and search entry, stay as they are.
+    """
+    row = Business.objects.select_for_update().get(pk=business_id)
+    draft = row.get_latest_revision_as_object()
+    for name in ROW_FIELDS:
+        setattr(draft, name, getattr(row, name))
+    for name, value in changes.items():
+        setattr(draft, name, value)
+    draft.description = clean_description(draft.description)
+    return _store_revision(draft, user=user, waiting=True)
+
+
+@dataclass(frozen=True)
+class SubmittedChanges:
+    revision: Revision
+    published: bool  # live at once (the settings needed no approval)
+
+
+@transaction.atomic
+def listing_submit_changes(*, business: Business, changes: dict, user) -> SubmittedChanges:
+    """A member's edit of their listing: a draft for staff to publish, or live at once when the
+    chamber's settings need no approval. Staff are e-mailed either way."""
+    revision = listing_draft_save(business_id=business.pk, changes=changes, user=user)
+    needs_approval = changes_need_approval(business)
+    # Logged before publishing: the "published" e-mail to the member reads this entry to tell
+    # staff approval (review=True) from going live at once.
+    log(
+        instance=business,
+        action=LISTING_CHANGES_SUBMITTED,
+        user=user,
+        revision=revision,
+        data={"fields": sorted(changes), "review": needs_approval},
+    )
+    if not needs_approval:
+        revision.publish(user=user, skip_permission_checks=True)
+    context = {
+        "business": business,
+        "listing_name": revision.object_str,
+        "member": business.member,
+        "submitted_by": user,
+        "fields": [str(Business._meta.get_field(name).verbose_name) for name in sorted(changes)],
+        "published": not needs_approval,
+        "admin_url": emails.absolute(
+            reverse("wagtailsnippets_directory_business:edit", args=[business.pk])
+        ),
+    }
+    transaction.on_commit(
+        lambda: emails.send("staff_listing_changes", emails.staff_recipients(), context)
+    )
+    return SubmittedChanges(revision=revision, published=not needs_approval)
+
+
+@transaction.atomic
+def listing_withdraw_changes(*, business: Business, user) -> bool:
+    """Take back the changes waiting on a published listing: the listing is as it is live.
+
+    The withdrawn draft stays in the history; a new revision copying the live listing becomes
+    the latest, so staff editing it next start from what is public. A listing never published
+    has nothing to go back to, so it is left as it is (and False returned), like one with no
+    changes waiting.
+    """
+    row = Business.objects.select_for_update().get(pk=business.pk)
+    if not (row.live and row.has_unpublished_changes):
+        return False
+    withdrawn_id = row.latest_revision_id
+    revision = _store_revision(row, user=user, waiting=False)
+    log(
+        instance=row,
+        action=LISTING_CHANGES_WITHDRAWN,
+        user=user,
+        revision=revision,
+        data={"withdrawn_revision": withdrawn_id},
+    )
+    return True
+
+
+def _stamp(business_ids, **values) -> None:
+    """Set office fields (ROW_FIELDS) on listings' rows and on any draft waiting to be
+    published, which would otherwise put back the old values. No re-index: neither is searched.
+    """
+    Business.objects.filter(pk__in=business_ids).update(**values)
+    waiting = Business.objects.filter(
+        pk__in=business_ids, has_unpublished_changes=True, latest_revision__isnull=False
+    ).select_related("latest_revision")
+    for business in waiting:
+        revision = business.latest_revision
+        draft = revision.as_object()
+        for name, value in values.items():
+            setattr(draft, name, value)
+        revision.content = draft.serializable_data()
+        revision.save(update_fields=["content"])
+
+
+@transaction.atomic
+def listing_confirm_details(*, business: Business, user) -> datetime.datetime:
+    """The member says the listing's details are still correct ("Details confirmed <date>")."""
+    now = timezone.now()
+    _stamp([business.pk], verified_at=now)
+    log(instance=business, action=LISTING_DETAILS_CONFIRMED, user=user)
+    business.verified_at = now
+    return now
+
+
+@transaction.atomic
+def listings_mark_check_requested(*, business_ids, now: datetime.datetime) -> None:
+    """The member was asked to confirm these listings' details (at most once a year)."""
+    _stamp(list(business_ids), verification_requested_at=now)

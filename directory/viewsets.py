@@ -61,6 +61,11 @@ class BusinessFilterSet(WagtailFilterSet):
         queryset=MembershipLevel.objects.all(),
     )
     live = django_filters.BooleanFilter(label=_("Published"), widget=BooleanRadioSelect)
+    has_unpublished_changes = django_filters.BooleanFilter(
+        label=_("Changes awaiting review"),
+        help_text=_("A saved draft, from a member or staff, that is not published yet."),
+        widget=BooleanRadioSelect,
+    )
     publicly_listed = django_filters.BooleanFilter(
         label=_("Shown in the public directory"),
         help_text=_("Published, and its member is in good standing today."),

@@ -1,11 +1,136 @@
-"""Placeholder: being written."""
+"""The member's own listings: their state, the edit form, withdrawing waiting changes and
+confirming the details are still correct.
 
+Every listing is looked up through the chosen member's own listings, so another member's slug
+is a 404. Any contact of the member may edit its listings.
+"""
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from directory.listing_state import changes_by_member, listing_state, member_listing_states
+from directory.models import Business, DirectoryPage
+from directory.services import (
+    changes_need_approval,
+    listing_confirm_details,
+    listing_submit_changes,
+    listing_withdraw_changes,
+)
 from membership.account.access import account_view
+from membership.account.listing_forms import ListingForm
+
+
+class SeeOther(HttpResponseRedirect):
+    status_code = 303
+
+
+def _list_url() -> str:
+    return reverse("account:listings")
+
+
+def _own_listing(request, slug: str) -> Business:
+    listings = request.account.member.businesses.select_related(
+        "member__level", "latest_revision", "logo"
+    )
+    return get_object_or_404(listings, slug=slug)
+
+
+def _locked_for(business: Business, user) -> bool:
+    """Staff have locked the listing in the admin (while they edit it)."""
+    return business.locked and business.locked_by_id != user.pk
 
 
 @account_view
+@require_GET
 def listing_list(request):
-    raise NotImplementedError
+    directory = DirectoryPage.objects.live().first()
+    rows = []
+    for state in member_listing_states(request.account.member):
+        public = directory is not None and state.publicly_listed
+        rows.append((state, directory.business_url(state.business) if public else ""))
+    return TemplateResponse(
+        request,
+        "membership/account/listings.html",
+        {"account": request.account, "account_section": "listings", "rows": rows},
+    )
 
 
-listing_edit = listing_withdraw = listing_confirm = listing_list
+@account_view
+def listing_edit(request, slug):
+    business = _own_listing(request, slug)
+    draft = business.get_latest_revision_as_object()
+    locked = _locked_for(business, request.user)
+    if request.method == "POST" and locked:
+        messages.error(request, "The chamber office is editing this listing; please try later.")
+        return SeeOther(request.path)
+    posted = request.method == "POST"
+    form = ListingForm(
+        request.POST if posted else None,
+        request.FILES if posted else None,
+        instance=draft,
+        level=business.level,
+    )
+    if posted and form.is_valid():
+        if not form.has_changed():
+            messages.info(request, "Nothing was changed.")
+            return SeeOther(_list_url())
+        with transaction.atomic():
+            result = listing_submit_changes(
+                business=business, changes=form.changes(user=request.user), user=request.user
+            )
+        if result.published:
+            messages.success(request, "Thank you: your changes are live in the directory.")
+        elif business.live:
+            messages.success(
+                request,
+                "Thank you: your changes are waiting for the chamber office to review. "
+                "The directory shows the listing as it was until they are published.",
+            )
+        else:
+            messages.success(
+                request, "Saved. The chamber office will publish the listing after a check."
+            )
+        return SeeOther(_list_url())
+    return TemplateResponse(
+        request,
+        "membership/account/listing_edit.html",
+        {
+            "account": request.account,
+            "account_section": "listings",
+            "business": business,
+            "state": listing_state(business),
+            "form": form,
+            "locked": locked,
+            "needs_approval": changes_need_approval(business),
+        },
+        status=400 if form.is_bound else 200,
+    )
+
+
+@account_view
+@require_POST
+def listing_withdraw(request, slug):
+    business = _own_listing(request, slug)
+    if not changes_by_member(business):
+        messages.info(request, "There are no changes of yours waiting on this listing.")
+    elif listing_withdraw_changes(business=business, user=request.user):
+        messages.success(
+            request, f"Your changes to {business.name} were withdrawn; the listing is as it was."
+        )
+    return SeeOther(_list_url())
+
+
+@account_view
+@require_POST
+def listing_confirm(request, slug):
+    business = _own_listing(request, slug)
+    listing_confirm_details(business=business, user=request.user)
+    messages.success(request, f"Thank you for confirming the details of {business.name}.")
+    if request.POST.get("return_to") == "dashboard":
+        return SeeOther(reverse("account:dashboard"))
+    return SeeOther(_list_url())

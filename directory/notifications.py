@@ -1,0 +1,63 @@
+"""E-mail to a member when staff publish the listing changes the member sent for review."""
+
+from django.db import transaction
+from django.dispatch import receiver
+from django.urls import reverse
+from wagtail.models import ModelLogEntry
+from wagtail.signals import published
+
+from directory.models import Business, DirectoryPage
+from membership import emails
+from membership.account.actions import LISTING_CHANGES_SUBMITTED, LISTING_CHANGES_WITHDRAWN
+from membership.models import MemberContact
+
+# The entries that open and close a member's wait for review.
+PRIMARY = MemberContact.Role.PRIMARY
+REVIEW_EVENTS = (LISTING_CHANGES_SUBMITTED, LISTING_CHANGES_WITHDRAWN, "wagtail.publish")
+
+
+def waiting_submission(business: Business) -> ModelLogEntry | None:
+    """The member's submission this publication answers: the listing's latest review event,
+    if that is a submission that waited for staff (not one that went live at once).
+
+    Staff usually publish from the admin's edit form, which saves their own revision first, so
+    the published revision's author says nothing about who asked; the log does. Called while
+    publishing, before this publication's own entry is written.
+    """
+    latest = (
+        ModelLogEntry.objects.for_instance(business)
+        .filter(action__in=REVIEW_EVENTS)
+        .order_by("-timestamp", "-pk")
+        .first()
+    )
+    if latest is None or latest.action != LISTING_CHANGES_SUBMITTED:
+        return None
+    return latest if latest.data.get("review", True) else None
+
+
+@receiver(published, sender=Business, dispatch_uid="directory_listing_published_mail")
+def listing_published(sender, instance, revision=None, **kwargs):
+    submission = waiting_submission(instance)
+    if submission is None:
+        return
+    member = instance.member
+    contacts = MemberContact.objects.filter(member=member).select_related("user")
+    recipients = sorted(
+        {
+            contact.user.email
+            for contact in contacts
+            if contact.user.email
+            and (
+                contact.role == MemberContact.Role.PRIMARY or contact.user_id == submission.user_id
+            )
+        }
+    )
+    directory = DirectoryPage.objects.live().first()
+    listed = Business.objects.publicly_listed().filter(pk=instance.pk).exists()
+    context = {
+        "business": instance,
+        "member": member,
+        "public_url": directory.business_url(instance, full=True) if directory and listed else "",
+        "account_url": emails.absolute(reverse("account:listings") + f"?member={member.pk}"),
+    }
+    transaction.on_commit(lambda: emails.send("listing_published", recipients, context))
