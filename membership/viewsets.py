@@ -37,6 +37,7 @@ from membership import admin_views, dues
 from membership.models import (
     APPLICANT_FIELDS,
     Application,
+    ContactInvitation,
     Member,
     MemberContact,
     MembershipLevel,
@@ -64,7 +65,7 @@ class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
         return super().users_with_any_permission(VIEW_ACTIONS)
 
 
-READ_ONLY_MODELS = (Application, Payment, StripeEvent, RenewalReminder)
+READ_ONLY_MODELS = (Application, Payment, StripeEvent, RenewalReminder, ContactInvitation)
 
 
 class CsvSafeIndexView(SnippetViewSet.index_view_class):
@@ -358,6 +359,34 @@ class MemberContactViewSet(SnippetViewSet):
         return MemberContact.objects.select_related("member", "user")
 
 
+class ContactInvitationViewSet(ReadOnlySnippetViewSet):
+    """Invitations members' primary contacts sent (membership/account/contact_services.py):
+    a record to look up, never edited here."""
+
+    model = ContactInvitation
+    icon = "mail"
+    menu_label = _("Contact invitations")
+    menu_name = "contact-invitations"
+
+    list_display = [
+        "email",
+        "member",
+        "role",
+        "invited_by",
+        DateColumn("created_at", label=_("Sent at"), sort_key="created_at"),
+        DateColumn("expires_at", label=_("Expires at"), sort_key="expires_at"),
+        DateColumn("accepted_at", label=_("Accepted at"), sort_key="accepted_at"),
+        DateColumn("revoked_at", label=_("Revoked at"), sort_key="revoked_at"),
+    ]
+    list_filter = ["role"]
+    search_fields = ["email", "member__name"]
+    ordering = ["-created_at", "-pk"]
+    list_per_page = 50
+
+    def get_queryset(self, request):
+        return ContactInvitation.objects.select_related("member", "invited_by")
+
+
 # Applications -------------------------------------------------------------------------------
 
 
@@ -645,6 +674,7 @@ class MembershipViewSetGroup(SnippetViewSetGroup):
         PaymentViewSet,
         MembershipLevelViewSet,
         MemberContactViewSet,
+        ContactInvitationViewSet,
         RenewalReminderViewSet,
         StripeEventViewSet,
     )

@@ -31,3 +31,16 @@
     }
   });
 })();
+
+(function () {
+  "use strict";
+  // Print buttons (receipts): shown only when there is script to press them; without it the
+  // page says to use the browser's Print command.
+  var buttons = document.querySelectorAll("[data-print]");
+  Array.prototype.forEach.call(buttons, function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      window.print();
+    });
+  });
+})();
