@@ -55,8 +55,10 @@ def axes_username(request, credentials) -> str:
     return user.get_username() if user else raw.strip().lower()
 
 
-def axes_client_ip(request) -> str:
-    return client_ip(request)
+def axes_client_ip(request) -> str | None:
+    """The address as the web server saw it (as for the join limit; no forwarded headers,
+    which anyone can forge). None when there is none, e.g. a log-in made in code."""
+    return request.META.get("REMOTE_ADDR") or None
 
 
 def lift_lockout(user) -> None:
@@ -106,8 +108,10 @@ class PasswordResetView(auth_views.PasswordResetView):
         if not allow("password_reset", client_ip(self.request), limit=limit, window_seconds=3600):
             form.add_error(
                 None,
-                _("Several reset e-mails were requested from your network; please try again "
-                  "in an hour or contact the chamber office."),
+                _(
+                    "Several reset e-mails were requested from your network; please try again "
+                    "in an hour or contact the chamber office."
+                ),
             )
             response = self.form_invalid(form)
             response.status_code = 429

@@ -14,7 +14,15 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from membership.models import Application, Member, MemberContact, MembershipLevel, Payment
+from membership.account.contact_services import INVITATION_DAYS
+from membership.models import (
+    Application,
+    ContactInvitation,
+    Member,
+    MemberContact,
+    MembershipLevel,
+    Payment,
+)
 from membership.selectors import membership_grace_days
 
 COMMUNITY, BUSINESS, LEADERSHIP = "community", "business", "leadership"
@@ -279,6 +287,38 @@ def ensure_demo_member_login() -> bool:
     return True
 
 
+DEMO_BILLING_EMAIL = "billing@example.org"
+DEMO_INVITED_EMAIL = "office.manager@example.org"
+
+
+def ensure_demo_contacts(*, now: datetime.datetime) -> bool:
+    """A second contact (billing) and an open invitation for the demo member, so its contacts
+    page shows what a real one does. The billing contact has no password: a demo prop."""
+    users = get_user_model().objects
+    demo_user = users.filter(email=DEMO_MEMBER_EMAIL).first()
+    if demo_user is None or users.filter(email=DEMO_BILLING_EMAIL).exists():
+        return False
+    contact = MemberContact.objects.filter(user=demo_user).select_related("member").first()
+    if contact is None:
+        return False
+    member = contact.member
+    billing = users.create_user(
+        username=DEMO_BILLING_EMAIL,
+        email=DEMO_BILLING_EMAIL,
+        first_name="Pat",
+        last_name="Ledger",
+    )
+    MemberContact.objects.create(member=member, user=billing, role=MemberContact.Role.BILLING)
+    ContactInvitation.objects.create(
+        member=member,
+        email=DEMO_INVITED_EMAIL,
+        role=MemberContact.Role.STAFF,
+        invited_by=demo_user,
+        expires_at=now + datetime.timedelta(days=INVITATION_DAYS),
+    )
+    return True
+
+
 def build_demo(*, home, site, log) -> None:
     before = MembershipLevel.objects.count()
     ensure_demo_levels()
@@ -290,9 +330,17 @@ def build_demo(*, home, site, log) -> None:
         payments = ensure_demo_payments(today=today, rng=random.Random(4))
         applications = ensure_demo_applications(today=today)
         login = ensure_demo_member_login()
+        if login:
+            # Imported here: the directory demo imports this module.
+            from directory.demo import ensure_demo_member_listings
+
+            ensure_demo_member_listings(email=DEMO_MEMBER_EMAIL)
+        contacts = ensure_demo_contacts(now=timezone.now())
     log(f"Demo: {payments} dues payment(s), {applications} application(s).")
     if login:
         log(f"Demo: member login {DEMO_MEMBER_EMAIL} / {DEMO_MEMBER_PASSWORD}")
+    if contacts:
+        log(f"Demo: billing contact {DEMO_BILLING_EMAIL}, invitation to {DEMO_INVITED_EMAIL}")
     grace = membership_grace_days()
     in_standing = Member.objects.in_good_standing().count()
     log(

@@ -208,6 +208,9 @@ RENEWAL_REMINDER_DAYS = [
     int(day) for day in env_list("RENEWAL_REMINDER_DAYS", ["-30", "-7", "0", "14"])
 ]
 
+# Logos members upload for their listings (JPEG, PNG or WebP; at most 4000 x 4000 pixels).
+MEMBER_LOGO_MAX_BYTES = env_int("MEMBER_LOGO_MAX_BYTES", 2 * 1024 * 1024)
+
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 # Wagtail

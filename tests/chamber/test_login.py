@@ -251,3 +251,19 @@ def test_weak_new_passwords_are_refused(client, ada, password, error):
 
     assert response.status_code == 200
     assert error in response.text
+
+
+def test_a_member_changes_their_password(client, ada):
+    assert client.get("/accounts/password_change/").status_code == 302  # log in first
+    client.force_login(ada)
+    new_password = "river stones and oak leaves"
+
+    response = client.post(
+        "/accounts/password_change/",
+        {"old_password": PASSWORD, "new_password1": new_password, "new_password2": new_password},
+    )
+
+    assert response.status_code == 302
+    assert logged_in_as(client) == str(ada.pk)  # the session survives its own password change
+    ada.refresh_from_db()
+    assert ada.check_password(new_password)

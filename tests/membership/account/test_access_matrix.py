@@ -1,0 +1,148 @@
+"""Every /account/ URL, as every kind of visitor: the access matrix (no IDOR).
+
+The URL patterns are read from the URLconf, so a new account view without a row here fails
+`test_every_account_url_is_in_the_matrix`. Each URL is filled with member A's objects (A's
+receipt, listing, contact, invitation) and requested as: anonymous, A's primary contact, B's
+primary contact, a lapsed member's contact, and chamber staff who represent no member. Besides
+the status, no one but A may see A's private details in the answer.
+"""
+
+import datetime
+
+import pytest
+from django.urls import get_resolver, reverse
+from django.utils import timezone
+
+from membership.account.contact_services import invitation_token
+from membership.models import ContactInvitation, MemberContact, Payment
+from tests.factories import MemberContactFactory, UserFactory
+
+# Strings only member A's own pages may contain.
+A_SECRETS = ("A-RECEIPT-REF-7731", "stella@aspen.example", "invitee@elsewhere.example")
+
+REDIRECT = "redirect"  # 302 or 303
+LOGIN = "login"  # a redirect to the login page
+HELP = "help"  # the "this login represents no member" page (200)
+VISITORS = ("anonymous", "member_a", "member_b", "lapsed", "staff")
+
+# name: (method, POST data, expected status for each of VISITORS)
+MATRIX = {
+    "dashboard": ("get", {}, (LOGIN, 200, 200, 200, HELP)),
+    "switch_member": ("post", {"member": "A"}, (LOGIN, REDIRECT, REDIRECT, REDIRECT, HELP)),
+    "pay": ("post", {"choice": "once"}, (LOGIN, REDIRECT, REDIRECT, REDIRECT, HELP)),
+    "paid": ("get", {}, (LOGIN, REDIRECT, REDIRECT, REDIRECT, HELP)),
+    "auto_renew": ("post", {"auto_renew": "off"}, (LOGIN, REDIRECT, REDIRECT, REDIRECT, HELP)),
+    # Stripe is off here: nobody has card billing to manage.
+    "billing_portal": ("get", {}, (LOGIN, 404, 404, 404, HELP)),
+    "level_change": ("get", {}, (LOGIN, 200, 200, 200, HELP)),
+    "receipts": ("get", {}, (LOGIN, 200, 200, 200, HELP)),
+    "receipt": ("get", {}, (LOGIN, 200, 404, 404, HELP)),
+    "listings": ("get", {}, (LOGIN, 200, 200, 200, HELP)),
+    "listing_edit": ("get", {}, (LOGIN, 200, 404, 404, HELP)),
+    "listing_withdraw": ("post", {}, (LOGIN, REDIRECT, 404, 404, HELP)),
+    "listing_confirm": ("post", {}, (LOGIN, REDIRECT, 404, 404, HELP)),
+    "contacts": ("get", {}, (LOGIN, 200, 200, 200, HELP)),
+    "contact_invite": ("get", {}, (LOGIN, 200, 200, 200, HELP)),
+    "contact_role": ("post", {"role": "billing"}, (LOGIN, REDIRECT, 404, 404, HELP)),
+    "contact_remove": ("post", {}, (LOGIN, REDIRECT, 404, 404, HELP)),
+    "invitation_revoke": ("post", {}, (LOGIN, REDIRECT, 404, 404, HELP)),
+    # The e-mailed link is a capability: whoever holds it sees the invitation (not A's data).
+    "invitation_accept": ("get", {}, (200, 200, 200, 200, 200)),
+}
+
+
+def account_url_names() -> set[str]:
+    resolver = get_resolver()
+    (account,) = [
+        pattern
+        for pattern in resolver.url_patterns
+        if getattr(pattern, "namespace", None) == "account"
+    ]
+    return {pattern.name for pattern in account.url_patterns}
+
+
+def test_every_account_url_is_in_the_matrix():
+    assert account_url_names() == set(MATRIX)
+
+
+@pytest.fixture
+def world(member_a, member_b, lapsed_member):
+    """A's objects behind every URL, and a user for each visitor."""
+    staff_user = UserFactory(
+        username="stella@aspen.example", email="stella@aspen.example", first_name="Stella"
+    )
+    staff_contact = MemberContactFactory(
+        member=member_a, user=staff_user, role=MemberContact.Role.STAFF
+    )
+    payment = Payment.objects.create(
+        member=member_a,
+        amount=995,
+        currency="usd",
+        method=Payment.Method.CHEQUE,
+        paid_on=timezone.localdate(),
+        period_start=timezone.localdate(),
+        period_end=timezone.localdate() + datetime.timedelta(days=365),
+        reference="A-RECEIPT-REF-7731",
+    )
+    invitation = ContactInvitation.objects.create(
+        member=member_a,
+        email="invitee@elsewhere.example",
+        role=MemberContact.Role.STAFF,
+        invited_by=member_a.user,
+        expires_at=timezone.now() + datetime.timedelta(days=7),
+    )
+    chamber_staff = UserFactory(username="office", email="office@chamber.example", is_staff=True)
+    return {
+        "kwargs": {
+            "receipt": {"pk": payment.pk},
+            "listing_edit": {"slug": member_a.business.slug},
+            "listing_withdraw": {"slug": member_a.business.slug},
+            "listing_confirm": {"slug": member_a.business.slug},
+            "contact_role": {"pk": staff_contact.pk},
+            "contact_remove": {"pk": staff_contact.pk},
+            "invitation_revoke": {"pk": invitation.pk},
+            "invitation_accept": {"token": invitation_token(invitation)},
+        },
+        "users": {
+            "anonymous": None,
+            "member_a": member_a.user,
+            "member_b": member_b.user,
+            "lapsed": lapsed_member.user,
+            "staff": chamber_staff,
+        },
+        "member_a": member_a,
+    }
+
+
+def check(response, expected, path):
+    if expected == LOGIN:
+        assert response.status_code == 302, path
+        assert response["Location"].startswith("/accounts/login/?next="), path
+    elif expected == REDIRECT:
+        assert response.status_code in (302, 303), (path, response.status_code)
+        assert not response["Location"].startswith("/accounts/login/"), path
+    elif expected == HELP:
+        assert response.status_code == 200, path
+        assert "represent a member business yet" in response.text, path
+    else:
+        assert response.status_code == expected, (path, response.status_code)
+
+
+@pytest.mark.parametrize("visitor", VISITORS)
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_access_matrix(client, world, name, visitor):
+    method, data, expected = MATRIX[name]
+    path = reverse(f"account:{name}", kwargs=world["kwargs"].get(name, {}))
+    data = {key: world["member_a"].pk if value == "A" else value for key, value in data.items()}
+    user = world["users"][visitor]
+    if user is not None:
+        client.force_login(user)
+
+    response = getattr(client, method)(path, data)
+
+    check(response, expected[VISITORS.index(visitor)], path)
+    # The invitation page shows the invited address to whoever holds the link, by design.
+    if visitor != "member_a" and response.status_code == 200 and name != "invitation_accept":
+        body = response.content.decode()
+        leaked = [secret for secret in A_SECRETS if secret in body]
+        assert leaked == [], (path, visitor, leaked)
