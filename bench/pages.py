@@ -1,4 +1,5 @@
-"""Server-side response times of the editorial pages, measured with Django's test client.
+"""Server-side response times of the editorial pages and of the demo member's account pages,
+measured with Django's test client.
 
 Usage: .venv/bin/python bench/pages.py [--requests 300]
 Runs against the database in DATABASE_URL (default: the SQLite file that `make run` uses);
@@ -68,13 +69,35 @@ def main() -> None:
     client = Client(HTTP_HOST=site.hostname if site.hostname != "localhost" else "127.0.0.1")
     engine = connection.vendor
     print(f"engine={engine} requests={args.requests} (Django test client, server-side time)")
-    print(f"{'url':<28}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'queries':>9}")
+    print(f"{'url':<42}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'queries':>9}")
     for url in urls:
-        result = measure(client, url, args.requests)
-        print(
-            f"{url:<28}{result['p50']:>9.2f}{result['p95']:>9.2f}{result['p99']:>9.2f}"
-            f"{result['queries']:>9}"
-        )
+        report(url, measure(client, url, args.requests))
+
+    # The member account area, as the demo member (member@example.org) sees it.
+    from membership.demo import DEMO_MEMBER_EMAIL
+    from membership.models import MemberContact
+
+    contact = MemberContact.objects.filter(user__email=DEMO_MEMBER_EMAIL).first()
+    if contact is None:
+        return
+    client.force_login(contact.user)
+    member = contact.member
+    payment = member.payments.order_by("-paid_on").first()
+    business = member.businesses.order_by("name").first()
+    account_urls = ["/account/", "/account/receipts/", "/account/listings/", "/account/contacts/"]
+    if payment:
+        account_urls.append(f"/account/receipts/{payment.pk}/")
+    if business:
+        account_urls.append(f"/account/listings/{business.slug}/")
+    for url in account_urls:
+        report(url, measure(client, url, args.requests))
+
+
+def report(url: str, result: dict[str, float]) -> None:
+    print(
+        f"{url[:40]:<42}{result['p50']:>9.2f}{result['p95']:>9.2f}{result['p99']:>9.2f}"
+        f"{result['queries']:>9}"
+    )
 
 
 if __name__ == "__main__":

@@ -242,5 +242,7 @@ LOGGING = {
         # Wagtail 8 runs search-index and reference-index updates as django-tasks; with the
         # immediate backend each one logs two INFO lines, which drowns everything else.
         "django_tasks": {"level": "WARNING"},
+        # django-axes logs every log-in at INFO; failures and lockouts are WARNING.
+        "axes": {"level": "WARNING"},
     },
 }

@@ -10,6 +10,7 @@ the status, no one but A may see A's private details in the answer.
 import datetime
 
 import pytest
+from django.test import Client
 from django.urls import get_resolver, reverse
 from django.utils import timezone
 
@@ -128,21 +129,23 @@ def check(response, expected, path):
         assert response.status_code == expected, (path, response.status_code)
 
 
-@pytest.mark.parametrize("visitor", VISITORS)
 @pytest.mark.parametrize("name", sorted(MATRIX))
-def test_access_matrix(client, world, name, visitor):
+def test_access_matrix(world, name):
     method, data, expected = MATRIX[name]
     path = reverse(f"account:{name}", kwargs=world["kwargs"].get(name, {}))
     data = {key: world["member_a"].pk if value == "A" else value for key, value in data.items()}
-    user = world["users"][visitor]
-    if user is not None:
-        client.force_login(user)
+    # Member A last: A's own requests may change A's objects (remove a contact, revoke...).
+    for visitor in sorted(VISITORS, key=lambda visitor: visitor == "member_a"):
+        client = Client()
+        user = world["users"][visitor]
+        if user is not None:
+            client.force_login(user)
 
-    response = getattr(client, method)(path, data)
+        response = getattr(client, method)(path, data)
 
-    check(response, expected[VISITORS.index(visitor)], path)
-    # The invitation page shows the invited address to whoever holds the link, by design.
-    if visitor != "member_a" and response.status_code == 200 and name != "invitation_accept":
-        body = response.content.decode()
-        leaked = [secret for secret in A_SECRETS if secret in body]
-        assert leaked == [], (path, visitor, leaked)
+        check(response, expected[VISITORS.index(visitor)], f"{visitor} {path}")
+        # The invitation page shows the invited address to whoever holds the link, by design.
+        if visitor != "member_a" and response.status_code == 200 and name != "invitation_accept":
+            body = response.content.decode()
+            leaked = [secret for secret in A_SECRETS if secret in body]
+            assert leaked == [], (path, visitor, leaked)
