@@ -21,7 +21,6 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from wagtail.images import get_image_model
 from wagtail.models import Collection
 
-DEFAULT_MAX_BYTES = 2 * 1024 * 1024
 MAX_SIDE = 4000
 COLLECTION_NAME = "Member logos"
 # Pillow format → file extension, and the modes each format stores as they are.
@@ -44,7 +43,7 @@ ACCEPTED = "Please upload a PNG, JPEG or WebP image."
 
 
 def max_bytes() -> int:
-    return getattr(settings, "MEMBER_LOGO_MAX_BYTES", DEFAULT_MAX_BYTES)
+    return settings.MEMBER_LOGO_MAX_BYTES
 
 
 @dataclass(frozen=True)
