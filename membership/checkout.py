@@ -8,6 +8,7 @@ copy of the session an event carried.
 
 import datetime
 import logging
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -39,6 +40,8 @@ logger = logging.getLogger(__name__)
 
 JOIN, RENEWAL = "join", "renewal"
 SESSION_EXPAND = ["subscription", "invoice", "payment_intent"]
+# What a Checkout Session id looks like: anything else in a success URL is refused unread.
+CHECKOUT_SESSION_ID = re.compile(r"cs_[A-Za-z0-9_]{1,250}")
 
 
 def object_id(value) -> str:

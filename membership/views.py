@@ -1,20 +1,21 @@
 """Join, thanks, retry and renew (routes of JoinPage), and the billing-portal redirect."""
 
 import logging
-import re
 
 import stripe
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404
 from django.template.response import TemplateResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from chamber.http import SeeOther
 from chamber.ratelimit import allow, client_ip
 from membership import emails
 from membership.checkout import (
+    CHECKOUT_SESSION_ID,
     first_charge_day,
     fulfil_checkout_session,
     start_join_checkout,
@@ -26,15 +27,10 @@ from membership.stripe_gateway import stripe_enabled
 
 logger = logging.getLogger(__name__)
 
-SESSION_ID = re.compile(r"cs_[A-Za-z0-9_]{1,250}")
 RESUME_SALT = "membership.join.resume"
 RENEW_SALT = "membership.renew"
 RESUME_MAX_AGE = 60 * 60 * 24 * 2
 RENEW_MAX_AGE = 60 * 60 * 24 * 120
-
-
-class SeeOther(HttpResponseRedirect):
-    status_code = 303
 
 
 def _context(page, **extra):
@@ -132,7 +128,7 @@ def join_retry(request, *, page):
 def join_thanks(request, *, page):
     session_id = request.GET.get("session_id", "")
     if session_id and stripe_enabled():
-        if not SESSION_ID.fullmatch(session_id):
+        if not CHECKOUT_SESSION_ID.fullmatch(session_id):
             raise Http404("No such checkout")
         try:
             fulfilment = fulfil_checkout_session(session_id)

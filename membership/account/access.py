@@ -66,13 +66,13 @@ def account_for(request) -> Account | None:
     )
     if not contacts:
         return None
-    chosen_id = request.session.get(SESSION_KEY)
+    account = Account(user=request.user, contact=contacts[0], contacts=contacts)
     asked = request.GET.get("member", "")
-    if asked.isdigit() and any(c.member_id == int(asked) for c in contacts):
+    if asked.isdigit() and account.contact_for(int(asked)):
         # An explicit choice (a link in an e-mail about one member) sticks for the session.
-        chosen_id = request.session[SESSION_KEY] = int(asked)
-    contact = next((c for c in contacts if c.member_id == chosen_id), contacts[0])
-    return Account(user=request.user, contact=contact, contacts=contacts)
+        request.session[SESSION_KEY] = int(asked)
+    account.contact = account.contact_for(request.session.get(SESSION_KEY)) or contacts[0]
+    return account
 
 
 def choose_member(request, member_id: int) -> bool:

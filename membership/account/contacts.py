@@ -15,11 +15,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
 
+from chamber.http import SeeOther
 from chamber.ratelimit import allow
 from membership.account import contact_services as services
 from membership.account.access import account_view, choose_member
 from membership.account.contact_forms import InvitationSignUpForm, InviteForm, RoleForm
-from membership.account.views import SeeOther
 from membership.models import ContactInvitation, MemberContact
 
 # Invitations a member may send a day: enough for a team, too few to spam with.

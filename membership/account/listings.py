@@ -7,12 +7,12 @@ is a 404. Any contact of the member may edit its listings.
 
 from django.contrib import messages
 from django.db import transaction
-from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from chamber.http import SeeOther
 from directory.listing_state import changes_by_member, listing_state, member_listing_states
 from directory.models import Business, DirectoryPage
 from directory.services import (
@@ -23,10 +23,6 @@ from directory.services import (
 )
 from membership.account.access import account_view
 from membership.account.listing_forms import ListingForm
-
-
-class SeeOther(HttpResponseRedirect):
-    status_code = 303
 
 
 def _list_url() -> str:

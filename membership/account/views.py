@@ -1,34 +1,32 @@
 """The dashboard, choosing a member, and dues: pay or renew, auto-renewal, billing portal."""
 
 import logging
-import re
 
 import stripe
 from django.contrib import messages
 from django.db import transaction
-from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 from wagtail.log_actions import log
 
+from chamber.http import SeeOther
 from membership import emails
 from membership.account.access import account_view, choose_member
 from membership.account.actions import LEVEL_CHANGE_REQUESTED
 from membership.account.forms import LevelChangeForm, PayForm
 from membership.account.status import renews_itself, standing, subscription_running
-from membership.checkout import first_charge_day, fulfil_checkout_session, start_renewal_checkout
+from membership.checkout import (
+    CHECKOUT_SESSION_ID,
+    first_charge_day,
+    fulfil_checkout_session,
+    start_renewal_checkout,
+)
 from membership.dues import AutoRenewNeedsCheckout, set_auto_renew
 from membership.stripe_gateway import stripe_client, stripe_enabled
 
 logger = logging.getLogger(__name__)
-
-SESSION_ID = re.compile(r"cs_[A-Za-z0-9_]{1,250}")
-
-
-class SeeOther(HttpResponseRedirect):
-    status_code = 303
 
 
 def _dashboard_url() -> str:
@@ -117,7 +115,7 @@ def _to_checkout(request, *, auto_renew: bool):
 def paid(request):
     """Back from Checkout: record the payment now (the webhook would too, a moment later)."""
     session_id = request.GET.get("session_id", "")
-    if stripe_enabled() and SESSION_ID.fullmatch(session_id):
+    if stripe_enabled() and CHECKOUT_SESSION_ID.fullmatch(session_id):
         try:
             fulfilment = fulfil_checkout_session(session_id)
         except stripe.StripeError:
