@@ -29,6 +29,13 @@ class SiteChrome:
     logo: dict | None = None
 
 
+def default_chamber_settings() -> ChamberSettings | None:
+    """The default site's ChamberSettings, for work outside a request (services, e-mails,
+    commands); None before `setup_site` has made a site."""
+    site = Site.objects.filter(is_default_site=True).only("pk").first()
+    return ChamberSettings.for_site(site) if site else None
+
+
 def invalidate_site_chrome() -> None:
     bump_cache_version("chrome")
 

@@ -14,9 +14,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.log_actions import log
-from wagtail.models import Revision, Site
+from wagtail.models import Revision
 
-from chamber.models import ChamberSettings
+from chamber.selectors import default_chamber_settings
 from directory.models import Business
 from directory.rich_text import clean_description
 from membership import emails
@@ -28,11 +28,6 @@ from membership.account.actions import (
 
 # Kept on the listing's row whatever a revision says: the office's records, not listing content.
 ROW_FIELDS = ("verified_at", "verification_requested_at")
-
-
-def _chamber_settings() -> ChamberSettings | None:
-    site = Site.objects.filter(is_default_site=True).first()
-    return ChamberSettings.for_site(site) if site else None
 
 
 @transaction.atomic
@@ -60,7 +55,7 @@ def listing_create_from_application(member, application) -> Business:
         listing.categories.set([application.primary_category_id])
         listing.save()
     revision = listing.save_revision(log_action=True)
-    chamber = _chamber_settings()
+    chamber = default_chamber_settings()
     needs_approval = chamber.new_listings_need_approval if chamber else True
     if not needs_approval:
         revision.publish(log_action=True)
@@ -90,7 +85,7 @@ def changes_need_approval(business: Business) -> bool:
     goes public for the first time, so both that and "new listings need approval" must be off.
     One that staff unpublished stays off the directory until staff publish it again.
     """
-    chamber = _chamber_settings()
+    chamber = default_chamber_settings()
     if chamber is None:
         return True
     if business.live:

@@ -1,7 +1,6 @@
 from django.utils import timezone
-from wagtail.models import Site
 
-from chamber.models import ChamberSettings
+from chamber.selectors import default_chamber_settings
 from membership.models import MemberContact
 
 DEFAULT_GRACE_DAYS = 30
@@ -9,10 +8,8 @@ DEFAULT_GRACE_DAYS = 30
 
 def membership_grace_days() -> int:
     """The grace period of the default site's ChamberSettings (30 days before setup)."""
-    site = Site.objects.filter(is_default_site=True).only("pk").first()
-    if site is None:
-        return DEFAULT_GRACE_DAYS
-    return ChamberSettings.for_site(site).membership_grace_days
+    chamber = default_chamber_settings()
+    return chamber.membership_grace_days if chamber else DEFAULT_GRACE_DAYS
 
 
 def user_is_member_in_good_standing(user) -> bool:
