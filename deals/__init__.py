@@ -1,0 +1,1 @@
+"""Member deals: offers from member businesses to other members or to everyone."""

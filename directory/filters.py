@@ -66,13 +66,18 @@ class DirectoryFilterSet(django_filters.FilterSet):
         method="filter_level",
         empty_label=_("Any level"),
     )
+    has_deals = django_filters.BooleanFilter(
+        label=_("Only businesses with current deals"),
+        method="filter_has_deals",
+        widget=forms.CheckboxInput,
+    )
     sort = django_filters.ChoiceFilter(
         label=_("Sort by"), choices=SORT_CHOICES, method="filter_nothing", empty_label=None
     )
 
     class Meta:
         model = Business
-        fields = ["q", "category", "city", "level", "sort"]
+        fields = ["q", "category", "city", "level", "has_deals", "sort"]
 
     def __init__(self, data=None, *args, **kwargs):
         if data is not None:
@@ -95,10 +100,18 @@ class DirectoryFilterSet(django_filters.FilterSet):
         level = level_by_slug(slug)
         return queryset.filter(member__level_id=level.pk)
 
+    @staticmethod
+    def filter_has_deals(queryset, name, value):
+        if not value:
+            return queryset
+        from deals.selectors import business_ids_with_deals  # deals builds on the directory
+
+        return queryset.filter(pk__in=business_ids_with_deals())
+
     def filter_queryset_except(self, queryset, *excluded: str):
         """Apply every valid filter but these: what a facet on `excluded` counts over."""
         for name, value in self.form.cleaned_data.items():
-            if name not in excluded and value not in (None, ""):
+            if name not in excluded and value not in (None, "", False):
                 queryset = self.filters[name].filter(queryset, value)
         return queryset
 

@@ -67,14 +67,21 @@ class Category(index.Indexed, models.Model):
         return [self.pk, *self.children.values_list("pk", flat=True)]
 
 
+def publicly_listed_q(on: datetime.date | None = None, *, prefix: str = "") -> models.Q:
+    """THE public-visibility rule: published, and its member in good standing on `on`.
+
+    `public_until` mirrors the member's good-standing date (kept in step on every save of a
+    member or listing), so lapsing is decided by the calendar at query time, with no cron.
+    `prefix` applies the rule through a relation (``"business__"`` for a listing's deals).
+    """
+    return models.Q(
+        **{f"{prefix}live": True, f"{prefix}public_until__gte": on or timezone.localdate()}
+    )
+
+
 class BusinessQuerySet(SearchableQuerySetMixin, models.QuerySet):
     def publicly_listed(self, on: datetime.date | None = None):
-        """THE public-visibility rule: published, and its member in good standing on `on`.
-
-        `public_until` mirrors the member's good-standing date (kept in step on every save of a
-        member or listing), so lapsing is decided by the calendar at query time, with no cron.
-        """
-        return self.filter(live=True, public_until__gte=on or timezone.localdate())
+        return self.filter(publicly_listed_q(on))
 
 
 class Business(

@@ -75,9 +75,11 @@ class DirectoryResults:
         """More listings match than were ranked: the total is a lower bound."""
         return self.page.capped
 
+    has_deals: bool = False
+
     @property
     def is_filtered(self) -> bool:
-        return bool(self.query or self.category or self.city or self.level_name)
+        return bool(self.query or self.category or self.city or self.level_name or self.has_deals)
 
 
 class WindowCountPaginator(Paginator):
@@ -210,6 +212,7 @@ def directory_results(
         category=category_tree().by_slug.get(cleaned.get("category") or ""),
         city=cleaned.get("city") or "",
         level_slug=cleaned.get("level") or "",
+        has_deals=bool(cleaned.get("has_deals")),
     )
     number = parse_page_number(params.get("page"))
     if query:
@@ -229,16 +232,22 @@ def directory_results(
         category_facets=category_facets(category_counts, selected=selection.category),
         city_facets=city_facets(city_rows, selected=selection.city),
         ignored=filterset.ignored,
+        has_deals=selection.has_deals,
     )
 
 
 @dataclass(frozen=True)
 class Selection:
-    """The valid filters chosen, from the filter set's cleaned data."""
+    """The valid filters chosen, from the filter set's cleaned data.
+
+    `has_deals` narrows to listings with a deal on show. Deals start and end by the second, so
+    nothing computed under it is cached (and the few listings it leaves are cheap to count).
+    """
 
     category: CategoryNode | None
     city: str
     level_slug: str
+    has_deals: bool = False
 
 
 def _filtered_results(filterset, selection: Selection, sort: str, number: int):
@@ -246,9 +255,15 @@ def _filtered_results(filterset, selection: Selection, sort: str, number: int):
     (FacetCount), and the page is read in index order; elsewhere, or with a filter the summary
     doesn't cover (level), they are counted from the listings and cached."""
     ordered = with_listing_data(filterset.qs.order_by(*SORT_ORDERINGS[sort]))
-    if uses_facet_summary() and not selection.level_slug:
+    if uses_facet_summary() and not selection.level_slug and not selection.has_deals:
         category_counts, city_rows, total = summary_counts(selection)
         page = ResultsPage(ordered, number, PAGE_SIZE, total=total)
+    elif selection.has_deals:
+        page = ResultsPage(ordered, number, PAGE_SIZE)
+        category_counts, city_rows = facet_counts(
+            category_base=filterset.filter_queryset_except(filterset.queryset, "category"),
+            city_base=filterset.filter_queryset_except(filterset.queryset, "city"),
+        )
     else:
         page = ResultsPage(ordered, number, PAGE_SIZE)
         category_counts, city_rows = cached_facet_counts(
@@ -283,11 +298,14 @@ def _keyword_results(filterset, selection: Selection, query: str, sort: str, num
     filters and sort (and per day) until any listing, member or category changes, like the
     facet counts; the page then reads only its own rows, checking visibility again."""
     parts = _selection_key_parts(selection, q=query)
-    key = "search:" + _facet_key({**parts, "sort": sort}, without="", today=_today_key())
-    found = get_cached(FACETS_NAMESPACE, key)
-    if found is None:
+    if selection.has_deals:
         found = _keyword_matches(filterset, selection, query, sort, parts)
-        set_cached(FACETS_NAMESPACE, key, found)
+    else:
+        key = "search:" + _facet_key({**parts, "sort": sort}, without="", today=_today_key())
+        found = get_cached(FACETS_NAMESPACE, key)
+        if found is None:
+            found = _keyword_matches(filterset, selection, query, sort, parts)
+            set_cached(FACETS_NAMESPACE, key, found)
     page = ResultsPage(listing_queryset(), number, PAGE_SIZE, ids=found.ids)
     page.capped = found.capped
     return page, (found.category_counts, found.city_rows)
@@ -308,13 +326,14 @@ def _keyword_matches(filterset, selection, query, sort, parts) -> KeywordMatches
     sample_key = "sample:" + _facet_key(
         {"q": parts["q"], "level": parts["level"]}, without="", today=_today_key()
     )
-    rows = get_cached(FACETS_NAMESPACE, sample_key)
+    rows = None if selection.has_deals else get_cached(FACETS_NAMESPACE, sample_key)
     if rows is None:
         matches = filterset.filter_queryset_except(base, "category", "city")
         rows = list(matches.values_list("pk", "city_slug", "city", "categories")[: SAMPLE_ROWS + 1])
         if len(rows) > SAMPLE_ROWS:
             rows = BROAD
-        set_cached(FACETS_NAMESPACE, sample_key, rows)
+        if not selection.has_deals:
+            set_cached(FACETS_NAMESPACE, sample_key, rows)
     if rows != BROAD:
         ids, category_counts, city_rows = _sample_facets(rows, selection, category_tree())
         capped = False
@@ -594,7 +613,14 @@ def city_facets(rows, *, selected: str) -> list[FacetOption]:
 
 
 def publicly_listed_business(slug: str) -> Business | None:
-    return listing_queryset().filter(slug=slug).first()
+    """The listing at `slug`, if public, with `has_deals`: whether it offers a deal on show
+    (so its page asks for its deals only when there are some)."""
+    from django.db.models import Exists, OuterRef
+
+    from deals.models import Deal  # deals builds on the directory
+
+    has_deals = Exists(Deal.objects.shown().filter(business=OuterRef("pk")))
+    return listing_queryset().annotate(has_deals=has_deals).filter(slug=slug).first()
 
 
 def featured_businesses(*, limit: int = 6, on=None) -> list[Business]:

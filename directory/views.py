@@ -43,6 +43,8 @@ def business_detail(request, *, page, slug):
     if business is None:
         raise Http404("No such listing")
     url = page.business_url(business, full=True)
+    from deals.selectors import current_deal_cards  # deals builds on the directory
+
     return TemplateResponse(
         request,
         "directory/business_detail.html",
@@ -54,5 +56,6 @@ def business_detail(request, *, page, slug):
             "phone": business.phone_for(request.user),
             "email": business.email_for(request.user),
             "json_ld": local_business_json_ld(business, url=url, request=request),
+            "deal_cards": current_deal_cards(business=business) if business.has_deals else [],
         },
     )

@@ -7,6 +7,8 @@ from wagtail.search import index
 
 from home.blocks import BodyStreamBlock
 
+HOME_DEALS = 4
+
 
 class HomePage(Page):
     """The site root. Later issues add featured members, deals and news to it."""
@@ -66,6 +68,7 @@ class HomePage(Page):
         verbose_name = _("home page")
 
     def get_context(self, request, *args, **kwargs):
+        from deals.selectors import current_deal_cards, deals_page_url
         from directory.cards import result_cards
         from directory.models import DirectoryPage
         from directory.selectors import featured_businesses
@@ -76,6 +79,8 @@ class HomePage(Page):
         context["featured_cards"] = (
             result_cards(featured_businesses(), directory_url=directory.url) if directory else []
         )
+        context["deals_url"] = deals_page_url()
+        context["deal_cards"] = current_deal_cards(limit=HOME_DEALS)
         return context
 
 

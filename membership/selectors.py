@@ -28,3 +28,21 @@ def user_is_member_in_good_standing(user) -> bool:
         ).exists()
         user._chamber_good_standing = cached
     return cached
+
+
+def member_in_good_standing_for(user, *, preferred_id: int | None = None):
+    """The member in good standing on whose behalf `user` acts (e.g. to take up a deal): the
+    one preferred (the account area's current choice) if it qualifies, else the first by
+    name; None if the user represents none."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    from membership.models import Member
+
+    members = list(
+        Member.objects.in_good_standing()
+        .filter(contacts__user=user)
+        .order_by("name", "pk")
+        .distinct()
+    )
+    preferred = next((member for member in members if member.pk == preferred_id), None)
+    return preferred or (members[0] if members else None)

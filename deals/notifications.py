@@ -1,0 +1,101 @@
+"""E-mails to the offering member: when a deal first goes live, and 3 days before it ends.
+
+Each is recorded as a `DealNotice` (unique per deal and kind), so it goes at most once per
+deal, however often staff re-publish or the reminder command runs.
+"""
+
+import datetime
+import logging
+from dataclasses import dataclass, field
+
+from django.db import IntegrityError, transaction
+from django.dispatch import receiver
+from django.urls import reverse
+from django.utils import timezone
+from wagtail.signals import published
+
+from deals.models import Deal, DealNotice
+from membership import emails
+from membership.models import MemberContact
+
+logger = logging.getLogger(__name__)
+EXPIRY_NOTICE = datetime.timedelta(days=3)
+
+
+def member_recipients(member) -> list[str]:
+    """The member's primary contacts, or every contact when it has no primary one."""
+    contacts = list(MemberContact.objects.filter(member=member).select_related("user"))
+    primary = [c for c in contacts if c.role == MemberContact.Role.PRIMARY] or contacts
+    return sorted({c.user.email for c in primary if c.user.email})
+
+
+def _context(deal) -> dict:
+    from deals.selectors import deals_page
+
+    page = deals_page()
+    member = deal.business.member
+    return {
+        "deal": deal,
+        "member": member,
+        "public_url": page.deal_url(deal, full=True) if page else "",
+        "account_url": emails.absolute(reverse("account_deals:deals") + f"?member={member.pk}"),
+    }
+
+
+@receiver(published, sender=Deal, dispatch_uid="deals_deal_published_mail")
+def deal_published(sender, instance, **kwargs):
+    """The first publication of a deal tells the member it is approved (and from when it
+    shows); later re-publications of edits don't repeat it."""
+    try:
+        with transaction.atomic():
+            DealNotice.objects.create(deal=instance, kind=DealNotice.Kind.LIVE)
+    except IntegrityError:
+        return
+    recipients = member_recipients(instance.business.member)
+    context = {**_context(instance), "starts_later": instance.valid_from > timezone.now()}
+    transaction.on_commit(lambda: emails.send("deal_live", recipients, context))
+
+
+@dataclass
+class ReminderRun:
+    sent: list[Deal] = field(default_factory=list)
+    failed: list[Deal] = field(default_factory=list)
+    skipped: list[Deal] = field(default_factory=list)
+
+
+def deals_due_expiry_notice(now: datetime.datetime):
+    """Deals on show that end within 3 days and have not had their notice."""
+    return (
+        Deal.objects.shown(now)
+        .filter(valid_until__lte=now + EXPIRY_NOTICE)
+        .exclude(notices__kind=DealNotice.Kind.EXPIRING)
+        .select_related("business__member")
+        .order_by("valid_until", "pk")
+    )
+
+
+def send_deal_expiry_reminders(now: datetime.datetime | None = None) -> ReminderRun:
+    """E-mail each deal's member once, 3 days (or less, for a deal that started late) before
+    the deal ends. A failed send is not recorded, so the next run tries again."""
+    now = now or timezone.now()
+    run = ReminderRun()
+    for deal in deals_due_expiry_notice(now):
+        recipients = member_recipients(deal.business.member)
+        if not recipients:
+            run.skipped.append(deal)
+            continue
+        try:
+            with transaction.atomic():
+                # Claimed first: a run going on at the same time skips this deal.
+                DealNotice.objects.create(deal=deal, kind=DealNotice.Kind.EXPIRING, sent_at=now)
+                emails.send(
+                    "deal_expiring", recipients, {**_context(deal), "ends": deal.valid_until}
+                )
+        except IntegrityError:
+            continue
+        except Exception:
+            logger.exception("Deal expiry reminder for deal %s failed", deal.pk)
+            run.failed.append(deal)
+            continue
+        run.sent.append(deal)
+    return run
