@@ -61,10 +61,14 @@ def unnamed_controls(page) -> list[str]:
 
 
 def test_public_pages_pass_an_accessibility_smoke_test(new_page, demo_site):
+    from deals.models import Deal
+
+    deal = Deal.objects.shown().filter(audience=Deal.Audience.MEMBERS).order_by("pk").first()
+    paths = ("/", "/directory/", "/join/", "/deals/", f"/deals/{deal.slug}/")
     # With and without JavaScript, on one demo site (building it takes seconds).
     for javascript in (True, False):
         page = new_page(java_script_enabled=javascript)
-        for path in ("/", "/directory/", "/join/"):
+        for path in paths:
             check_page(page, path, label=path if javascript else f"{path} (no JavaScript)")
 
 
