@@ -36,7 +36,10 @@ class DealFilterSet(django_filters.FilterSet):
         widget=forms.TextInput(attrs={"type": "search", "maxlength": MAX_QUERY_LENGTH}),
     )
     category = django_filters.ChoiceFilter(
-        label=_("Category"), choices=category_choices, method="filter_category"
+        label=_("Category"),
+        choices=category_choices,
+        method="filter_category",
+        empty_label=_("Any category"),
     )
     business = django_filters.CharFilter(
         label=_("Offered by"), method="filter_business", max_length=220
