@@ -7,9 +7,10 @@ from wagtail.contrib.sitemaps import views as sitemap_views
 from wagtail.documents import urls as wagtaildocs_urls
 
 from chamber import auth, views
+from deals.sitemaps import DealSitemap
 from directory.sitemaps import BusinessSitemap
 
-SITEMAPS = {"pages": PageSitemap, "listings": BusinessSitemap}
+SITEMAPS = {"pages": PageSitemap, "listings": BusinessSitemap, "deals": DealSitemap}
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
@@ -30,6 +31,7 @@ urlpatterns = [
         name="password_reset_confirm",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("account/deals/", include("deals.account_urls")),
     path("account/", include("membership.account.urls")),
     path("", include("membership.urls")),
 ]

@@ -25,7 +25,8 @@ from wagtail.search import index
 from directory.models import Business, Category, publicly_listed_q
 from directory.rich_text import clean_description
 
-RESERVED_SLUGS = {"feed", "page", "redeem"}
+# Route names under /deals/ and /account/deals/ that no deal may take as its slug.
+RESERVED_SLUGS = {"feed", "page", "redeem", "new"}
 
 
 class DealQuerySet(models.QuerySet):
