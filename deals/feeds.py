@@ -2,11 +2,15 @@
 
 Feed readers fetch without a session, so a members-only deal appears with its title, summary
 and offering business only, whoever asks.
+
+Feed readers render item titles and descriptions as HTML (Django's default `item_title`
+escapes for that reason): plain-text fields are escaped here, on top of the XML escaping, so
+markup typed into a title or summary stays text in the reader.
 """
 
 from django.contrib.syndication.views import Feed
 from django.utils.feedgenerator import Rss201rev2Feed
-from django.utils.html import strip_tags
+from django.utils.html import escape, strip_tags
 
 from deals.selectors import shown_deals
 
@@ -33,13 +37,15 @@ class DealsFeed(Feed):
         return shown_deals().order_by("-valid_from", "-pk")[:FEED_SIZE]
 
     def item_title(self, deal):
-        return f"{deal.title} — {deal.business.name}"
+        return escape(f"{deal.title} — {deal.business.name}")
 
     def item_description(self, deal):
+        summary = escape(deal.summary)
         if deal.members_only:
-            return f"{deal.summary} (Members only: log in to see the details.)"
+            return f"{summary} (Members only: log in to see the details.)"
+        # The details are rich text (HTML): without their tags, their text is already escaped.
         details = strip_tags(deal.details)
-        return f"{deal.summary}\n\n{details}" if details else deal.summary
+        return f"{summary}\n\n{details}" if details else summary
 
     def item_link(self, deal):
         return self.page.deal_url(deal)
