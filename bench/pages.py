@@ -4,7 +4,8 @@ measured with Django's test client.
 Usage: .venv/bin/python bench/pages.py [--requests 300]
 Runs against the database in DATABASE_URL (default: the SQLite file that `make run` uses);
 the site must be set up (`manage.py setup_site --demo`). Prints p50/p95/p99 in milliseconds and
-the number of SQL queries per request. Nothing is written to the database.
+the number of SQL queries per request. Nothing is written to the database but the page-view
+counts of the deal pages measured.
 """
 
 import argparse
@@ -66,6 +67,13 @@ def main() -> None:
         "/healthz",
         *(page.url for page in Page.objects.live().descendant_of(site.root_page, inclusive=True)),
     ]
+    from deals.models import Deal
+
+    members_deal = Deal.objects.shown().filter(audience=Deal.Audience.MEMBERS).first()
+    deal_urls = ["/deals/?sort=ending&page=2", "/deals/?q=free"]
+    if members_deal:
+        deal_urls.append(f"/deals/{members_deal.slug}/")
+    urls += ["/directory/?has_deals=on", *deal_urls]
     client = Client(HTTP_HOST=site.hostname if site.hostname != "localhost" else "127.0.0.1")
     engine = connection.vendor
     print(f"engine={engine} requests={args.requests} (Django test client, server-side time)")
@@ -84,7 +92,14 @@ def main() -> None:
     member = contact.member
     payment = member.payments.order_by("-paid_on").first()
     business = member.businesses.order_by("name").first()
-    account_urls = ["/account/", "/account/receipts/", "/account/listings/", "/account/contacts/"]
+    account_urls = [
+        "/account/",
+        "/account/receipts/",
+        "/account/listings/",
+        "/account/contacts/",
+        "/account/deals/",
+        *deal_urls[-1:],  # a members-only deal, as a member in good standing sees it
+    ]
     if payment:
         account_urls.append(f"/account/receipts/{payment.pk}/")
     if business:
