@@ -10,7 +10,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from deals.models import Deal
-from directory.filters import MAX_QUERY_LENGTH, clean_query
+from directory.filters import MAX_QUERY_LENGTH, category_choices, clean_query
 from directory.taxonomy import category_tree
 
 WORD_LIMIT = 8  # words of a query that are matched; more only slow the query down
@@ -19,14 +19,6 @@ SORT_ORDERINGS = {
     "ending": (F("valid_until").asc(nulls_last=True), "-valid_from", "-pk"),
 }
 SORT_CHOICES = [("newest", _("Newest first")), ("ending", _("Ending soon"))]
-
-
-def category_choices():
-    choices = []
-    for root in category_tree().roots:
-        choices.append((root.slug, root.name))
-        choices.extend((child.slug, f"{root.name} / {child.name}") for child in root.children)
-    return choices
 
 
 class DealFilterSet(django_filters.FilterSet):
