@@ -10,7 +10,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from deals.models import Deal
-from directory.filters import MAX_QUERY_LENGTH, category_choices, clean_query
+from directory.filters import MAX_QUERY_LENGTH, PublicFilterSet, category_choices
 from directory.taxonomy import category_tree
 
 WORD_LIMIT = 8  # words of a query that are matched; more only slow the query down
@@ -21,7 +21,7 @@ SORT_ORDERINGS = {
 SORT_CHOICES = [("newest", _("Newest first")), ("ending", _("Ending soon"))]
 
 
-class DealFilterSet(django_filters.FilterSet):
+class DealFilterSet(PublicFilterSet):
     q = django_filters.CharFilter(
         label=_("Search deals"),
         method="filter_keywords",
@@ -43,16 +43,6 @@ class DealFilterSet(django_filters.FilterSet):
     class Meta:
         model = Deal
         fields = ["q", "category", "business", "sort"]
-
-    def __init__(self, data=None, *args, **kwargs):
-        if data is not None:
-            data = data.copy()
-            data["q"] = clean_query(data.get("q", ""))
-        super().__init__(data, *args, **kwargs)
-
-    @staticmethod
-    def filter_nothing(queryset, name, value):
-        return queryset
 
     @staticmethod
     def filter_keywords(queryset, name, value):
@@ -82,9 +72,3 @@ class DealFilterSet(django_filters.FilterSet):
     @staticmethod
     def filter_business(queryset, name, slug):
         return queryset.filter(business__slug=slug)
-
-    @property
-    def ignored(self) -> dict[str, str]:
-        if not self.is_bound:
-            return {}
-        return {name: self.data.get(name, "") for name in self.form.errors}

@@ -30,7 +30,7 @@ def deal_index(request, *, page):
     filterset = DealFilterSet(request.GET, queryset=shown_deals())
     filterset.is_valid()  # invalid parameters are left out of cleaned_data, i.e. ignored
     sort = filterset.form.cleaned_data.get("sort") or "newest"
-    deals = _filtered(filterset).order_by(*SORT_ORDERINGS[sort])
+    deals = filterset.filter_queryset_except(filterset.queryset).order_by(*SORT_ORDERINGS[sort])
     paginator = Paginator(deals, PAGE_SIZE)
     page_obj = paginator.get_page(parse_page_number(request.GET.get("page")))
     page_obj.elided_range = list(
@@ -54,14 +54,6 @@ def deal_index(request, *, page):
             "sort": sort,
         },
     )
-
-
-def _filtered(filterset):
-    queryset = filterset.queryset
-    for name, value in filterset.form.cleaned_data.items():
-        if value not in (None, ""):
-            queryset = filterset.filters[name].filter(queryset, value)
-    return queryset
 
 
 def _own_member(request):

@@ -44,7 +44,37 @@ def level_choices():
     return [(level.slug, level.name) for level in membership_levels()]
 
 
-class DirectoryFilterSet(django_filters.FilterSet):
+class PublicFilterSet(django_filters.FilterSet):
+    """Query parameters of a public search page (the directory, the deals page): `q` cleaned
+    before validation, invalid values ignored (and reported by `ignored`), and the valid
+    filters applied by `filter_queryset_except`."""
+
+    def __init__(self, data=None, *args, **kwargs):
+        if data is not None:
+            data = data.copy()
+            data["q"] = clean_query(data.get("q", ""))
+        super().__init__(data, *args, **kwargs)
+
+    @staticmethod
+    def filter_nothing(queryset, name, value):
+        return queryset
+
+    def filter_queryset_except(self, queryset, *excluded: str):
+        """Apply every valid filter but these: what a facet on `excluded` counts over."""
+        for name, value in self.form.cleaned_data.items():
+            if name not in excluded and value not in (None, "", False):
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
+    @property
+    def ignored(self) -> dict[str, str]:
+        """Parameters that were given but not understood: name -> the raw value."""
+        if not self.is_bound:
+            return {}
+        return {name: self.data.get(name, "") for name in self.form.errors}
+
+
+class DirectoryFilterSet(PublicFilterSet):
     q = django_filters.CharFilter(
         label=_("Search"),
         method="filter_nothing",  # keyword search runs in directory.search, after filtering
@@ -79,16 +109,6 @@ class DirectoryFilterSet(django_filters.FilterSet):
         model = Business
         fields = ["q", "category", "city", "level", "has_deals", "sort"]
 
-    def __init__(self, data=None, *args, **kwargs):
-        if data is not None:
-            data = data.copy()
-            data["q"] = clean_query(data.get("q", ""))
-        super().__init__(data, *args, **kwargs)
-
-    @staticmethod
-    def filter_nothing(queryset, name, value):
-        return queryset
-
     @staticmethod
     def filter_category(queryset, name, slug):
         category = category_tree().by_slug[slug]
@@ -107,17 +127,3 @@ class DirectoryFilterSet(django_filters.FilterSet):
         from deals.selectors import business_ids_with_deals  # deals builds on the directory
 
         return queryset.filter(pk__in=business_ids_with_deals())
-
-    def filter_queryset_except(self, queryset, *excluded: str):
-        """Apply every valid filter but these: what a facet on `excluded` counts over."""
-        for name, value in self.form.cleaned_data.items():
-            if name not in excluded and value not in (None, "", False):
-                queryset = self.filters[name].filter(queryset, value)
-        return queryset
-
-    @property
-    def ignored(self) -> dict[str, str]:
-        """Parameters that were given but not understood: name -> the raw value."""
-        if not self.is_bound:
-            return {}
-        return {name: self.data.get(name, "") for name in self.form.errors}
