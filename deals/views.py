@@ -6,20 +6,19 @@ Members-only content is decided per request by `Deal.is_open_to`; such pages are
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.http import require_POST
 
 from chamber.http import SeeOther
+from chamber.pagination import page_of
 from deals import services
 from deals.filters import SORT_ORDERINGS, DealFilterSet
 from deals.models import DealRedemption
 from deals.selectors import deal_cards, shown_deal, shown_deals
 from deals.structured_data import offer_json_ld
 from directory.models import DirectoryPage
-from directory.selectors import parse_page_number
 from membership.account.access import SESSION_KEY
 from membership.selectors import member_in_good_standing_for
 
@@ -31,11 +30,7 @@ def deal_index(request, *, page):
     filterset.is_valid()  # invalid parameters are left out of cleaned_data, i.e. ignored
     sort = filterset.form.cleaned_data.get("sort") or "newest"
     deals = filterset.filter_queryset_except(filterset.queryset).order_by(*SORT_ORDERINGS[sort])
-    paginator = Paginator(deals, PAGE_SIZE)
-    page_obj = paginator.get_page(parse_page_number(request.GET.get("page")))
-    page_obj.elided_range = list(
-        paginator.get_elided_page_range(page_obj.number, on_each_side=1, on_ends=1)
-    )
+    page_obj = page_of(deals, request.GET.get("page"), PAGE_SIZE)
     deals_url = page.get_url(request)
     cleaned = filterset.form.cleaned_data
     return TemplateResponse(

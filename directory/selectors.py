@@ -24,6 +24,7 @@ from django.utils.functional import cached_property
 from wagtail.images.models import Image
 
 from chamber.caching import cached, get_cached, set_cached
+from chamber.pagination import parse_page_number
 from directory import search
 from directory.filters import DirectoryFilterSet
 from directory.models import Business, Category, FacetCount
@@ -181,13 +182,6 @@ def with_listing_data(queryset):
 def listing_queryset():
     """Publicly listed businesses, ready to render."""
     return with_listing_data(Business.objects.publicly_listed())
-
-
-def parse_page_number(raw: str | None) -> int:
-    try:
-        return max(1, min(int(raw or 1), 10_000_000))
-    except (TypeError, ValueError, OverflowError):
-        return 1
 
 
 def directory_results(
@@ -635,3 +629,4 @@ def featured_businesses(*, limit: int = 6, on=None) -> list[Business]:
     start = (on or timezone.localdate()).toordinal() * limit % count
     rows = list(featured[start : start + limit])
     return rows + list(featured[: limit - len(rows)]) if len(rows) < limit else rows
+

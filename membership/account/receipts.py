@@ -4,11 +4,11 @@ A receipt is found among the payments of the members the user may pay for (prima
 billing contact), so any other payment's id is a 404.
 """
 
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET
 
+from chamber.pagination import page_of
 from membership.account.access import PAYING_ROLES, account_view
 from membership.models import Payment
 
@@ -47,11 +47,7 @@ def member_address(member) -> list[str]:
 def receipt_list(request):
     account = request.account
     payments = account.member.payments.order_by("-paid_on", "-pk")
-    # get_page: a page that isn't a number is the first, one past the end is the last.
-    page = Paginator(payments, PER_PAGE).get_page(request.GET.get("page"))
-    page.elided_range = list(
-        page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)
-    )
+    page = page_of(payments, request.GET.get("page"), PER_PAGE)
     for payment in page:
         payment.receipt_number = receipt_number(payment)
     context = {

@@ -84,7 +84,7 @@ def test_list_pages_by_25_and_any_page_input_gives_a_page(client, member_a):
     assert first.context["page_obj"].number == 1
     assert len(first.context["page_obj"]) == PER_PAGE
     assert 'rel="next"' in first.text
-    for page, expected in [("2", 2), ("999", 2), ("-1", 2), ("abc", 1), ("", 1), ("1e9", 1)]:
+    for page, expected in [("2", 2), ("999", 2), ("-1", 1), ("abc", 1), ("", 1), ("1e9", 1)]:
         response = client.get(RECEIPTS, {"page": page})
         assert response.status_code == 200, page
         assert response.context["page_obj"].number == expected, page
