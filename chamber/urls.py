@@ -14,6 +14,7 @@ SITEMAPS = {"pages": PageSitemap, "listings": BusinessSitemap, "deals": DealSite
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("robots.txt", views.robots_txt, name="robots-txt"),
     path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS}, name="sitemap-index"),
     path(
         "sitemap-<section>.xml",

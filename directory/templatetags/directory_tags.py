@@ -5,6 +5,8 @@ from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.safestring import mark_safe
 
+from chamber.templatetags.chamber_tags import openstreetmap_url
+
 register = template.Library()
 
 # The escapes Django's json_script uses: the JSON can't close the <script> element early.
@@ -17,25 +19,8 @@ def ld_json(data) -> str:
     return mark_safe(json.dumps(data, ensure_ascii=False).translate(_JSON_SCRIPT_ESCAPES))  # noqa: S308
 
 
-@register.simple_tag
-def openstreetmap_url(business) -> str:
-    from urllib.parse import urlencode
-
-    if business.latitude is not None and business.longitude is not None:
-        lat, lon = business.latitude, business.longitude
-        return f"https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=17/{lat}/{lon}"
-    address = ", ".join(
-        part
-        for part in (
-            business.street,
-            business.city,
-            business.region,
-            business.postcode,
-            business.country,
-        )
-        if part
-    )
-    return "https://www.openstreetmap.org/search?" + urlencode({"query": address})
+# The listing page's map link is the same as the contact page's (chamber_tags).
+register.simple_tag(openstreetmap_url)
 
 
 @register.simple_tag
