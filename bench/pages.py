@@ -63,9 +63,22 @@ def main() -> None:
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
         raise SystemExit("No site: run `manage.py setup_site --demo` first.")
+    from home.models import NewsPage
+
+    pages = Page.objects.live().descendant_of(site.root_page, inclusive=True)
+    news_page = NewsPage.objects.live().order_by("-date").first()
     urls = [
         "/healthz",
-        *(page.url for page in Page.objects.live().descendant_of(site.root_page, inclusive=True)),
+        # Every page but the news items (a dozen of the same kind): one of them stands for all.
+        *(page.url for page in pages.not_type(NewsPage)),
+        *([news_page.url] if news_page else []),
+        "/news/?page=2",
+        "/news/?topic=parking-transport&kind=policy",
+        "/news/feed/",
+        "/news/feed/atom/",
+        "/search/?q=parking",
+        "/search/?q=bakery&page=2",
+        "/sitemap.xml",
     ]
     from deals.models import Deal
 

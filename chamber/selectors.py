@@ -8,7 +8,7 @@ chamber settings are saved. The time-out bounds anything a signal cannot see.
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
-from wagtail.models import Site
+from wagtail.models import PageViewRestriction, Site
 
 from chamber.caching import bump_cache_version, cached
 from chamber.models import ChamberSettings
@@ -34,6 +34,24 @@ def default_chamber_settings() -> ChamberSettings | None:
     commands); None before `setup_site` has made a site."""
     site = Site.objects.filter(is_default_site=True).only("pk").first()
     return ChamberSettings.for_site(site) if site else None
+
+
+def restricted_page_paths() -> tuple[str, ...]:
+    """Tree paths of the pages with a view restriction (private sections), cached with the
+    site chrome (chamber/signals.py drops it when a restriction is added or removed)."""
+    return cached(
+        "chrome",
+        "restricted-paths",
+        lambda: tuple(PageViewRestriction.objects.values_list("page__path", flat=True)),
+    )
+
+
+def public_pages(pages):
+    """`pages` without those in a private section: Wagtail's `.public()` without its query
+    for the restrictions on every call."""
+    for path in restricted_page_paths():
+        pages = pages.exclude(path__startswith=path)
+    return pages
 
 
 def invalidate_site_chrome() -> None:

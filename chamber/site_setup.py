@@ -25,6 +25,9 @@ from chamber.models import ChamberSettings
 from home.models import HomePage
 
 PROJECT_APPS = ("home", "directory", "membership", "deals")
+# The order the apps' fixed pages are made in, which is their order in the menu: the
+# directory, join and deals pages, then the news.
+PAGE_SETUP_ORDER = ("directory", "membership", "deals", "home")
 
 # Wagtail's own migrations create the "Editors" and "Moderators" groups with page, image and
 # document permissions; "Chamber staff" runs the whole site, membership included, so it gets
@@ -143,7 +146,7 @@ def ensure_groups(home: HomePage) -> None:
 def site_setup(*, demo: bool, demo_only_if_new: bool = False, log: Callable[[str], None] = print):
     home, created_home = ensure_home_page()
     site = ensure_site(home)
-    for app in PROJECT_APPS:
+    for app in PAGE_SETUP_ORDER:
         module = _app_module(app, "setup")
         if module and hasattr(module, "ensure_pages"):
             module.ensure_pages(home=home)

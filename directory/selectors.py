@@ -630,3 +630,9 @@ def featured_businesses(*, limit: int = 6, on=None) -> list[Business]:
     rows = list(featured[start : start + limit])
     return rows + list(featured[: limit - len(rows)]) if len(rows) < limit else rows
 
+
+def publicly_listed_in_order(ids: list[int]) -> list[Business]:
+    """The publicly listed businesses among `ids`, in the order given (editors' choices);
+    the others (drafts, lapsed members) are left out."""
+    found = {business.pk: business for business in listing_queryset().filter(pk__in=ids)}
+    return [found[pk] for pk in ids if pk in found]

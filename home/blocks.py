@@ -5,6 +5,8 @@ from django.forms.utils import ErrorList
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
+from wagtail.contrib.table_block.blocks import TableBlock
+from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images.blocks import ImageBlock
 
 
@@ -22,6 +24,20 @@ class HeadingBlock(blocks.StructBlock):
         preview_value = {"text": "Why businesses join the chamber", "level": "h2"}
 
 
+# Block previews of an image or a document need a real one: the newest in the library, looked
+# up when the preview is shown (a callable `preview_value`); with none, the block shows nothing.
+def _preview_image():
+    from wagtail.images import get_image_model
+
+    return get_image_model().objects.order_by("-created_at").first()
+
+
+def _preview_document():
+    from wagtail.documents import get_document_model
+
+    return get_document_model().objects.order_by("-created_at").first()
+
+
 class CaptionedImageBlock(blocks.StructBlock):
     image = ImageBlock(label=_("Image"))
     caption = blocks.CharBlock(label=_("Caption"), required=False, max_length=250)
@@ -29,6 +45,10 @@ class CaptionedImageBlock(blocks.StructBlock):
     class Meta:
         icon = "image"
         template = "components/blocks/image_block.html"
+        description = _("A picture across the text column, with an optional caption")
+        preview_value = staticmethod(
+            lambda: {"image": _preview_image(), "caption": "Main Street on a market day"}
+        )
 
 
 class QuoteBlock(blocks.StructBlock):
@@ -71,6 +91,87 @@ class CallToActionBlock(blocks.StructBlock):
         return value
 
 
+class DocumentBlock(blocks.StructBlock):
+    document = DocumentChooserBlock(label=_("Document"))
+    title = blocks.CharBlock(
+        label=_("Link text"),
+        required=False,
+        max_length=120,
+        help_text=_("Leave empty to use the document's title."),
+    )
+    description = blocks.CharBlock(label=_("Description"), required=False, max_length=250)
+
+    class Meta:
+        icon = "doc-full"
+        template = "components/blocks/document_block.html"
+        description = _("A document to download, with its file type and size")
+        preview_value = staticmethod(
+            lambda: {
+                "document": _preview_document(),
+                "title": "Download the policy brief",
+                "description": "Two pages, for members and councillors.",
+            }
+        )
+
+
+class TableBlockWithCaption(TableBlock):
+    class Meta:
+        icon = "table"
+        template = "components/blocks/table_block.html"
+        description = _("A table of data, with a caption and a header row or column")
+        preview_value = {
+            "first_row_is_table_header": True,
+            "first_col_is_header": False,
+            "table_caption": "Parking occupancy on Main Street",
+            "data": [
+                ["Time", "Weekdays", "Saturdays"],
+                ["9 am", "41%", "55%"],
+                ["1 pm", "87%", "96%"],
+                ["5 pm", "72%", "64%"],
+            ],
+        }
+
+
+class RelatedLinkBlock(blocks.StructBlock):
+    title = blocks.CharBlock(label=_("Link text"), required=False, max_length=120)
+    page = blocks.PageChooserBlock(label=_("Page"), required=False)
+    url = blocks.URLBlock(label=_("…or an address"), required=False)
+
+    class Meta:
+        icon = "link"
+
+    def clean(self, value):
+        value = super().clean(value)
+        if bool(value.get("page")) == bool(value.get("url")):
+            message = _("Choose either a page or an address, not both.")
+            raise StructBlockValidationError(
+                block_errors={"url": ErrorList([ValidationError(message)])}
+            )
+        if value.get("url") and not value.get("title"):
+            message = _("Give the link a text when it points to an address.")
+            raise StructBlockValidationError(
+                block_errors={"title": ErrorList([ValidationError(message)])}
+            )
+        return value
+
+
+class RelatedLinksBlock(blocks.StructBlock):
+    heading = blocks.CharBlock(label=_("Heading"), default="Related links", max_length=80)
+    links = blocks.ListBlock(RelatedLinkBlock(), label=_("Links"), min_num=1)
+
+    class Meta:
+        icon = "list-ul"
+        template = "components/blocks/related_links_block.html"
+        description = _("A short list of links to pages or other sites")
+        preview_value = {
+            "heading": "Read more",
+            "links": [
+                {"title": "City of Riverside: parking study", "url": "https://example.org/"},
+                {"title": "Downtown plan (PDF)", "url": "https://example.org/plan.pdf"},
+            ],
+        }
+
+
 class BodyStreamBlock(blocks.StreamBlock):
     heading = HeadingBlock()
     paragraph = blocks.RichTextBlock(
@@ -85,3 +186,6 @@ class BodyStreamBlock(blocks.StreamBlock):
     image = CaptionedImageBlock()
     quote = QuoteBlock()
     call_to_action = CallToActionBlock()
+    document = DocumentBlock()
+    table = TableBlockWithCaption()
+    related_links = RelatedLinksBlock()

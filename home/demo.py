@@ -4,6 +4,7 @@ from wagtail.models import Page
 
 from chamber.demo_images import draw_logo, draw_skyline, get_or_create_image
 from chamber.models import ChamberSettings
+from home.demo_news import build_news
 from home.models import HomePage, StandardPage
 from membership.models import JoinPage
 
@@ -89,11 +90,15 @@ DEMO_PAGES = [
         True,
         "Drop in, call or write: the chamber office is open Monday to Friday, 9 am to 5 pm.",
         [
+            _heading("Opening hours"),
             _paragraph(
-                "<p>The chamber office is at <b>120 Main Street, Suite 2, Riverside</b>, above "
-                "the old post office. Call <b>(555) 010-2040</b> or e-mail "
-                '<a href="mailto:hello@riversidechamber.example">'
-                "hello@riversidechamber.example</a>.</p>"
+                "<p>Monday to Friday, 9 am to 5 pm. The office is above the old post office; "
+                "the entrance is on River Lane, with step-free access.</p>"
+            ),
+            _heading("Visiting for a meeting?"),
+            _paragraph(
+                "<p>Members can book the chamber's meeting room for free. Call ahead and we "
+                "will have coffee ready.</p>"
             ),
         ],
     ),
@@ -135,6 +140,10 @@ def build_demo(*, home: HomePage, site, log) -> None:
         created += was_created
     log(f"Demo: {created} editorial page(s) created.")
     pages["join"] = JoinPage.objects.get()
+    contact = pages["contact"]
+    if not contact.show_contact_details:
+        contact.show_contact_details = True
+        contact.save_revision(log_action=False).publish(log_action=False)
 
     if not home.primary_cta_page_id:
         home.title = "Home"
@@ -147,6 +156,11 @@ def build_demo(*, home: HomePage, site, log) -> None:
         home.hero_text = (
             "Find a trusted local business, meet other owners and have a say in the decisions "
             "that shape the valley's economy."
+        )
+        home.intro = (
+            "The Riverside Chamber of Commerce is 480 businesses across the valley: shops, "
+            "trades, farms, clinics and manufacturers. We promote our members, connect them "
+            "with each other and speak for them at city hall."
         )
         home.hero_image = get_or_create_image(
             title="Main Street at dusk",
@@ -164,16 +178,8 @@ def build_demo(*, home: HomePage, site, log) -> None:
                 "other members, and are represented at city hall on parking, permits and "
                 "workforce.</p>"
             ),
-            (
-                "call_to_action",
-                {
-                    "heading": "Ready to grow with us?",
-                    "text": "Memberships start at $195 a year.",
-                    "button_label": "See membership levels",
-                    "page": pages["join"],
-                    "url": "",
-                },
-            ),
         ]
         home.save_revision(log_action=False).publish(log_action=False)
         log("Demo: home page content filled in.")
+
+    build_news(pages=pages, log=log)

@@ -46,3 +46,11 @@ def member_in_good_standing_for(user, *, preferred_id: int | None = None):
     )
     preferred = next((member for member in members if member.pk == preferred_id), None)
     return preferred or (members[0] if members else None)
+
+
+def members_in_good_standing_count() -> int:
+    """How many member organisations are in good standing today (the home page's "Join N
+    local businesses")."""
+    from membership.models import Member
+
+    return Member.objects.in_good_standing().count()

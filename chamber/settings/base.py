@@ -150,6 +150,8 @@ PASSWORD_RESET_RATE_LIMIT_PER_HOUR = env_int("PASSWORD_RESET_RATE_LIMIT_PER_HOUR
 # when ticked.
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
 LOGIN_URL = "/accounts/login/"
+# Pages editors restrict to logged-in users send visitors to the site's log-in page too.
+WAGTAIL_FRONTEND_LOGIN_URL = LOGIN_URL
 LOGIN_REDIRECT_URL = "/account/"
 LOGOUT_REDIRECT_URL = "/"
 

@@ -62,9 +62,23 @@ def unnamed_controls(page) -> list[str]:
 
 def test_public_pages_pass_an_accessibility_smoke_test(new_page, demo_site):
     from deals.models import Deal
+    from home.models import NewsPage
 
     deal = Deal.objects.shown().filter(audience=Deal.Audience.MEMBERS).order_by("pk").first()
-    paths = ("/", "/directory/", "/join/", "/deals/", f"/deals/{deal.slug}/")
+    # The news item with the most kinds of blocks (table, quote, related links).
+    news = NewsPage.objects.live().get(slug="chamber-backs-two-hour-free-parking-on-main-street")
+    paths = (
+        "/",
+        "/directory/",
+        "/join/",
+        "/deals/",
+        f"/deals/{deal.slug}/",
+        "/news/",
+        "/news/?topic=parking-transport",
+        news.url,
+        "/contact/",
+        "/search/?q=parking",
+    )
     # With and without JavaScript, on one demo site (building it takes seconds).
     for javascript in (True, False):
         page = new_page(java_script_enabled=javascript)

@@ -1,0 +1,223 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from home.blocks import BodyStreamBlock
+
+HOME_DEALS = 4
+HOME_NEWS = 3
+HOME_FEATURED = 6
+
+
+class SocialMetaMixin:
+    """What search engines and link previews show for a page: `get_meta_description()` and
+    `get_social_image()`, read by the site's meta tags (templates/components/social_meta.html).
+
+    The editor's search description wins; otherwise the page's own summary or introduction.
+    """
+
+    social_image_field = ""  # the name of the page's image field shown in link previews
+    description_fields = ("summary", "intro", "hero_text")
+
+    def get_meta_description(self) -> str:
+        if self.search_description:
+            return self.search_description
+        for name in self.description_fields:
+            text = getattr(self, name, "")
+            if text:
+                return text
+        return ""
+
+    def get_social_image(self):
+        return getattr(self, self.social_image_field, None) if self.social_image_field else None
+
+
+class HomePage(SocialMetaMixin, Page):
+    """The site root: hero, featured members, current deals, latest news and the join call.
+
+    Its fragments come from the other apps' public selectors, which apply their own visibility
+    rules; this page only chooses how many to show.
+    """
+
+    hero_heading = models.CharField(_("hero heading"), max_length=120)
+    hero_text = models.TextField(_("hero text"), blank=True)
+    hero_image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("hero image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    primary_cta_label = models.CharField(_("primary button label"), max_length=40, blank=True)
+    primary_cta_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("primary button page"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    secondary_cta_label = models.CharField(_("secondary button label"), max_length=40, blank=True)
+    secondary_cta_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("secondary button page"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    intro = models.TextField(
+        _("introduction"),
+        blank=True,
+        help_text=_("A short paragraph under the hero: who the chamber is and what it does."),
+    )
+    join_heading = models.CharField(
+        _("join call heading"),
+        max_length=120,
+        blank=True,
+        default="Join {count} local businesses",
+        help_text=_("“{count}” is replaced by the number of members in good standing."),
+    )
+    join_text = models.TextField(
+        _("join call text"),
+        blank=True,
+        default="Get listed in the directory, offer deals to other members and have a say "
+        "in local policy.",
+    )
+    body = StreamField(BodyStreamBlock(), blank=True, verbose_name=_("body"))
+
+    content_panels = [
+        *Page.content_panels,
+        MultiFieldPanel(
+            [
+                FieldPanel("hero_heading"),
+                FieldPanel("hero_text"),
+                FieldPanel("hero_image"),
+                FieldPanel("primary_cta_label"),
+                FieldPanel("primary_cta_page"),
+                FieldPanel("secondary_cta_label"),
+                FieldPanel("secondary_cta_page"),
+            ],
+            heading=_("Hero"),
+        ),
+        FieldPanel("intro"),
+        InlinePanel(
+            "featured_businesses",
+            heading=_("Featured members"),
+            label=_("Featured member"),
+            max_num=HOME_FEATURED,
+            help_text=_(
+                "Choose up to six listings to feature. Listings that are not publicly listed "
+                "(draft, or their member has lapsed) are skipped. With none chosen, the home "
+                "page rotates through the members whose level includes featured placement."
+            ),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("join_heading"), FieldPanel("join_text")], heading=_("Join call")
+        ),
+        FieldPanel("body"),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("hero_text"),
+        index.SearchField("intro"),
+        index.SearchField("body"),
+    ]
+
+    parent_page_types = ["wagtailcore.Page"]
+    max_count_per_parent = 1
+    social_image_field = "hero_image"
+
+    class Meta:
+        verbose_name = _("home page")
+
+    def get_context(self, request, *args, **kwargs):
+        from deals.selectors import current_deal_cards, deals_page_url
+        from directory.cards import result_cards
+        from directory.models import DirectoryPage
+        from directory.selectors import featured_businesses, publicly_listed_in_order
+        from home.selectors import latest_news_items, news_index_url
+        from membership.selectors import members_in_good_standing_count
+
+        context = super().get_context(request, *args, **kwargs)
+        directory = DirectoryPage.objects.live().first()
+        chosen_ids = [item.business_id for item in self.featured_businesses.all()]
+        featured = publicly_listed_in_order(chosen_ids) if chosen_ids else []
+        if not featured:
+            featured = featured_businesses(limit=HOME_FEATURED)
+        member_count = members_in_good_standing_count()
+        context.update(
+            directory=directory,
+            featured_cards=(
+                result_cards(featured, directory_url=directory.url) if directory else []
+            ),
+            deals_url=deals_page_url(),
+            deal_cards=current_deal_cards(limit=HOME_DEALS),
+            news_url=news_index_url(),
+            news_items=latest_news_items(limit=HOME_NEWS),
+            member_count=member_count,
+            join_heading=self.join_heading.replace("{count}", f"{member_count:,}"),
+        )
+        return context
+
+
+class HomeFeaturedBusiness(Orderable):
+    """A listing the editors chose for the home page."""
+
+    page = ParentalKey(HomePage, on_delete=models.CASCADE, related_name="featured_businesses")
+    business = models.ForeignKey(
+        "directory.Business",
+        verbose_name=_("listing"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+
+    panels = [FieldPanel("business")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("featured member")
+
+
+class StandardPage(SocialMetaMixin, Page):
+    """About, contact, advocacy and other editorial pages."""
+
+    intro = models.TextField(_("introduction"), blank=True)
+    image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Shown at the top of the page and when the page is shared."),
+    )
+    show_contact_details = models.BooleanField(
+        _("show the chamber's contact details"),
+        default=False,
+        help_text=_(
+            "Shows the address, phone, e-mail and a map link from the chamber settings "
+            "(for the contact page)."
+        ),
+    )
+    body = StreamField(BodyStreamBlock(), blank=True, verbose_name=_("body"))
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        FieldPanel("image"),
+        FieldPanel("show_contact_details"),
+        FieldPanel("body"),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
+
+    parent_page_types = ["home.HomePage", "home.StandardPage"]
+    subpage_types = ["home.StandardPage"]
+    social_image_field = "image"
+
+    class Meta:
+        verbose_name = _("standard page")
