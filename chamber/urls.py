@@ -9,6 +9,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from chamber import auth, views
 from deals.sitemaps import DealSitemap
 from directory.sitemaps import BusinessSitemap
+from home import search as home_search
 
 SITEMAPS = {"pages": PageSitemap, "listings": BusinessSitemap, "deals": DealSitemap}
 
@@ -35,6 +36,7 @@ urlpatterns = [
     path("account/deals/", include("deals.account_urls")),
     path("account/", include("membership.account.urls")),
     path("", include("membership.urls")),
+    path("search/", home_search.search, name="search"),
 ]
 
 if settings.DEBUG:
