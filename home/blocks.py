@@ -10,6 +10,11 @@ from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images.blocks import ImageBlock
 
 
+def _refuse(field: str, message: str):
+    """Reject a struct block's value, with `message` shown under its `field`."""
+    raise StructBlockValidationError(block_errors={field: ErrorList([ValidationError(message)])})
+
+
 class HeadingBlock(blocks.StructBlock):
     text = blocks.CharBlock(label=_("Heading"), max_length=120)
     level = blocks.ChoiceBlock(
@@ -84,10 +89,7 @@ class CallToActionBlock(blocks.StructBlock):
     def clean(self, value):
         value = super().clean(value)
         if bool(value.get("page")) == bool(value.get("url")):
-            message = _("Choose either a page or an address for the button, not both.")
-            raise StructBlockValidationError(
-                block_errors={"url": ErrorList([ValidationError(message)])}
-            )
+            _refuse("url", _("Choose either a page or an address for the button, not both."))
         return value
 
 
@@ -143,15 +145,9 @@ class RelatedLinkBlock(blocks.StructBlock):
     def clean(self, value):
         value = super().clean(value)
         if bool(value.get("page")) == bool(value.get("url")):
-            message = _("Choose either a page or an address, not both.")
-            raise StructBlockValidationError(
-                block_errors={"url": ErrorList([ValidationError(message)])}
-            )
+            _refuse("url", _("Choose either a page or an address, not both."))
         if value.get("url") and not value.get("title"):
-            message = _("Give the link a text when it points to an address.")
-            raise StructBlockValidationError(
-                block_errors={"title": ErrorList([ValidationError(message)])}
-            )
+            _refuse("title", _("Give the link a text when it points to an address."))
         return value
 
 
