@@ -1,11 +1,12 @@
 import pytest
 from wagtail.models import Page
 from wagtail.test.utils import WagtailPageTestCase
-from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
 from chamber.site_setup import site_setup
 from home.blocks import CallToActionBlock
 from home.models import HomePage, StandardPage
+
+# Creating each page type with every block: tests/home/test_home_page.py and test_news.py.
 
 
 class TestPageTypes(WagtailPageTestCase):
@@ -19,48 +20,6 @@ class TestPageTypes(WagtailPageTestCase):
         self.assertAllowedParentPageTypes(HomePage, {Page})
         self.assertCanCreateAt(Page, HomePage)
         self.assertCanNotCreateAt(HomePage, HomePage)
-
-    def test_standard_pages_nest_under_home_and_each_other(self):
-        self.assertAllowedParentPageTypes(StandardPage, {HomePage, StandardPage})
-        self.assertCanCreateAt(HomePage, StandardPage)
-        self.assertCanCreateAt(StandardPage, StandardPage)
-
-    def test_editor_can_create_a_standard_page_with_every_block(self):
-        self.assertCanCreate(
-            self.home,
-            StandardPage,
-            nested_form_data(
-                {
-                    "title": "Parking policy",
-                    "slug": "parking-policy",
-                    "intro": "Where the chamber stands on downtown parking.",
-                    "body": streamfield(
-                        [
-                            ("heading", {"text": "Our position", "level": "h2"}),
-                            ("paragraph", rich_text("<p>Two hours <b>free</b>.</p>")),
-                            ("quote", {"quote": "Parking is oxygen.", "attribution": "A member"}),
-                            (
-                                "call_to_action",
-                                {
-                                    "heading": "Have your say",
-                                    "text": "Write to the council.",
-                                    "button_label": "Contact us",
-                                    "page": "",
-                                    "url": "https://example.org/contact/",
-                                },
-                            ),
-                        ]
-                    ),
-                }
-            ),
-        )
-        page = StandardPage.objects.get(slug="parking-policy")
-        assert [block.block_type for block in page.body] == [
-            "heading",
-            "paragraph",
-            "quote",
-            "call_to_action",
-        ]
 
     def test_standard_page_renders_its_blocks(self):
         page = StandardPage(
