@@ -197,8 +197,8 @@ class NewsPage(SocialMetaMixin, Page):
         context["related_items"] = related_news_items(
             self, topic_ids=[topic.pk for topic in topics], limit=3
         )
-        index_page = self.get_parent().specific
-        context["news_index"] = index_page
+        # The news list (for topic links and the feed): its URL needs no specific page.
+        context["news_index"] = self.get_parent()
         return context
 
 
