@@ -75,7 +75,7 @@ def chamber_settings(site: Site) -> ChamberSettings:
 # The demo site: home page with a hero image, about page without one, listings and deals.
 
 
-def test_home_page_shares_its_hero_image_as_a_large_card(client, demo_site):
+def check_home_page_shares_its_hero_image_as_a_large_card(client, demo_site):
     home = HomePage.objects.get()
     head = head_of(client.get("/"))
 
@@ -97,7 +97,7 @@ def test_home_page_shares_its_hero_image_as_a_large_card(client, demo_site):
     assert meta(head, "article:published_time") is None
 
 
-def test_page_without_an_image_shares_the_chamber_logo_as_a_small_card(client, demo_site):
+def check_page_without_an_image_shares_the_chamber_logo_as_a_small_card(client, demo_site):
     about = StandardPage.objects.get(slug="about")
     assert about.image is None
     head = head_of(client.get("/about/"))
@@ -116,7 +116,7 @@ def test_page_without_an_image_shares_the_chamber_logo_as_a_small_card(client, d
     assert meta(head, "twitter:image") == meta(head, "og:image")
 
 
-def test_each_page_type_carries_each_tag_exactly_once(client, demo_site):
+def check_each_page_type_carries_each_tag_exactly_once(client, demo_site):
     directory = DirectoryPage.objects.live().get()
     business = Business.objects.publicly_listed().exclude(summary="").first()
     category = business.categories.first()
@@ -143,7 +143,7 @@ def test_each_page_type_carries_each_tag_exactly_once(client, demo_site):
     assert meta(head, "description") == business.summary
 
 
-def test_category_page_describes_the_category(client, demo_site):
+def check_category_page_describes_the_category(client, demo_site):
     directory = DirectoryPage.objects.live().get()
     category = Business.objects.publicly_listed().first().categories.first()
     url = directory.url + directory.reverse_subpage("category_view", kwargs={"slug": category.slug})
@@ -152,6 +152,14 @@ def test_category_page_describes_the_category(client, demo_site):
     assert meta(head, "og:title") == f"{category.name} — {directory.title}"
     assert meta(head, "og:url") == canonical(head) == f"http://localhost{url}"
     assert meta(head, "description") == (category.description or directory.intro)
+
+
+def test_the_demo_site_pages_share_what_they_should(client, demo_site):
+    """The checks on the demo site, in one test: building the demo takes seconds."""
+    check_home_page_shares_its_hero_image_as_a_large_card(client, demo_site)
+    check_page_without_an_image_shares_the_chamber_logo_as_a_small_card(client, demo_site)
+    check_each_page_type_carries_each_tag_exactly_once(client, demo_site)
+    check_category_page_describes_the_category(client, demo_site)
 
 
 # The bare site: one home page, tags checked one behaviour at a time.

@@ -11,7 +11,7 @@ def template_names(response) -> list[str]:
     return [template.name for template in response.templates]
 
 
-def test_every_page_of_the_demo_tree_renders_with_the_base_template(client, demo_site):
+def check_every_page_of_the_demo_tree_renders_with_the_base_template(client, demo_site):
     pages = Page.objects.live().descendant_of(demo_site.root_page, inclusive=True).specific()
     assert len(pages) >= 5
     for page in pages:
@@ -22,7 +22,7 @@ def test_every_page_of_the_demo_tree_renders_with_the_base_template(client, demo
         assert f"<title>{title}" in response.text or page.depth == 2
 
 
-def test_home_page_shows_hero_calls_to_action_and_chamber_details(client, demo_site):
+def check_home_page_shows_hero_calls_to_action_and_chamber_details(client, demo_site):
     response = client.get("/")
     html = response.text
     assert response.status_code == 200
@@ -41,16 +41,25 @@ def test_home_page_shows_hero_calls_to_action_and_chamber_details(client, demo_s
     assert "Member login" in nav
 
 
-def test_current_page_is_marked_in_the_navigation(client, demo_site):
+def check_current_page_is_marked_in_the_navigation(client, demo_site):
     html = client.get("/about/").text
     assert 'href="/about/" aria-current="page"' in html
 
 
-def test_inner_pages_have_breadcrumbs_canonical_links_and_one_h1(client, demo_site):
+def check_inner_pages_have_breadcrumbs_canonical_links_and_one_h1(client, demo_site):
     html = client.get("/advocacy/").text
     assert 'aria-label="Breadcrumb"' in html
     assert '<link rel="canonical" href="http://localhost/advocacy/">' in html
     assert html.count("<h1") == 1
+
+
+def test_the_demo_pages_render_with_their_navigation(client, demo_site):
+    """The read-only checks on the demo site, in one test: building the demo takes seconds."""
+    check_every_page_of_the_demo_tree_renders_with_the_base_template(client, demo_site)
+    check_home_page_shows_hero_calls_to_action_and_chamber_details(client, demo_site)
+    check_current_page_is_marked_in_the_navigation(client, demo_site)
+    check_inner_pages_have_breadcrumbs_canonical_links_and_one_h1(client, demo_site)
+    check_unknown_url_gets_the_friendly_404_page(client, demo_site)
 
 
 def test_hidden_pages_stay_out_of_the_menu(client, demo_site):
@@ -66,7 +75,7 @@ def test_unpublished_pages_return_404(client, demo_site):
     assert client.get("/advocacy/").status_code == 404
 
 
-def test_unknown_url_gets_the_friendly_404_page(client, demo_site):
+def check_unknown_url_gets_the_friendly_404_page(client, demo_site):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
     assert "404.html" in template_names(response)
