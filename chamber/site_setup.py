@@ -19,6 +19,8 @@ from importlib.util import find_spec
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page, Site
 
 from chamber.models import ChamberSettings
@@ -71,12 +73,31 @@ def _app_module(app: str, name: str):
     return import_module(module_name) if find_spec(module_name) else None
 
 
-def _permission(dotted: str) -> Permission:
-    app_label, codename = dotted.split(".", 1)
-    try:
-        return Permission.objects.get(content_type__app_label=app_label, codename=codename)
-    except Permission.DoesNotExist as exc:
-        raise LookupError(f"Permission {dotted} does not exist; is its model migrated?") from exc
+def _permissions(dotted_names: set[str]) -> dict[str, Permission]:
+    """The permissions named "app_label.codename", in one query."""
+    wanted = Q()
+    for dotted in dotted_names:
+        app_label, codename = dotted.split(".", 1)
+        wanted |= Q(content_type__app_label=app_label, codename=codename)
+    found = {
+        f"{permission.content_type.app_label}.{permission.codename}": permission
+        for permission in Permission.objects.filter(wanted).select_related("content_type")
+    }
+    missing = sorted(dotted_names - found.keys())
+    if missing:
+        raise LookupError(f"Permissions {missing} do not exist; are their models migrated?")
+    return found
+
+
+def add_fixed_page(parent: Page, page: Page) -> Page:
+    """Add `page` under `parent`, live: the pages setup makes (home, directory, join, deals,
+    news) go live as they are, without the revision and publish steps an editor's page takes
+    (a third of the queries), since no one reviews them. Editing one in the admin starts its
+    revision history."""
+    page.live = True
+    page.first_published_at = page.last_published_at = timezone.now()
+    parent.add_child(instance=page)
+    return page
 
 
 def ensure_home_page() -> tuple[HomePage, bool]:
@@ -97,8 +118,7 @@ def ensure_home_page() -> tuple[HomePage, bool]:
         hero_heading="Welcome to the chamber",
         hero_text="Local businesses, working together.",
     )
-    root.add_child(instance=home)
-    home.save_revision().publish()
+    add_fixed_page(root, home)
     return home, True
 
 
@@ -125,9 +145,13 @@ def ensure_groups(home: HomePage) -> None:
 
     root_collection = Collection.get_first_root_node()
     page_content_type = ContentType.objects.get_for_model(Page)
+    permissions = _permissions(
+        {dotted for perms in group_permissions.values() for dotted in perms}
+        | {dotted for perms in COLLECTION_PERMISSIONS.values() for dotted in perms}
+    )
     for name, perms in group_permissions.items():
         group, _ = Group.objects.get_or_create(name=name)
-        group.permissions.add(*(_permission(dotted) for dotted in perms))
+        group.permissions.add(*(permissions[dotted] for dotted in perms))
         for codename in PAGE_PERMISSIONS.get(name, []):
             GroupPagePermission.objects.get_or_create(
                 group=group,
@@ -138,7 +162,7 @@ def ensure_groups(home: HomePage) -> None:
             )
         for dotted in COLLECTION_PERMISSIONS.get(name, []):
             GroupCollectionPermission.objects.get_or_create(
-                group=group, collection=root_collection, permission=_permission(dotted)
+                group=group, collection=root_collection, permission=permissions[dotted]
             )
 
 

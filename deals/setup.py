@@ -1,5 +1,6 @@
 """What setup_site needs from deals: the /deals/ page and staff permissions."""
 
+from chamber.site_setup import add_fixed_page
 from deals.models import DealsIndexPage
 
 GROUP_PERMISSIONS = {
@@ -24,5 +25,4 @@ def ensure_pages(*, home) -> None:
         show_in_menus=True,
         intro="Offers from chamber member businesses: some for everyone, most for fellow members.",
     )
-    home.add_child(instance=page)
-    page.save_revision(log_action=False).publish(log_action=False)
+    add_fixed_page(home, page)

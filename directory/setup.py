@@ -1,5 +1,6 @@
 """What setup_site needs from the directory: the /directory/ page and staff permissions."""
 
+from chamber.site_setup import add_fixed_page
 from directory.models import DirectoryPage
 
 GROUP_PERMISSIONS = {
@@ -33,5 +34,4 @@ def ensure_pages(*, home) -> None:
         show_in_menus=True,
         intro="Find a member business by name, trade or town.",
     )
-    home.add_child(instance=page)
-    page.save_revision(log_action=False).publish(log_action=False)
+    add_fixed_page(home, page)

@@ -1,6 +1,7 @@
 """What setup_site needs from home: the /news/ page and staff permissions for the news
 taxonomy."""
 
+from chamber.site_setup import add_fixed_page
 from home.models import NewsIndexPage
 
 GROUP_PERMISSIONS = {
@@ -25,5 +26,4 @@ def ensure_pages(*, home) -> None:
         intro="What the chamber is doing for local business: news, policy positions and "
         "press releases.",
     )
-    home.add_child(instance=page)
-    page.save_revision(log_action=False).publish(log_action=False)
+    add_fixed_page(home, page)

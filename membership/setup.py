@@ -1,5 +1,6 @@
 """What setup_site needs from membership: the /join/ page and staff permissions."""
 
+from chamber.site_setup import add_fixed_page
 from membership.models import JoinPage
 
 GROUP_PERMISSIONS = {
@@ -33,5 +34,4 @@ def ensure_pages(*, home) -> None:
         intro=INTRO,
         offline_payment_text=OFFLINE,
     )
-    home.add_child(instance=page)
-    page.save_revision(log_action=False).publish(log_action=False)
+    add_fixed_page(home, page)
