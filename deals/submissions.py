@@ -22,6 +22,7 @@ from wagtail.actions.unpublish import UnpublishAction
 from wagtail.log_actions import log
 from wagtail.models import Revision
 
+from chamber.revisions import store_revision
 from deals.models import Deal
 from directory.rich_text import clean_description
 from membership import emails
@@ -177,22 +178,6 @@ def deal_submit_new(*, member: Member, values: dict, user) -> Deal:
     return deal
 
 
-def _store_revision(content: Deal, *, user) -> Revision:
-    """Store `content` as the deal's latest revision, waiting for staff; the row learns only
-    the pointer, so nothing public changes and nothing is re-indexed from `content`."""
-    revision = Revision.objects.create(
-        content_object=content,
-        base_content_type=content.get_base_content_type(),
-        user=user,
-        content=content.serializable_data(),
-        object_str=str(content),
-    )
-    Deal.objects.filter(pk=content.pk).update(
-        latest_revision=revision, has_unpublished_changes=True
-    )
-    return revision
-
-
 @transaction.atomic
 def deal_submit_changes(*, deal: Deal, changes: dict, user) -> Revision:
     """A member's changes to one of their deals, as a draft revision for staff to publish.
@@ -215,7 +200,7 @@ def deal_submit_changes(*, deal: Deal, changes: dict, user) -> Revision:
     ends_in_future = not _ended(draft.valid_until, timezone.now())
     if ends_in_future and not counts_toward_limit(row):
         _check_limit(member, exclude_pk=row.pk)
-    revision = _store_revision(draft, user=user)
+    revision = store_revision(draft, user=user, waiting=True)
     log(
         instance=row,
         action="wagtail.edit",

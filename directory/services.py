@@ -16,6 +16,7 @@ from django.utils import timezone
 from wagtail.log_actions import log
 from wagtail.models import Revision
 
+from chamber.revisions import store_revision
 from chamber.selectors import default_chamber_settings
 from directory.models import Business
 from directory.rich_text import clean_description
@@ -62,22 +63,6 @@ def listing_create_from_application(member, application) -> Business:
     return listing
 
 
-def _store_revision(content: Business, *, user, waiting: bool) -> Revision:
-    """Store `content` as the listing's latest revision; the row learns only the pointer (and
-    whether changes wait), so nothing is re-indexed from `content`."""
-    revision = Revision.objects.create(
-        content_object=content,
-        base_content_type=content.get_base_content_type(),
-        user=user,
-        content=content.serializable_data(),
-        object_str=str(content),
-    )
-    Business.objects.filter(pk=content.pk).update(
-        latest_revision=revision, has_unpublished_changes=waiting
-    )
-    return revision
-
-
 def changes_need_approval(business: Business) -> bool:
     """Whether a member's changes to `business` wait for staff, per the chamber's settings.
 
@@ -109,7 +94,7 @@ def listing_draft_save(*, business_id: int, changes: dict, user=None) -> Revisio
     for name, value in changes.items():
         setattr(draft, name, value)
     draft.description = clean_description(draft.description)
-    return _store_revision(draft, user=user, waiting=True)
+    return store_revision(draft, user=user, waiting=True)
 
 
 @dataclass(frozen=True)
@@ -165,7 +150,7 @@ def listing_withdraw_changes(*, business: Business, user) -> bool:
     if not (row.live and row.has_unpublished_changes):
         return False
     withdrawn_id = row.latest_revision_id
-    revision = _store_revision(row, user=user, waiting=False)
+    revision = store_revision(row, user=user, waiting=False)
     log(
         instance=row,
         action=LISTING_CHANGES_WITHDRAWN,
