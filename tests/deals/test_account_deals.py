@@ -21,6 +21,7 @@ from wagtail.test.utils.form_data import querydict_from_html
 from deals import submissions
 from deals.models import Deal, DealRedemption, DealViews
 from membership.models import MemberContact
+from tests.admin_actions import staff_publish
 from tests.factories import (
     BusinessFactory,
     CategoryFactory,
@@ -151,19 +152,6 @@ def new_deal_data(client, **typed) -> dict:
 
 def iso(day: datetime.date) -> str:
     return day.isoformat()
-
-
-def staff_publish(client, staff_user, deal) -> None:
-    """Staff open the deal in the Wagtail admin and press Publish."""
-    client.force_login(staff_user)
-    url = f"/admin/snippets/deals/deal/edit/{deal.pk}/"
-    response = client.get(url)
-    assert response.status_code == 200
-    data = querydict_from_html(response.text, form_id="w-editor-form")
-    data["action-publish"] = "action-publish"
-    response = client.post(url, dict(data.lists()))
-    assert response.status_code == 302, response.context["form"].errors
-    client.logout()
 
 
 # Who may reach what -------------------------------------------------------------------------------

@@ -31,6 +31,7 @@ from membership.account.actions import (
 )
 from membership.account.listing_forms import description_html, description_text
 from membership.account.uploads import COLLECTION_NAME
+from tests.admin_actions import staff_publish
 from tests.factories import BusinessFactory
 from tests.membership.conftest import STAFF_INBOX
 
@@ -113,19 +114,6 @@ def staff_user(site_tree):
     user = get_user_model().objects.create_user("sam", "sam@chamber.example", "a long passphrase")
     user.groups.add(Group.objects.get(name="Chamber staff"))
     return user
-
-
-def staff_publish(client, staff_user, business):
-    """Staff open the listing in the Wagtail admin and press Publish."""
-    client.force_login(staff_user)
-    url = ADMIN_LISTINGS + f"edit/{business.pk}/"
-    response = client.get(url)
-    assert response.status_code == 200
-    data = querydict_from_html(response.text, form_id="w-editor-form")
-    data["action-publish"] = "action-publish"
-    response = client.post(url, dict(data.lists()))
-    assert response.status_code == 302, response.context["form"].errors
-    client.logout()
 
 
 # Who may reach what -------------------------------------------------------------------------------
