@@ -67,6 +67,19 @@ class CategoryFactory(factory.django.DjangoModelFactory):
     slug = factory.LazyAttribute(lambda category: category.name.lower().replace(" ", "-"))
 
 
+def two_level_categories() -> dict[str, Category]:
+    """Food & Drink (Bakeries, Cafes) and Home Trades (Plumbing), by short name."""
+    food = CategoryFactory(name="Food & Drink", slug="food-drink")
+    trades = CategoryFactory(name="Home Trades", slug="home-trades")
+    return {
+        "food": food,
+        "bakeries": CategoryFactory(name="Bakeries", slug="bakeries", parent=food),
+        "cafes": CategoryFactory(name="Cafes", slug="cafes", parent=food),
+        "trades": trades,
+        "plumbing": CategoryFactory(name="Plumbing", slug="plumbing", parent=trades),
+    }
+
+
 class BusinessFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Business

@@ -23,11 +23,11 @@ from directory.models import DirectoryPage
 from membership.models import Member, MemberContact
 from tests.factories import (
     BusinessFactory,
-    CategoryFactory,
     MemberContactFactory,
     MemberFactory,
     MembershipLevelFactory,
     UserFactory,
+    two_level_categories,
 )
 
 DAY = datetime.timedelta(days=1)
@@ -72,15 +72,7 @@ def directory_page(site_tree) -> DirectoryPage:
 
 @pytest.fixture
 def deal_categories(db):
-    food = CategoryFactory(name="Food & Drink", slug="food-drink")
-    trades = CategoryFactory(name="Home Trades", slug="home-trades")
-    return {
-        "food": food,
-        "bakeries": CategoryFactory(name="Bakeries", slug="bakeries", parent=food),
-        "cafes": CategoryFactory(name="Cafes", slug="cafes", parent=food),
-        "trades": trades,
-        "plumbing": CategoryFactory(name="Plumbing", slug="plumbing", parent=trades),
-    }
+    return two_level_categories()
 
 
 @pytest.fixture

@@ -7,10 +7,10 @@ from directory.models import DirectoryPage
 from membership.models import Member
 from tests.factories import (
     BusinessFactory,
-    CategoryFactory,
     EnhancedLevelFactory,
     MemberFactory,
     MembershipLevelFactory,
+    two_level_categories,
 )
 
 TODAY = timezone.localdate()
@@ -23,15 +23,7 @@ def directory(site_tree) -> DirectoryPage:
 
 @pytest.fixture
 def categories(db):
-    food = CategoryFactory(name="Food & Drink", slug="food-drink")
-    trades = CategoryFactory(name="Home Trades", slug="home-trades")
-    return {
-        "food": food,
-        "bakeries": CategoryFactory(name="Bakeries", slug="bakeries", parent=food),
-        "cafes": CategoryFactory(name="Cafes", slug="cafes", parent=food),
-        "trades": trades,
-        "plumbing": CategoryFactory(name="Plumbing", slug="plumbing", parent=trades),
-    }
+    return two_level_categories()
 
 
 @pytest.fixture
