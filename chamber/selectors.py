@@ -36,6 +36,16 @@ def default_chamber_settings() -> ChamberSettings | None:
     return ChamberSettings.for_site(site) if site else None
 
 
+def live_page_url(page_class) -> str:
+    """The URL of the first live page of `page_class` (the deals page, the news page), or ""
+    without one; cached with the site chrome, so dropped whenever a page changes."""
+    return cached(
+        "chrome",
+        f"page-url:{page_class._meta.label_lower}",
+        lambda: getattr(page_class.objects.live().first(), "url", "") or "",
+    )
+
+
 def restricted_page_paths() -> tuple[str, ...]:
     """Tree paths of the pages with a view restriction (private sections), cached with the
     site chrome (chamber/signals.py drops it when a restriction is added or removed)."""

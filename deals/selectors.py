@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Prefetch, Sum
 from django.utils import timezone
 
-from chamber.caching import cached
+from chamber.selectors import live_page_url
 from deals.models import Deal, DealRedemption, DealViews
 from directory.models import Category
 
@@ -67,7 +67,9 @@ def deals_page():
 def deals_page_url() -> str:
     """The deals page's URL ("" without one), cached with the site chrome: dropped whenever a
     page is published, unpublished, moved or saved (chamber/signals.py)."""
-    return cached("chrome", "deals-page-url", lambda: getattr(deals_page(), "url", "") or "")
+    from deals.models import DealsIndexPage
+
+    return live_page_url(DealsIndexPage)
 
 
 def current_deal_cards(*, limit: int | None = None, business=None) -> list[DealCard]:

@@ -13,7 +13,7 @@ from wagtail.models import Page, Site
 from wagtail.search.utils import normalise_query_string
 
 from chamber.caching import cached
-from chamber.selectors import public_pages
+from chamber.selectors import live_page_url, public_pages
 from directory.cards import ResultCard, result_cards
 from directory.models import DirectoryPage
 from directory.search import search_terms
@@ -63,14 +63,10 @@ def related_news_items(page: NewsPage, *, topic_ids: list[int], limit: int) -> l
     return list(with_card_data(related)[:limit])
 
 
-def news_index_page() -> NewsIndexPage | None:
-    return NewsIndexPage.objects.live().first()
-
-
 def news_index_url() -> str:
     """The news page's URL ("" without one), cached with the site chrome (dropped whenever
     a page is published, unpublished, moved or saved)."""
-    return cached("chrome", "news-page-url", lambda: getattr(news_index_page(), "url", "") or "")
+    return live_page_url(NewsIndexPage)
 
 
 def topic_choices() -> list[tuple[str, str]]:
