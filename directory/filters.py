@@ -111,9 +111,7 @@ class DirectoryFilterSet(PublicFilterSet):
 
     @staticmethod
     def filter_category(queryset, name, slug):
-        category = category_tree().by_slug[slug]
-        through = Business.categories.through.objects.filter(category_id__in=category.family_ids)
-        return queryset.filter(pk__in=through.values("business_id"))
+        return queryset.in_categories(category_tree().by_slug[slug].family_ids)
 
     @staticmethod
     def filter_level(queryset, name, slug):

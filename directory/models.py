@@ -4,7 +4,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import connection, models
 from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.text import slugify
@@ -79,9 +79,34 @@ def publicly_listed_q(on: datetime.date | None = None, *, prefix: str = "") -> m
     )
 
 
+class CategoryIds(models.Expression):
+    """directory_business.category_ids: PostgreSQL only, not a model field. Migration 0006
+    adds the column (the listing's own category ids), triggers that keep it equal to the
+    category links, and sort indexes that carry it, so a category filter is tested inside
+    the index walk instead of probing the link table for every listing."""
+
+    def __init__(self):
+        from django.contrib.postgres.fields import ArrayField
+
+        super().__init__(output_field=ArrayField(models.IntegerField()))
+
+    def as_sql(self, compiler, connection):
+        alias = compiler.query.get_initial_alias()
+        return f"{compiler.quote_name_unless_alias(alias)}.category_ids", []
+
+
 class BusinessQuerySet(SearchableQuerySetMixin, models.QuerySet):
     def publicly_listed(self, on: datetime.date | None = None):
         return self.filter(publicly_listed_q(on))
+
+    def in_categories(self, category_ids):
+        """Listings in any of `category_ids` (a category and its children, say)."""
+        if connection.vendor == "postgresql":
+            return self.alias(category_ids=CategoryIds()).filter(
+                category_ids__overlap=list(category_ids)
+            )
+        links = Business.categories.through.objects.filter(category_id__in=category_ids)
+        return self.filter(pk__in=links.values("business_id"))
 
 
 class Business(

@@ -78,11 +78,7 @@ class BusinessFilterSet(WagtailFilterSet):
         fields = []
 
     def filter_category(self, queryset, name, value):
-        return queryset.filter(
-            pk__in=Business.categories.through.objects.filter(
-                category_id__in=value.family_ids()
-            ).values("business_id")
-        )
+        return queryset.in_categories(value.family_ids())
 
     def filter_publicly_listed(self, queryset, name, value):
         listed = Business.objects.publicly_listed()

@@ -11,25 +11,13 @@ from django.utils import timezone
 from directory import selectors
 from directory.models import Business, FacetCount
 from membership.models import Member
+from tests.directory.consistency import category_ids_out_of_step, rebuilt, summary
 from tests.factories import BusinessFactory, CategoryFactory, MemberFactory
 
 TODAY = timezone.localdate()
 postgres_only = pytest.mark.skipif(
     "connection.vendor != 'postgresql'", reason="the facet summary is kept on PostgreSQL only"
 )
-
-
-def summary() -> set[tuple]:
-    return {
-        (row.kind, row.category_id, row.city_slug, row.public_until, row.n)
-        for row in FacetCount.objects.exclude(n=0)
-    }
-
-
-def rebuilt() -> set[tuple]:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT directory_facets_rebuild()")
-    return summary()
 
 
 @postgres_only
@@ -81,6 +69,60 @@ def test_facet_summary_stays_equal_to_a_rebuild_through_every_kind_of_change(cat
     check("all deleted")
     assert summary() == set()
     assert len(checks) == 11
+
+
+def category_ids_of(business) -> list[int]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT category_ids FROM directory_business WHERE id = %s", [business.pk])
+        return cursor.fetchone()[0]
+
+
+@postgres_only
+@pytest.mark.django_db
+def test_listing_row_carries_its_category_ids_through_every_kind_of_change(categories):
+    bakeries, cafes, plumbing = categories["bakeries"], categories["cafes"], categories["plumbing"]
+    crust = BusinessFactory(name="Crust", categories=[bakeries])
+    assert category_ids_of(crust) == [bakeries.pk]
+    crust.categories.set([cafes, bakeries])
+    crust.save()
+    assert category_ids_of(crust) == sorted([bakeries.pk, cafes.pk])
+    crust.categories.remove(bakeries)
+    crust.save()
+    assert category_ids_of(crust) == [cafes.pk]
+    crust.categories.add(plumbing, bakeries)
+    crust.save()
+    assert category_ids_of(crust) == sorted([bakeries.pk, cafes.pk, plumbing.pk])
+    pipes = BusinessFactory(name="Pipes", categories=[plumbing])
+    # Plain SQL writes, outside the model: one statement touching several listings.
+    Business.categories.through.objects.filter(category_id=plumbing.pk).delete()
+    assert category_ids_of(crust) == sorted([bakeries.pk, cafes.pk])
+    assert category_ids_of(pipes) == []
+    Business.categories.through.objects.bulk_create(
+        [
+            Business.categories.through(business_id=crust.pk, category_id=plumbing.pk),
+            Business.categories.through(business_id=pipes.pk, category_id=plumbing.pk),
+        ]
+    )
+    assert category_ids_of(pipes) == [plumbing.pk]
+    # Links written before their listing (the foreign keys are checked at commit): the
+    # listing reads them as it is inserted, as generate_listings relies on.
+    spare = CategoryFactory(name="Spare")
+    early = BusinessFactory.build(name="Early", slug="early", member=MemberFactory())
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(pg_get_serial_sequence('directory_business', 'id'))")
+        early.pk = cursor.fetchone()[0]
+    Business.categories.through.objects.create(business_id=early.pk, category_id=spare.pk)
+    early.save()
+    assert category_ids_of(early) == [spare.pk]
+    spare_links = Business.categories.through.objects.filter(category=spare)
+    spare_links.delete()
+    spare.delete()
+    assert category_ids_of(early) == []
+    assert category_ids_out_of_step() == []
+    # The filter reads the column: a parent category covers its children's listings.
+    listed = Business.objects.publicly_listed()
+    assert set(listed.in_categories(categories["food"].family_ids())) == {crust}
+    assert set(listed.in_categories([plumbing.pk])) == {crust, pipes}
 
 
 @postgres_only

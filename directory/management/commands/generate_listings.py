@@ -233,8 +233,9 @@ class PostgresWriter:
             for row, owner in zip(batch.listings, batch.owners, strict=True):
                 row["member_id"] = member_ids[owner]
             listing_ids = _next_ids(cursor, Business, len(batch.listings))
-            _copy(cursor, Business, batch.listings, listing_ids)
-            lap("listings")
+            # Links first (the foreign keys are checked at commit): each listing then reads
+            # its category ids on the way in (directory migration 0006) instead of being
+            # rewritten by the links' trigger.
             through = Business.categories.through
             through_rows = [
                 {"business_id": business_id, "category_id": category.pk}
@@ -243,6 +244,8 @@ class PostgresWriter:
             ]
             _copy(cursor, through, through_rows, _next_ids(cursor, through, len(through_rows)))
             lap("categories")
+            _copy(cursor, Business, batch.listings, listing_ids)
+            lap("listings")
         members = [Member(id=pk, **row) for pk, row in zip(member_ids, batch.members, strict=True)]
         listings = [
             Business(id=pk, **row) for pk, row in zip(listing_ids, batch.listings, strict=True)
