@@ -3,7 +3,7 @@
 A card holds only what templates/directory/directory_page.html shows for a listing, worked out
 once per page in Python: its address from the directory page's URL (read once, not per card),
 and the logo's <img> from the renditions already prefetched with the page's listings
-(selectors.with_listing_data), without the `{% image %}` tag's per-card look-up and cache
+(selectors.with_card_data), without the `{% image %}` tag's per-card look-up and cache
 write. Text stays plain strings, so the template escapes it as it always did.
 """
 
@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from django.utils.safestring import SafeString
 from wagtail.images.models import Filter
 from wagtail.images.shortcuts import get_rendition_or_not_found
+
+from directory.taxonomy import category_tree
 
 CARD_LOGO = Filter("fill-160x160")
 CARD_LOGO_ATTRIBUTES = {"alt": "", "loading": "lazy"}
@@ -29,7 +31,7 @@ class ResultCard:
 
 
 def result_cards(listings, *, directory_url: str) -> list[ResultCard]:
-    """Cards for `listings` (loaded with selectors.with_listing_data), linked under
+    """Cards for `listings` (loaded with selectors.with_card_data), linked under
     `directory_url` (the directory page's URL, ending in a slash)."""
     return [
         ResultCard(
@@ -39,10 +41,20 @@ def result_cards(listings, *, directory_url: str) -> list[ResultCard]:
             summary=business.summary,
             is_featured=business.is_featured,
             logo=card_logo(business),
-            categories=tuple(category.name for category in business.categories.all()),
+            categories=category_names(business),
         )
         for business in listings
     ]
+
+
+def category_names(business) -> tuple[str, ...]:
+    """The names of the listing's categories, A-Z: from its own category ids where the
+    queryset read them (selectors.with_card_data on PostgreSQL), else from the prefetch."""
+    ids = getattr(business, "card_category_ids", None)
+    if ids is None:
+        return tuple(category.name for category in business.categories.all())
+    by_pk = category_tree().by_pk
+    return tuple(sorted((by_pk[pk].name for pk in ids if pk in by_pk), key=str.casefold))
 
 
 def card_logo(business) -> SafeString | str:

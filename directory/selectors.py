@@ -27,7 +27,7 @@ from chamber.caching import cached, get_cached, set_cached
 from chamber.pagination import parse_page_number
 from directory import search
 from directory.filters import DirectoryFilterSet
-from directory.models import Business, Category, FacetCount
+from directory.models import Business, Category, CategoryIds, FacetCount
 from directory.signals import FACETS_NAMESPACE
 from directory.taxonomy import CategoryNode, category_tree, level_by_slug
 
@@ -38,6 +38,8 @@ SAMPLE_ROWS = 2000
 CANDIDATE_LIMIT = 1000
 MAX_CITY_FACETS = 12
 LOGO_RENDITIONS = ("fill-160x160", "fill-400x400")
+# Long texts a result card never shows, left out of the rows of a page of results.
+CARD_DEFERRED = ("description", "opening_hours", "keywords", "street", "postcode", "region")
 SORT_ORDERINGS = {
     "featured": ("-is_featured", "name", "pk"),
     "name": ("name", "pk"),
@@ -184,6 +186,35 @@ def listing_queryset():
     return with_listing_data(Business.objects.publicly_listed())
 
 
+def with_card_data(queryset):
+    """Load what a result card shows (directory/cards.py) and no more: the listing's own
+    columns but its long texts, its level's flags, and its logo's renditions. On PostgreSQL
+    the card's categories are the listing row's own category ids (migration 0006), named from
+    the cached taxonomy; elsewhere they are one more query."""
+    queryset = (
+        queryset.select_related("member__level", "logo")
+        .defer(*CARD_DEFERRED)
+        .prefetch_related(
+            Prefetch(
+                "logo__renditions",
+                queryset=Image.get_rendition_model().objects.filter(
+                    filter_spec__in=LOGO_RENDITIONS
+                ),
+            )
+        )
+    )
+    if connection.vendor == "postgresql":
+        return queryset.annotate(card_category_ids=CategoryIds())
+    return queryset.prefetch_related(
+        Prefetch("categories", queryset=Category.objects.order_by("name"))
+    )
+
+
+def card_queryset():
+    """Publicly listed businesses, ready to show as result cards."""
+    return with_card_data(Business.objects.publicly_listed())
+
+
 def directory_results(
     *, params: QueryDict, category: CategoryNode | None = None
 ) -> DirectoryResults:
@@ -248,7 +279,7 @@ def _filtered_results(filterset, selection: Selection, sort: str, number: int):
     """No keywords: on PostgreSQL the total and facet counts are sums over the facet summary
     (FacetCount), and the page is read in index order; elsewhere, or with a filter the summary
     doesn't cover (level), they are counted from the listings and cached."""
-    ordered = with_listing_data(filterset.qs.order_by(*SORT_ORDERINGS[sort]))
+    ordered = with_card_data(filterset.qs.order_by(*SORT_ORDERINGS[sort]))
     if uses_facet_summary() and not selection.level_slug and not selection.has_deals:
         category_counts, city_rows, total = summary_counts(selection)
         page = ResultsPage(ordered, number, PAGE_SIZE, total=total)
@@ -300,7 +331,7 @@ def _keyword_results(filterset, selection: Selection, query: str, sort: str, num
         if found is None:
             found = _keyword_matches(filterset, selection, query, sort, parts)
             set_cached(FACETS_NAMESPACE, key, found)
-    page = ResultsPage(listing_queryset(), number, PAGE_SIZE, ids=found.ids)
+    page = ResultsPage(card_queryset(), number, PAGE_SIZE, ids=found.ids)
     page.capped = found.capped
     return page, (found.category_counts, found.city_rows)
 
@@ -622,7 +653,7 @@ def featured_businesses(*, limit: int = 6, on=None) -> list[Business]:
     member takes its turn on the home page."""
     from django.utils import timezone
 
-    featured = listing_queryset().filter(is_featured=True).order_by("name", "pk")
+    featured = card_queryset().filter(is_featured=True).order_by("name", "pk")
     count = featured.count()
     if count <= limit:
         return list(featured)
@@ -634,5 +665,5 @@ def featured_businesses(*, limit: int = 6, on=None) -> list[Business]:
 def publicly_listed_in_order(ids: list[int]) -> list[Business]:
     """The publicly listed businesses among `ids`, in the order given (editors' choices);
     the others (drafts, lapsed members) are left out."""
-    found = {business.pk: business for business in listing_queryset().filter(pk__in=ids)}
+    found = {business.pk: business for business in card_queryset().filter(pk__in=ids)}
     return [found[pk] for pk in ids if pk in found]
