@@ -2,7 +2,7 @@
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
-from wagtail.models import Page, PageViewRestriction
+from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from chamber.models import ChamberSettings
@@ -16,6 +16,8 @@ from chamber.selectors import invalidate_site_chrome
 @receiver(post_delete, sender=ChamberSettings, dispatch_uid="chrome_settings_deleted")
 @receiver(post_save, sender=PageViewRestriction, dispatch_uid="chrome_restriction_saved")
 @receiver(post_delete, sender=PageViewRestriction, dispatch_uid="chrome_restriction_deleted")
+@receiver(post_save, sender=Site, dispatch_uid="chrome_site_saved")
+@receiver(post_delete, sender=Site, dispatch_uid="chrome_site_deleted")
 def chrome_changed(sender, **kwargs):
     invalidate_site_chrome()
 

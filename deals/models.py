@@ -22,6 +22,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import DraftStateMixin, LockableMixin, Page, PreviewableMixin, RevisionMixin
 from wagtail.search import index
 
+from chamber.routing import CachedViewRestrictionsMixin
 from directory.models import Business, Category, publicly_listed_q
 from directory.rich_text import clean_description
 
@@ -253,7 +254,7 @@ class DealNotice(models.Model):
         return f"{self.deal}: {self.get_kind_display()}"
 
 
-class DealsIndexPage(RoutablePageMixin, Page):
+class DealsIndexPage(CachedViewRestrictionsMixin, RoutablePageMixin, Page):
     """/deals/: current deals with filters, each deal's page, redemption and the feed."""
 
     intro = models.TextField(_("introduction"), blank=True)

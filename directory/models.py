@@ -18,6 +18,7 @@ from wagtail.models import DraftStateMixin, LockableMixin, Page, PreviewableMixi
 from wagtail.search import index
 from wagtail.search.queryset import SearchableQuerySetMixin
 
+from chamber.routing import CachedViewRestrictionsMixin
 from directory.rich_text import clean_description
 
 # Slugs the directory page routes use for itself; no listing may take them.
@@ -382,7 +383,7 @@ class Business(
         }
 
 
-class DirectoryPage(RoutablePageMixin, Page):
+class DirectoryPage(CachedViewRestrictionsMixin, RoutablePageMixin, Page):
     """/directory/: search and filters, listing detail pages and category landing pages."""
 
     intro = models.TextField(_("introduction"), blank=True)

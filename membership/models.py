@@ -16,6 +16,8 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
+from chamber.routing import CachedViewRestrictionsMixin
+
 # Stored for members whose standing does not run out on a date (status "active").
 FOREVER = datetime.date.max
 
@@ -471,7 +473,7 @@ class RenewalReminder(models.Model):
         return f"{self.member}: {self.stage:+d} days for {self.period_end}"
 
 
-class JoinPage(RoutablePageMixin, Page):
+class JoinPage(CachedViewRestrictionsMixin, RoutablePageMixin, Page):
     """/join/: the levels and the application form; /join/thanks/ after paying."""
 
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link", "ul"])

@@ -11,6 +11,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from chamber.routing import CachedViewRestrictionsMixin
 from home.blocks import BodyStreamBlock
 from home.models.pages import SocialMetaMixin
 
@@ -70,7 +71,7 @@ class NewsKind(models.TextChoices):
     PRESS = "press", _("Press release")
 
 
-class NewsIndexPage(SocialMetaMixin, RoutablePageMixin, Page):
+class NewsIndexPage(CachedViewRestrictionsMixin, SocialMetaMixin, RoutablePageMixin, Page):
     """/news/: the list (topic and kind filters) and its RSS and Atom feeds."""
 
     intro = models.TextField(_("introduction"), blank=True)
@@ -125,7 +126,7 @@ class NewsIndexPage(SocialMetaMixin, RoutablePageMixin, Page):
         return (self.get_full_url() if full else self.url) + route
 
 
-class NewsPage(SocialMetaMixin, Page):
+class NewsPage(CachedViewRestrictionsMixin, SocialMetaMixin, Page):
     """One news item, policy position or press release."""
 
     date = models.DateField(

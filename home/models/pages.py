@@ -6,6 +6,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from chamber.routing import CachedChildRoutingMixin, CachedViewRestrictionsMixin
 from home.blocks import BodyStreamBlock
 
 HOME_DEALS = 4
@@ -36,7 +37,7 @@ class SocialMetaMixin:
         return getattr(self, self.social_image_field, None) if self.social_image_field else None
 
 
-class HomePage(SocialMetaMixin, Page):
+class HomePage(CachedChildRoutingMixin, CachedViewRestrictionsMixin, SocialMetaMixin, Page):
     """The site root: hero, featured members, current deals, latest news and the join call.
 
     Its fragments come from the other apps' public selectors, which apply their own visibility
@@ -183,7 +184,7 @@ class HomeFeaturedBusiness(Orderable):
         verbose_name = _("featured member")
 
 
-class StandardPage(SocialMetaMixin, Page):
+class StandardPage(CachedViewRestrictionsMixin, SocialMetaMixin, Page):
     """About, contact, advocacy and other editorial pages."""
 
     intro = models.TextField(_("introduction"), blank=True)
