@@ -7,6 +7,7 @@ and the logo's <img> from the renditions already prefetched with the page's list
 write. Text stays plain strings, so the template escapes it as it always did.
 """
 
+import functools
 from dataclasses import dataclass
 
 from django.utils.safestring import SafeString
@@ -65,4 +66,14 @@ def card_logo(business) -> SafeString | str:
         rendition = image.find_existing_rendition(CARD_LOGO)
     except image.get_rendition_model().DoesNotExist:
         rendition = get_rendition_or_not_found(image, CARD_LOGO)  # made once, as {% image %}
+    if rendition.pk is None:  # the "not found" stand-in for a missing file
+        return rendition.img_tag(CARD_LOGO_ATTRIBUTES)
+    return _img_tag(rendition, rendition.file.name, rendition.width, rendition.height)
+
+
+@functools.lru_cache(maxsize=2048)
+def _img_tag(rendition, file_name: str, width: int, height: int) -> SafeString:
+    """The card's <img> for a rendition, built once per process: a page shows up to 20 logos,
+    and most listings of a town share a handful. Keyed by the rendition's row (a model
+    instance hashes by its id) and its file and size, which are all the tag depends on."""
     return rendition.img_tag(CARD_LOGO_ATTRIBUTES)

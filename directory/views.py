@@ -4,9 +4,10 @@ from django.http import Http404
 from django.template.response import TemplateResponse
 
 from directory.cards import result_cards
+from directory.filters import SORT_CHOICES
 from directory.selectors import directory_results, publicly_listed_business
 from directory.structured_data import local_business_json_ld
-from directory.taxonomy import category_tree
+from directory.taxonomy import category_tree, membership_levels
 
 
 def directory_search(request, *, page):
@@ -34,6 +35,8 @@ def _render_results(request, *, page, results, category):
             "category": category,
             "directory_url": directory_url,
             "cards": result_cards(results.page, directory_url=directory_url),
+            "level_options": membership_levels(),
+            "sort_options": SORT_CHOICES,
         },
     )
 

@@ -716,8 +716,9 @@ def test_pagination_links_keep_the_other_parameters(client, many_listings):
 # page look-ups, view restrictions).
 DIRECTORY_PAGE_MAX_QUERIES = 10
 DETAIL_PAGE_MAX_QUERIES = 8
-# Over the target: a listing's logo costs its renditions (one prefetch for both sizes).
-DETAIL_PAGE_WITH_LOGO_QUERIES = 9
+# Once routing is warm (chamber/routing.py): the listing, its categories and its logo's
+# renditions (one prefetch for both sizes).
+DETAIL_PAGE_WITH_LOGO_QUERIES = 3
 
 
 def past_the_end_extra_queries() -> int:
