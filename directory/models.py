@@ -320,7 +320,11 @@ class Business(
 
     @property
     def shows_logo(self) -> bool:
-        return self.level.listing_logo and self.logo_id is not None
+        # `level_shows_logo`: the level's flag read with the row (selectors.with_card_data).
+        listing_logo = getattr(self, "level_shows_logo", None)
+        if listing_logo is None:
+            listing_logo = self.level.listing_logo
+        return listing_logo and self.logo_id is not None
 
     @property
     def shows_description(self) -> bool:
