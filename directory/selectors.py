@@ -318,7 +318,13 @@ class KeywordMatches:
     city_rows: list[tuple[str, str, int | None]]
 
 
-BROAD = "broad"  # cached in place of a sample: the query matches more than SAMPLE_ROWS rows
+@dataclass(frozen=True)
+class BroadSample:
+    """Cached in place of a sample when the query matches more than SAMPLE_ROWS rows: the
+    listings of the rows read, which are candidates enough when no town or category is
+    chosen (the search is capped either way)."""
+
+    ids: tuple[int, ...]
 
 
 def _keyword_results(filterset, selection: Selection, query: str, sort: str, number: int):
@@ -347,8 +353,8 @@ def _keyword_matches(filterset, selection, query, sort, parts) -> KeywordMatches
     the work is bounded instead: at most CANDIDATE_LIMIT matching listings (plus any whose
     name is exactly the query) are ranked and paged, the total shows as "1,000+", and the
     facets list their options without counts. The sample depends only on the query and the
-    level, so it is cached for the other towns, categories and sorts (or, for a broad query,
-    only the fact that it is broad).
+    level, so it is cached for the other towns, categories and sorts (for a broad query, only
+    its listings, which are the candidates when no town or category narrows it).
     """
     base = search.matches(query)
     sample_key = "sample:" + _facet_key(
@@ -359,21 +365,23 @@ def _keyword_matches(filterset, selection, query, sort, parts) -> KeywordMatches
         matches = filterset.filter_queryset_except(base, "category", "city")
         rows = list(matches.values_list("pk", "city_slug", "city", "categories")[: SAMPLE_ROWS + 1])
         if len(rows) > SAMPLE_ROWS:
-            rows = BROAD
+            rows = BroadSample(ids=tuple(dict.fromkeys(row[0] for row in rows)))
         if not selection.has_deals:
             set_cached(FACETS_NAMESPACE, sample_key, rows)
-    if rows != BROAD:
+    if not isinstance(rows, BroadSample):
         ids, category_counts, city_rows = _sample_facets(rows, selection, category_tree())
         capped = False
     else:
-        results = filterset.filter_queryset_except(base, "q")
         exact = filterset.filter_queryset_except(search.exact_name_matches(query), "q")
-        found = [
-            *exact.values_list("pk", flat=True)[:PAGE_SIZE],
-            *results.values_list("pk", flat=True)[: CANDIDATE_LIMIT + 1],
-        ]
+        from_sample = selection.category is None and not selection.city
+        if from_sample:
+            candidates = list(rows.ids)  # the sample's listings match every filter chosen
+        else:
+            results = filterset.filter_queryset_except(base, "q")
+            candidates = list(results.values_list("pk", flat=True)[: CANDIDATE_LIMIT + 1])
+        found = [*exact.values_list("pk", flat=True)[:PAGE_SIZE], *candidates]
         ids = list(dict.fromkeys(found))
-        capped = len(ids) > CANDIDATE_LIMIT
+        capped = from_sample or len(ids) > CANDIDATE_LIMIT
         ids = ids[:CANDIDATE_LIMIT]
         category_counts, city_rows = None, all_cities()
     if sort == "relevance":

@@ -178,6 +178,27 @@ def test_a_search_too_broad_to_count_ranks_a_bounded_set_and_says_so(
     assert all(option.count is None for option in results.city_facets)
 
 
+def test_a_broad_search_in_a_town_ranks_that_towns_matches_not_just_the_samples(
+    client, directory, categories, small_caps
+):
+    for number in range(8):
+        BusinessFactory(name=f"Harbour Supplies {number}", categories=[categories["plumbing"]])
+    in_town = {
+        BusinessFactory(
+            name=f"Harbour Cafe {number}", city="Millbrook", categories=[categories["cafes"]]
+        ).name
+        for number in range(3)
+    }
+    everywhere = client.get("/directory/", {"q": "harbour"}).context["results"]
+    assert everywhere.capped  # ranked from the sample's listings alone
+    # The sample read (listing, category) rows in no particular order: the town's listings
+    # may lie outside it, so a town narrows the candidates with its own query.
+    in_millbrook = client.get("/directory/", {"q": "harbour", "city": "millbrook"})
+    results = in_millbrook.context["results"]
+    assert {business.name for business in results.page} == in_town
+    assert results.total == 3
+
+
 def test_a_narrow_search_counts_facets_exactly_from_its_sample(
     client, directory, categories, small_caps
 ):
