@@ -36,6 +36,7 @@ PAGE_SIZE = 20
 # exactly, and past that rank at most CANDIDATE_LIMIT listings (the total then shows "1,000+").
 SAMPLE_ROWS = 2000
 CANDIDATE_LIMIT = 1000
+MIN_SAMPLE_CANDIDATES = 100  # a broad search ranks the sample's matches if it holds this many
 MAX_CITY_FACETS = 12
 LOGO_RENDITIONS = ("fill-160x160", "fill-400x400")
 # The listing columns a result card shows (directory/cards.py); the rest stay unread.
@@ -320,11 +321,12 @@ class KeywordMatches:
 
 @dataclass(frozen=True)
 class BroadSample:
-    """Cached in place of a sample when the query matches more than SAMPLE_ROWS rows: the
-    listings of the rows read, which are candidates enough when no town or category is
-    chosen (the search is capped either way)."""
+    """A sample of a query matching more than SAMPLE_ROWS rows: too few to count facets, but
+    its listings that pass the filters are the candidates to rank when there are at least
+    MIN_SAMPLE_CANDIDATES of them (or no town or category narrows them); otherwise the
+    filters get a candidate query of their own."""
 
-    ids: tuple[int, ...]
+    rows: tuple[tuple, ...]
 
 
 def _keyword_results(filterset, selection: Selection, query: str, sort: str, number: int):
@@ -353,8 +355,8 @@ def _keyword_matches(filterset, selection, query, sort, parts) -> KeywordMatches
     the work is bounded instead: at most CANDIDATE_LIMIT matching listings (plus any whose
     name is exactly the query) are ranked and paged, the total shows as "1,000+", and the
     facets list their options without counts. The sample depends only on the query and the
-    level, so it is cached for the other towns, categories and sorts (for a broad query, only
-    its listings, which are the candidates when no town or category narrows it).
+    level, so it is cached for the other towns, categories and sorts; for a broad query its
+    listings are the candidates to rank when enough of them pass the filters (BroadSample).
     """
     base = search.matches(query)
     sample_key = "sample:" + _facet_key(
@@ -365,7 +367,7 @@ def _keyword_matches(filterset, selection, query, sort, parts) -> KeywordMatches
         matches = filterset.filter_queryset_except(base, "category", "city")
         rows = list(matches.values_list("pk", "city_slug", "city", "categories")[: SAMPLE_ROWS + 1])
         if len(rows) > SAMPLE_ROWS:
-            rows = BroadSample(ids=tuple(dict.fromkeys(row[0] for row in rows)))
+            rows = BroadSample(rows=tuple(rows))
         if not selection.has_deals:
             set_cached(FACETS_NAMESPACE, sample_key, rows)
     if not isinstance(rows, BroadSample):
@@ -373,9 +375,12 @@ def _keyword_matches(filterset, selection, query, sort, parts) -> KeywordMatches
         capped = False
     else:
         exact = filterset.filter_queryset_except(search.exact_name_matches(query), "q")
-        from_sample = selection.category is None and not selection.city
+        in_sample = _sample_facets(rows.rows, selection, category_tree())[0]
+        from_sample = len(in_sample) >= MIN_SAMPLE_CANDIDATES or (
+            selection.category is None and not selection.city
+        )
         if from_sample:
-            candidates = list(rows.ids)  # the sample's listings match every filter chosen
+            candidates = in_sample  # enough of the sample's listings pass the filters
         else:
             results = filterset.filter_queryset_except(base, "q")
             candidates = list(results.values_list("pk", flat=True)[: CANDIDATE_LIMIT + 1])

@@ -199,6 +199,18 @@ def test_a_broad_search_in_a_town_ranks_that_towns_matches_not_just_the_samples(
     assert results.total == 3
 
 
+def test_a_broad_search_ranks_the_samples_matches_when_it_holds_enough_of_them(
+    client, directory, categories, small_caps, monkeypatch
+):
+    monkeypatch.setattr(selectors, "MIN_SAMPLE_CANDIDATES", 2)
+    for number in range(8):
+        BusinessFactory(name=f"Harbour Supplies {number}", categories=[categories["plumbing"]])
+    results = client.get("/directory/", {"q": "harbour", "city": "riverside"}).context["results"]
+    assert results.capped  # ranked from the sample's listings in the town, no second match
+    assert 2 <= results.total <= 4
+    assert all(business.city == "Riverside" for business in results.page)
+
+
 def test_a_narrow_search_counts_facets_exactly_from_its_sample(
     client, directory, categories, small_caps
 ):
