@@ -32,9 +32,10 @@ from directory.signals import FACETS_NAMESPACE
 from directory.taxonomy import CategoryNode, category_tree, level_by_slug
 
 PAGE_SIZE = 20
-# Keyword searches read at most this many (listing, category) rows of matches to count facets
-# exactly, and past that rank at most CANDIDATE_LIMIT listings (the total then shows "1,000+").
-SAMPLE_ROWS = 2000
+# Keyword searches read at most this many rows of matches (listings on PostgreSQL, (listing,
+# category) pairs elsewhere) to count facets exactly, and past that rank at most
+# CANDIDATE_LIMIT listings (the total then shows "More than ...").
+SAMPLE_ROWS = 1000
 CANDIDATE_LIMIT = 1000
 MIN_SAMPLE_CANDIDATES = 100  # a broad search ranks the sample's matches if it holds this many
 MAX_CITY_FACETS = 12
@@ -348,7 +349,7 @@ def _keyword_results(filterset, selection: Selection, query: str, sort: str, num
 
 
 def _keyword_matches(filterset, selection, query, sort, parts) -> KeywordMatches:
-    """Read the matches once, at most SAMPLE_ROWS (listing, category) rows.
+    """Read the matches once, at most SAMPLE_ROWS rows (see _sample).
 
     When that is every match (the usual case), the facet counts and the results come from
     that sample exactly, and only the results are ranked. When a common word matches more,
@@ -364,10 +365,7 @@ def _keyword_matches(filterset, selection, query, sort, parts) -> KeywordMatches
     )
     rows = None if selection.has_deals else get_cached(FACETS_NAMESPACE, sample_key)
     if rows is None:
-        matches = filterset.filter_queryset_except(base, "category", "city")
-        rows = list(matches.values_list("pk", "city_slug", "city", "categories")[: SAMPLE_ROWS + 1])
-        if len(rows) > SAMPLE_ROWS:
-            rows = BroadSample(rows=tuple(rows))
+        rows = _sample(filterset.filter_queryset_except(base, "category", "city"))
         if not selection.has_deals:
             set_cached(FACETS_NAMESPACE, sample_key, rows)
     if not isinstance(rows, BroadSample):
@@ -397,6 +395,28 @@ def _keyword_matches(filterset, selection, query, sort, parts) -> KeywordMatches
     return KeywordMatches(
         ids=ordered_ids, capped=capped, category_counts=category_counts, city_rows=city_rows
     )
+
+
+def _sample(matches) -> "list[tuple] | BroadSample":
+    """(listing, town slug, town, category) rows of the matches, read up to SAMPLE_ROWS rows:
+    on PostgreSQL one row per listing, its categories from its own category ids (so the cap
+    counts listings), elsewhere one per category link. Past the cap, a BroadSample."""
+    if connection.vendor == "postgresql":
+        found = list(
+            matches.annotate(sample_category_ids=CategoryIds()).values_list(
+                "pk", "city_slug", "city", "sample_category_ids"
+            )[: SAMPLE_ROWS + 1]
+        )
+        rows = [
+            (pk, city_slug, city, category_id)
+            for pk, city_slug, city, category_ids in found[:SAMPLE_ROWS]
+            for category_id in (category_ids or [None])
+        ]
+        broad = len(found) > SAMPLE_ROWS
+    else:
+        rows = list(matches.values_list("pk", "city_slug", "city", "categories")[: SAMPLE_ROWS + 1])
+        broad = len(rows) > SAMPLE_ROWS
+    return BroadSample(rows=tuple(rows)) if broad else rows
 
 
 def _selection_key_parts(selection: Selection, *, q: str = "") -> dict[str, str]:
