@@ -182,7 +182,9 @@ DROP FUNCTION IF EXISTS directory_facets_bump(text, bigint, text, text, date, in
 """
 
 
-def _run(sql: str):
+def postgresql_only(sql: str):
+    """A RunPython operation running `sql` on PostgreSQL, and doing nothing elsewhere."""
+
     def operation(apps, schema_editor):
         if schema_editor.connection.vendor == "postgresql":
             schema_editor.execute(sql)
@@ -190,5 +192,5 @@ def _run(sql: str):
     return operation
 
 
-install = _run(INSTALL)
-uninstall = _run(UNINSTALL)
+install = postgresql_only(INSTALL)
+uninstall = postgresql_only(UNINSTALL)

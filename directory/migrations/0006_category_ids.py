@@ -19,6 +19,8 @@ particular town, deep pages).
 
 from django.db import migrations
 
+from directory.facet_sql import postgresql_only
+
 INSTALL = r"""
 ALTER TABLE directory_business
     ADD COLUMN IF NOT EXISTS category_ids integer[] NOT NULL DEFAULT '{}';
@@ -30,21 +32,14 @@ LANGUAGE sql STABLE AS $$
     WHERE bc.business_id = p_business
 $$;
 
-CREATE OR REPLACE FUNCTION directory_category_ids_added() RETURNS trigger
+-- Both statement triggers name their transition table "links": the rows inserted, or the
+-- rows deleted.
+CREATE OR REPLACE FUNCTION directory_category_ids_links() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
     UPDATE directory_business b
     SET category_ids = directory_category_ids_of(b.id)
-    WHERE b.id IN (SELECT DISTINCT business_id FROM added_links);
-    RETURN NULL;
-END $$;
-
-CREATE OR REPLACE FUNCTION directory_category_ids_removed() RETURNS trigger
-LANGUAGE plpgsql AS $$
-BEGIN
-    UPDATE directory_business b
-    SET category_ids = directory_category_ids_of(b.id)
-    WHERE b.id IN (SELECT DISTINCT business_id FROM removed_links);
+    WHERE b.id IN (SELECT DISTINCT business_id FROM links);
     RETURN NULL;
 END $$;
 
@@ -58,14 +53,14 @@ END $$;
 DROP TRIGGER IF EXISTS directory_category_ids_added ON directory_business_categories;
 CREATE TRIGGER directory_category_ids_added
 AFTER INSERT ON directory_business_categories
-REFERENCING NEW TABLE AS added_links
-FOR EACH STATEMENT EXECUTE FUNCTION directory_category_ids_added();
+REFERENCING NEW TABLE AS links
+FOR EACH STATEMENT EXECUTE FUNCTION directory_category_ids_links();
 
 DROP TRIGGER IF EXISTS directory_category_ids_removed ON directory_business_categories;
 CREATE TRIGGER directory_category_ids_removed
 AFTER DELETE ON directory_business_categories
-REFERENCING OLD TABLE AS removed_links
-FOR EACH STATEMENT EXECUTE FUNCTION directory_category_ids_removed();
+REFERENCING OLD TABLE AS links
+FOR EACH STATEMENT EXECUTE FUNCTION directory_category_ids_links();
 
 DROP TRIGGER IF EXISTS directory_category_ids_on_insert ON directory_business;
 CREATE TRIGGER directory_category_ids_on_insert
@@ -106,23 +101,14 @@ DROP TRIGGER IF EXISTS directory_category_ids_on_insert ON directory_business;
 DROP TRIGGER IF EXISTS directory_category_ids_removed ON directory_business_categories;
 DROP TRIGGER IF EXISTS directory_category_ids_added ON directory_business_categories;
 DROP FUNCTION IF EXISTS directory_category_ids_on_insert();
-DROP FUNCTION IF EXISTS directory_category_ids_removed();
-DROP FUNCTION IF EXISTS directory_category_ids_added();
+DROP FUNCTION IF EXISTS directory_category_ids_links();
 DROP FUNCTION IF EXISTS directory_category_ids_of(bigint);
 DROP INDEX IF EXISTS directory_business_category_ids;
 ALTER TABLE directory_business DROP COLUMN IF EXISTS category_ids;
 """
 
 
-def run(sql):
-    def operation(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(sql)
-
-    return operation
-
-
 class Migration(migrations.Migration):
     dependencies = [("directory", "0005_account_area")]
 
-    operations = [migrations.RunPython(run(INSTALL), run(UNINSTALL))]
+    operations = [migrations.RunPython(postgresql_only(INSTALL), postgresql_only(UNINSTALL))]
