@@ -1,8 +1,9 @@
 """Reads for the directory: the search page's results and facets, and listing look-ups.
 
 Query budget of a directory page, whatever the number of results: one query for the page of
-results (with the total as a window count), one for their categories, and one for their
-logos' renditions when any have a logo. Categories and levels come from the cached taxonomy.
+results (with the total as a window count), one for their logos' renditions when any have a
+logo, and, except on PostgreSQL (where each listing row carries its category ids), one for
+their categories. Category names and levels come from the cached taxonomy.
 Facet counts (and, for keywords, the ordered matches) are cached until a listing, member or
 category changes (directory/signals.py): on PostgreSQL a filter-only page reads them from
 today's facet table, one query after each change; a keyword search costs its matching and
