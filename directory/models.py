@@ -96,6 +96,22 @@ class CategoryIds(models.Expression):
         return f"{compiler.quote_name_unless_alias(alias)}.category_ids", []
 
 
+class PkIsAny(models.Expression):
+    """``<pk> = ANY(<ids as one bigint[] parameter>)``: PostgreSQL only."""
+
+    output_field = models.BooleanField()
+
+    def __init__(self, ids: list[int]):
+        super().__init__()
+        self.ids = ids
+
+    def as_sql(self, compiler, connection):
+        alias = compiler.query.get_initial_alias()
+        column = compiler.query.model._meta.pk.column
+        name = f"{compiler.quote_name_unless_alias(alias)}.{connection.ops.quote_name(column)}"
+        return f"{name} = ANY(%s::bigint[])", [self.ids]
+
+
 class BusinessQuerySet(SearchableQuerySetMixin, models.QuerySet):
     def publicly_listed(self, on: datetime.date | None = None):
         return self.filter(publicly_listed_q(on))
@@ -108,6 +124,15 @@ class BusinessQuerySet(SearchableQuerySetMixin, models.QuerySet):
             )
         links = Business.categories.through.objects.filter(category_id__in=category_ids)
         return self.filter(pk__in=links.values("business_id"))
+
+    def with_ids(self, ids):
+        """Listings whose pk is in `ids`. On PostgreSQL the ids go as one array (``= ANY``):
+        ``IN`` takes a parameter per id, and quoting 1,000 of them into the statement costs
+        more Python time than PostgreSQL takes to rank them."""
+        ids = list(ids)
+        if connection.vendor != "postgresql":
+            return self.filter(pk__in=ids)
+        return self.filter(PkIsAny(ids))
 
 
 class Business(

@@ -70,15 +70,21 @@ def ranked(query: str, ids: list[int]):
         return ranked_matches(query).filter(pk__in=ids)
     if not ids or not search_terms(query):
         return Business.objects.none()
+    return (
+        Business.objects.with_ids(ids)
+        .alias(search_document=SearchDocument())
+        .annotate(relevance=relevance(query))
+        .order_by("-relevance", "-pk")
+    )
+
+
+def relevance(query: str):
+    """A listing's relevance to `query` (PostgreSQL; needs the search_document alias): its
+    full-text rank plus the exact-name bonus. Listings rank by it, then newest first."""
     from django.contrib.postgres.search import SearchRank
 
     exact = exact_match_bonus(Business.search_exact_field, query, EXACT_MATCH_BONUS)
-    return (
-        Business.objects.filter(pk__in=ids)
-        .alias(search_document=SearchDocument())
-        .annotate(relevance=SearchRank(F("search_document"), postgres_tsquery(query)) + exact)
-        .order_by("-relevance", "-pk")
-    )
+    return SearchRank(F("search_document"), postgres_tsquery(query)) + exact
 
 
 class SearchDocument(Expression):

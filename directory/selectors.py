@@ -322,13 +322,19 @@ class KeywordMatches:
 
 
 @dataclass(frozen=True)
-class BroadSample:
-    """A sample of a query matching more than SAMPLE_ROWS rows: too few to count facets, but
-    its listings that pass the filters are the candidates to rank when there are at least
-    MIN_SAMPLE_CANDIDATES of them (or no town or category narrows them); otherwise the
-    filters get a candidate query of their own."""
+class Sample:
+    """The first SAMPLE_ROWS listings matching a query (and the level), in no order.
+
+    ``rows`` are (listing, town slug, town, category) rows; ``relevance`` (PostgreSQL) maps
+    each listing to its rank for the query, read in the same pass so the results need no second
+    query to rank them. ``broad``: there are more matches than that, too many to count facets,
+    and the sample's listings that pass the filters are the candidates to rank when there are
+    at least MIN_SAMPLE_CANDIDATES of them (or no town or category narrows them); otherwise
+    the filters get a candidate query of their own."""
 
     rows: tuple[tuple, ...]
+    relevance: dict[int, float]
+    broad: bool
 
 
 def _keyword_results(filterset, selection: Selection, query: str, sort: str, number: int):
@@ -353,28 +359,28 @@ def _keyword_matches(filterset, selection, query, sort, parts) -> KeywordMatches
     """Read the matches once, at most SAMPLE_ROWS rows (see _sample).
 
     When that is every match (the usual case), the facet counts and the results come from
-    that sample exactly, and only the results are ranked. When a common word matches more,
+    that sample exactly, ranked by the relevance read with it. When a common word matches more,
     the work is bounded instead: at most CANDIDATE_LIMIT matching listings (plus any whose
     name is exactly the query) are ranked and paged, the total shows as "1,000+", and the
     facets list their options without counts. The sample depends only on the query and the
     level, so it is cached for the other towns, categories and sorts; for a broad query its
-    listings are the candidates to rank when enough of them pass the filters (BroadSample).
+    listings are the candidates to rank when enough of them pass the filters (Sample).
     """
     base = search.matches(query)
     sample_key = "sample:" + _facet_key(
         {"q": parts["q"], "level": parts["level"]}, without="", today=_today_key()
     )
-    rows = None if selection.has_deals else get_cached(FACETS_NAMESPACE, sample_key)
-    if rows is None:
-        rows = _sample(filterset.filter_queryset_except(base, "category", "city"))
+    sample = None if selection.has_deals else get_cached(FACETS_NAMESPACE, sample_key)
+    if sample is None:
+        sample = _sample(filterset.filter_queryset_except(base, "category", "city"), query)
         if not selection.has_deals:
-            set_cached(FACETS_NAMESPACE, sample_key, rows)
-    if not isinstance(rows, BroadSample):
-        ids, category_counts, city_rows = _sample_facets(rows, selection, category_tree())
+            set_cached(FACETS_NAMESPACE, sample_key, sample)
+    if not sample.broad:
+        ids, category_counts, city_rows = _sample_facets(sample.rows, selection, category_tree())
         capped = False
     else:
         exact = filterset.filter_queryset_except(search.exact_name_matches(query), "q")
-        in_sample = _sample_facets(rows.rows, selection, category_tree())[0]
+        in_sample = _sample_facets(sample.rows, selection, category_tree())[0]
         from_sample = len(in_sample) >= MIN_SAMPLE_CANDIDATES or (
             selection.category is None and not selection.city
         )
@@ -388,36 +394,51 @@ def _keyword_matches(filterset, selection, query, sort, parts) -> KeywordMatches
         capped = from_sample or len(ids) > CANDIDATE_LIMIT
         ids = ids[:CANDIDATE_LIMIT]
         category_counts, city_rows = None, all_cities()
-    if sort == "relevance":
-        ordered = search.ranked(query, ids)
-    else:
-        ordered = Business.objects.filter(pk__in=ids).order_by(*SORT_ORDERINGS[sort])
-    ordered_ids = list(ordered.values_list("pk", flat=True)) if ids else []
     return KeywordMatches(
-        ids=ordered_ids, capped=capped, category_counts=category_counts, city_rows=city_rows
+        ids=_ordered(ids, query, sort, sample.relevance),
+        capped=capped,
+        category_counts=category_counts,
+        city_rows=city_rows,
     )
 
 
-def _sample(matches) -> "list[tuple] | BroadSample":
-    """(listing, town slug, town, category) rows of the matches, read up to SAMPLE_ROWS rows:
-    on PostgreSQL one row per listing, its categories from its own category ids (so the cap
-    counts listings), elsewhere one per category link. Past the cap, a BroadSample."""
+def _ordered(ids: list[int], query: str, sort: str, relevance: dict[int, float]) -> list[int]:
+    """`ids` in the order of `sort`: by relevance from the sample's ranks when it ranked every
+    one of them, else (or for another sort) with a query."""
+    if not ids:
+        return []
+    if sort == "relevance" and relevance and all(pk in relevance for pk in ids):
+        return sorted(ids, key=lambda pk: (-relevance[pk], -pk))
+    if sort == "relevance":
+        ordered = search.ranked(query, ids)
+    else:
+        ordered = Business.objects.with_ids(ids).order_by(*SORT_ORDERINGS[sort])
+    return list(ordered.values_list("pk", flat=True))
+
+
+def _sample(matches, query: str) -> Sample:
+    """Read the matches up to SAMPLE_ROWS rows: on PostgreSQL one row per listing, with its
+    categories from its own category ids (so the cap counts listings) and its relevance;
+    elsewhere one row per category link."""
+    if not search.search_terms(query):  # nothing searchable (only punctuation, say)
+        return Sample(rows=(), relevance={}, broad=False)
     if connection.vendor == "postgresql":
         found = list(
-            matches.annotate(sample_category_ids=CategoryIds()).values_list(
-                "pk", "city_slug", "city", "sample_category_ids"
-            )[: SAMPLE_ROWS + 1]
+            matches.annotate(
+                sample_category_ids=CategoryIds(), relevance=search.relevance(query)
+            ).values_list("pk", "city_slug", "city", "sample_category_ids", "relevance")[
+                : SAMPLE_ROWS + 1
+            ]
         )
         rows = [
             (pk, city_slug, city, category_id)
-            for pk, city_slug, city, category_ids in found[:SAMPLE_ROWS]
+            for pk, city_slug, city, category_ids, _relevance in found[:SAMPLE_ROWS]
             for category_id in (category_ids or [None])
         ]
-        broad = len(found) > SAMPLE_ROWS
-    else:
-        rows = list(matches.values_list("pk", "city_slug", "city", "categories")[: SAMPLE_ROWS + 1])
-        broad = len(rows) > SAMPLE_ROWS
-    return BroadSample(rows=tuple(rows)) if broad else rows
+        relevance = {row[0]: row[4] for row in found[:SAMPLE_ROWS]}
+        return Sample(rows=tuple(rows), relevance=relevance, broad=len(found) > SAMPLE_ROWS)
+    rows = list(matches.values_list("pk", "city_slug", "city", "categories")[: SAMPLE_ROWS + 1])
+    return Sample(rows=tuple(rows[:SAMPLE_ROWS]), relevance={}, broad=len(rows) > SAMPLE_ROWS)
 
 
 def _selection_key_parts(selection: Selection, *, q: str = "") -> dict[str, str]:

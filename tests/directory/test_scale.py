@@ -6,9 +6,10 @@ import datetime
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from directory import selectors
+from directory import search, selectors
 from directory.models import Business, FacetCount
 from membership.models import Member
 from tests.directory.consistency import category_ids_out_of_step, rebuilt, summary
@@ -227,3 +228,34 @@ def test_a_narrow_search_counts_facets_exactly_from_its_sample(
         "riverside": 1,
         "millbrook": 1,
     }
+
+
+@pytest.mark.parametrize("query", ["harbour", "harb", "harbour rope"])
+def test_ranking_from_the_sample_orders_as_the_ranking_query_does(
+    client, directory, categories, query
+):
+    """The sample reads each match's relevance in the same pass (PostgreSQL), so the results
+    need no second query to rank them: the order must be the one that query gives."""
+    texts = [
+        ("Harbour", "Rope and nets."),  # the exact name (for "harbour")
+        ("Harbour Harbour Rope", "Harbour rope, harbour chandlery."),
+        ("Quayside Rope", "Harbour rope."),
+        ("Anchor Supplies", "Near the harbour; rope by the metre."),
+        ("Harbourside Cafe", "Coffee with a view of the harbour, and rope."),
+        ("Twin A", "Harbour rope."),  # ties on relevance: newest first
+        ("Twin B", "Harbour rope."),
+    ]
+    for name, summary in texts:
+        BusinessFactory(name=name, summary=summary, categories=[categories["plumbing"]])
+    with CaptureQueriesContext(connection) as queries:
+        results = client.get("/directory/", {"q": query}).context["results"]
+    shown = [business.pk for business in results.page]
+    assert len(shown) >= 3
+    expected = list(search.ranked(query, shown).values_list("pk", flat=True))
+    if connection.vendor != "postgresql":
+        expected = list(search.ranked_matches(query).values_list("pk", flat=True))
+    assert shown == expected
+    if query == "harbour":
+        assert next(iter(results.page)).name == "Harbour"
+    if connection.vendor == "postgresql":
+        assert not any("ts_rank" in query["sql"] and "ANY(" in query["sql"] for query in queries)
