@@ -57,10 +57,21 @@ def listings_changed() -> None:
     """Drop cached facet counts: what is listed, or where, may have changed.
 
     Now, and again once the transaction commits, so that a request that read the old rows
-    meanwhile cannot leave its counts cached.
+    meanwhile cannot leave its counts cached. A transaction that changes many listings (an
+    import, the demo, a bulk action) queues that second drop once.
     """
+    _drop_facets()
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and any(
+        func is _drop_facets and savepoints <= set(connection.savepoint_ids)
+        for savepoints, func, _robust in connection.run_on_commit
+    ):
+        return  # already queued, and only a rollback that also undoes this change drops it
+    transaction.on_commit(_drop_facets)
+
+
+def _drop_facets() -> None:
     bump_cache_version(FACETS_NAMESPACE)
-    transaction.on_commit(lambda: bump_cache_version(FACETS_NAMESPACE))
 
 
 @receiver(post_save, sender=Business, dispatch_uid="directory_facets_business_saved")

@@ -7,11 +7,13 @@ import re
 
 import pytest
 from django.core.cache import cache
+from django.db import transaction
 from django.utils import timezone
 
 from chamber import caching
 from directory import selectors
 from directory.models import Business
+from directory.signals import FACETS_NAMESPACE, _drop_facets
 from membership.models import Member
 from tests.directory.test_public_listing import CARD, logo_for
 from tests.factories import (
@@ -226,3 +228,31 @@ def test_levels_in_the_filter_follow_a_new_level(client, directory, roastery):
     assert "Patron" not in client.get("/directory/").text
     MembershipLevelFactory(name="Patron")
     assert "Patron" in client.get("/directory/").text
+
+
+def test_a_transaction_changing_many_listings_queues_one_cache_drop_for_its_commit(
+    directory, categories, django_capture_on_commit_callbacks
+):
+    before = caching.cache_version(FACETS_NAMESPACE)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        for number in range(5):
+            BusinessFactory(name=f"Bulk {number}", categories=[categories["cafes"]])
+        with transaction.atomic():  # a savepoint: the queued drop is outside it
+            BusinessFactory(name="Bulk inner")
+    drops = [callback for callback in callbacks if callback is _drop_facets]
+    assert len(drops) == 1
+    assert caching.cache_version(FACETS_NAMESPACE) != before
+
+
+def test_a_drop_queued_inside_a_rolled_back_savepoint_is_queued_again(
+    directory, categories, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+        try:
+            with transaction.atomic():
+                BusinessFactory(name="Rolled back")
+                raise RuntimeError
+        except RuntimeError:
+            pass
+        BusinessFactory(name="Kept")
+    assert [callback for callback in callbacks if callback is _drop_facets] == [_drop_facets]

@@ -245,8 +245,8 @@ def test_ranking_from_the_sample_orders_as_the_ranking_query_does(
         ("Twin A", "Harbour rope."),  # ties on relevance: newest first
         ("Twin B", "Harbour rope."),
     ]
-    for name, summary in texts:
-        BusinessFactory(name=name, summary=summary, categories=[categories["plumbing"]])
+    for name, text in texts:
+        BusinessFactory(name=name, summary=text, categories=[categories["plumbing"]])
     with CaptureQueriesContext(connection) as queries:
         results = client.get("/directory/", {"q": query}).context["results"]
     shown = [business.pk for business in results.page]
