@@ -11,6 +11,7 @@ GROUP_PERMISSIONS = {
         "membership.add_payment",
         "membership.view_stripeevent",
         "membership.view_renewalreminder",
+        "membership.view_contactinvitation",
     ],
 }
 

@@ -74,6 +74,19 @@ def test_chamber_staff_member_can_reach_the_admin(client, site_tree):
     assert client.get(f"/admin/pages/add/home/standardpage/{site_tree.home.pk}/").status_code == 200
 
 
+def test_chamber_staff_can_open_every_list_in_the_admin(staff_client):
+    """Each snippet the project registers (listings, members, contacts, invitations, payments,
+    deals ...) is part of running the chamber: its list opens for the staff group too."""
+    from wagtail.snippets.models import get_snippet_models
+
+    ours = {"chamber", "directory", "membership", "deals", "home"}
+    models = [model for model in get_snippet_models() if model._meta.app_label in ours]
+    assert len(models) >= 8
+    for model in models:
+        url = f"/admin/snippets/{model._meta.app_label}/{model._meta.model_name}/"
+        assert staff_client.get(url).status_code == 200, url
+
+
 def test_ensure_superuser_uses_admin_password_and_never_resets_it(monkeypatch):
     monkeypatch.setenv("ADMIN_PASSWORD", "river-valley-2026")
     call_command("ensure_superuser", stdout=io.StringIO())
