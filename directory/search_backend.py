@@ -47,6 +47,36 @@ def _exact_match(compiler, queryset, bonus: float = 1):
 
 
 @cache
+def _stem_or_word():
+    from django.contrib.postgres.search import CombinedSearchQuery
+
+    class StemOrWord(CombinedSearchQuery):
+        """The last word stemmed OR as typed: ``stemmed || word``, or only ``word`` when the
+        stem is the word itself ('plumb':*). The matches and the rank are the same (ts_rank
+        drops repeated operands), but PostgreSQL estimates an OR as the sum of its sides: two
+        equal prefixes were estimated at twice their (already overestimated) matches, so the
+        keyword sample read the table instead of the index (30 ms instead of 4 at 100,000
+        listings). The CASE folds to one constant while planning: to_tsquery with a fixed
+        configuration is immutable."""
+
+        def __init__(self, stemmed, word):
+            super().__init__(stemmed, self.BITOR, word, stemmed.config)
+
+        def as_sql(self, compiler, connection):
+            stemmed, stemmed_params = compiler.compile(self.lhs)
+            word, word_params = compiler.compile(self.rhs)
+            sql = f"CASE WHEN {stemmed} = {word} THEN {word} ELSE ({stemmed} || {word}) END"
+            params = [*stemmed_params, *word_params, *word_params, *stemmed_params, *word_params]
+            return sql, params
+
+    return StemOrWord
+
+
+def stem_or_word(stemmed, word):
+    return _stem_or_word()(stemmed, word)
+
+
+@cache
 def _postgres_compiler():
     from django.contrib.postgres.search import SearchQuery
     from modelsearch.backends.database.postgres.postgres import PostgresSearchQueryCompiler
@@ -63,9 +93,10 @@ def _postgres_compiler():
                 return None
             *head, last = terms
             prefix = len(last) >= MIN_PREFIX_LENGTH
-            last_query = SearchQuery(
-                Lexeme(last, prefix=prefix), search_type="raw", config=config
-            ) | SearchQuery(Lexeme(last, prefix=prefix), search_type="raw", config="simple")
+            last_query = stem_or_word(
+                SearchQuery(Lexeme(last, prefix=prefix), search_type="raw", config=config),
+                SearchQuery(Lexeme(last, prefix=prefix), search_type="raw", config="simple"),
+            )
             if not head:
                 return last_query
             combine = (lambda a, b: a & b) if query.operator == "and" else (lambda a, b: a | b)

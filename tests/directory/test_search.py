@@ -76,3 +76,27 @@ def test_search_syntax_in_the_query_is_plain_text(client, listings, query):
 def test_punctuation_separates_words(client, listings):
     assert names(client, "riverbend-bakery") == ["Riverbend Bakery"]
     assert names(client, "<>") == []
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's tsquery")
+@pytest.mark.parametrize(
+    "query, searched",
+    [
+        ("plumb", "'plumb':*"),  # its own stem: searched once
+        ("plumbing", "'plumb':* | 'plumbing':*"),  # stem and word as typed
+        ("riverbend bakeries", "'riverbend' & ( 'bakeri':* | 'bakeries':* )"),
+        ("riverbend bak", "'riverbend' & 'bak':*"),
+    ],
+)
+def test_the_planner_sees_each_last_word_form_once(listings, query, searched):
+    """The stemmed and as-typed forms of the last word are OR-ed only when they differ: the
+    planner estimates an OR of two equal prefixes at twice their matches."""
+    from directory import search
+
+    matches = search.matches(query).values_list("pk")
+    sql, params = matches.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert f"@@ '{searched}'::tsquery" in plan.replace("''", "'"), plan
+    assert ("CASE" in plan) is False
