@@ -15,7 +15,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from chamber.ratelimit import allow, client_ip
+from chamber.ratelimit import allow, client_address, client_ip
 
 
 def find_login_user(identifier: str):
@@ -56,9 +56,10 @@ def axes_username(request, credentials) -> str:
 
 
 def axes_client_ip(request) -> str | None:
-    """The address as the web server saw it (as for the join limit; no forwarded headers,
-    which anyone can forge). None when there is none, e.g. a log-in made in code."""
-    return request.META.get("REMOTE_ADDR") or None
+    """The client's address, as for the join limit (chamber.ratelimit.client_address: forwarded
+    headers count only from the trusted proxies). None when there is none, e.g. a log-in made
+    in code."""
+    return client_address(request)
 
 
 def lift_lockout(user) -> None:

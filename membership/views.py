@@ -12,7 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from chamber.http import SeeOther
-from chamber.ratelimit import allow, client_ip
+from chamber.ratelimit import allow, client_address, client_ip
 from membership import emails
 from membership.checkout import (
     CHECKOUT_SESSION_ID,
@@ -77,8 +77,7 @@ def join(request, *, page):
                     request, "membership/join_page.html", _context(page, form=form), status=429
                 )
             application = form.save(commit=False)
-            # The address as the server saw it (client_ip's "unknown" is no address).
-            application.submitted_from = request.META.get("REMOTE_ADDR") or None
+            application.submitted_from = client_address(request)
             application.save()
             if stripe_enabled():
                 return _to_checkout(request, page, application)

@@ -148,6 +148,11 @@ AXES_CLIENT_IP_CALLABLE = "chamber.auth.axes_client_ip"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 PASSWORD_RESET_RATE_LIMIT_PER_HOUR = env_int("PASSWORD_RESET_RATE_LIMIT_PER_HOUR", 10)
+# How many reverse proxies (nginx, a load balancer) stand in front of the application and append
+# the address they were reached from to X-Forwarded-For. The rate limits and log-in lockouts
+# key on the client address (chamber/ratelimit.py): with 0 it is REMOTE_ADDR, and behind a
+# proxy every visitor would share the proxy's address, so set this to the number of proxies.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 # "Remember me" is off by default: a log-in lasts until the browser closes, or two weeks
 # when ticked.
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14

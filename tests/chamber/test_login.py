@@ -267,3 +267,30 @@ def test_a_member_changes_their_password(client, ada):
     assert logged_in_as(client) == str(ada.pk)  # the session survives its own password change
     ada.refresh_from_db()
     assert ada.check_password(new_password)
+
+
+def test_behind_a_proxy_a_lockout_holds_the_attackers_address_only(client, ada, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(
+            LOGIN,
+            {"username": "ada@aspen.example", "password": "wrong"},
+            HTTP_X_FORWARDED_FOR=ATTACKER_IP,
+            **proxy,
+        )
+    locked = client.post(
+        LOGIN,
+        {"username": "ada@aspen.example", "password": PASSWORD},
+        HTTP_X_FORWARDED_FOR=f"{HOME_IP}, {ATTACKER_IP}",  # a forged entry doesn't help
+        **proxy,
+    )
+    assert locked.status_code == 429
+    at_home = client.post(
+        LOGIN,
+        {"username": "ada@aspen.example", "password": PASSWORD},
+        HTTP_X_FORWARDED_FOR=HOME_IP,  # same proxy, another visitor: not locked out
+        **proxy,
+    )
+    assert at_home.status_code == 302
+    assert logged_in_as(client) is not None

@@ -313,3 +313,20 @@ def test_an_application_without_a_client_address_is_still_saved(client, join_pag
 
     assert response.status_code == 303
     assert Application.objects.get().submitted_from is None
+
+
+def test_behind_a_proxy_each_visitor_has_their_own_join_limit(client, settings, join_page, levels):
+    settings.TRUSTED_PROXY_COUNT = 1
+    settings.JOIN_RATE_LIMIT_PER_HOUR = 1
+
+    def join(email: str, forwarded: str):
+        data = application_data(levels["community"], email=email, organisation_name=email)
+        return client.post("/join/", data, REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=forwarded)
+
+    assert join("a@example.org", "203.0.113.7").status_code == 303
+    # Another visitor through the same proxy is not limited by the first one ...
+    assert join("b@example.org", "203.0.113.8").status_code == 303
+    # ... and the first can't get round the limit by forging an address on the left.
+    assert join("c@example.org", "198.51.100.1, 203.0.113.7").status_code == 429
+    submitted = dict(Application.objects.values_list("email", "submitted_from"))
+    assert submitted == {"a@example.org": "203.0.113.7", "b@example.org": "203.0.113.8"}
