@@ -64,6 +64,29 @@ def public_pages(pages):
     return pages
 
 
+def view_restrictions() -> list[PageViewRestriction]:
+    """Every view restriction with its page's path and its groups, cached with the site chrome
+    like restricted_page_paths."""
+    return cached(
+        "chrome",
+        "view-restrictions",
+        lambda: list(PageViewRestriction.objects.select_related("page").prefetch_related("groups")),
+    )
+
+
+def pages_visible_to(pages, request):
+    """`pages` without those in a private section the request may not see: a members-only
+    news section lists its articles to members, as they can open each one. The sections are
+    Wagtail's view restrictions, tested as Wagtail tests them when serving a page (log-in,
+    groups, or a password this session has given)."""
+    if request is None:
+        return public_pages(pages)
+    for restriction in view_restrictions():
+        if not restriction.accept_request(request):
+            pages = pages.exclude(path__startswith=restriction.page.path)
+    return pages
+
+
 def invalidate_site_chrome() -> None:
     bump_cache_version("chrome")
 

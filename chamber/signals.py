@@ -1,6 +1,6 @@
 """Drop the cached site chrome whenever what it shows may have changed."""
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
@@ -20,6 +20,14 @@ from chamber.selectors import invalidate_site_chrome
 @receiver(post_delete, sender=Site, dispatch_uid="chrome_site_deleted")
 def chrome_changed(sender, **kwargs):
     invalidate_site_chrome()
+
+
+@receiver(
+    m2m_changed, sender=PageViewRestriction.groups.through, dispatch_uid="chrome_restriction_groups"
+)
+def restriction_groups_changed(sender, action, **kwargs):
+    if action in ("post_add", "post_remove", "post_clear"):
+        invalidate_site_chrome()
 
 
 @receiver(post_delete, dispatch_uid="chrome_page_deleted")

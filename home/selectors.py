@@ -13,7 +13,7 @@ from wagtail.models import Page, Site
 from wagtail.search.utils import normalise_query_string
 
 from chamber.caching import cached
-from chamber.selectors import live_page_url, public_pages
+from chamber.selectors import live_page_url, pages_visible_to, public_pages
 from directory.cards import ResultCard, result_cards
 from directory.models import DirectoryPage
 from directory.search import search_terms
@@ -25,10 +25,11 @@ from home.models import NewsIndexPage, NewsPage, Topic
 NEWS_CARD_RENDITIONS = ("fill-480x270",)
 
 
-def news_pages(*, within=None):
-    """Live, public news pages, newest first (`within`: under this page, e.g. a site root or
-    one news index)."""
-    pages = public_pages(NewsPage.objects.live())
+def news_pages(*, within=None, request=None):
+    """Live news pages, newest first: public ones, or with `request` those it may see
+    (chamber.selectors.pages_visible_to). `within`: under this page, e.g. a site root or one
+    news index."""
+    pages = pages_visible_to(NewsPage.objects.live(), request)
     if within is not None:
         pages = pages.descendant_of(within)
     return pages.order_by("-date", "-first_published_at", "-pk")
@@ -50,13 +51,16 @@ def latest_news_items(*, limit: int, within=None) -> list[NewsPage]:
     return list(with_card_data(news_pages(within=within))[:limit])
 
 
-def related_news_items(page: NewsPage, *, topic_ids: list[int], limit: int) -> list[NewsPage]:
-    """Other news sharing a topic (of `topic_ids`, the page's) with `page`, newest first."""
+def related_news_items(
+    page: NewsPage, *, topic_ids: list[int], limit: int, request=None
+) -> list[NewsPage]:
+    """Other news sharing a topic (of `topic_ids`, the page's) with `page`, newest first, of
+    those `request` may see."""
     if not topic_ids:
         return []
     sharing = NewsPage.topics.through.objects.filter(topic_id__in=topic_ids)
     related = (
-        news_pages(within=page.get_parent())
+        news_pages(within=page.get_parent(), request=request)
         .filter(pk__in=sharing.values("newspage_id"))
         .exclude(pk=page.pk)
     )

@@ -11,7 +11,7 @@ PAGE_SIZE = 12
 
 
 def news_index(request, *, page):
-    filterset = NewsFilterSet(request.GET, queryset=news_pages(within=page))
+    filterset = NewsFilterSet(request.GET, queryset=news_pages(within=page, request=request))
     filterset.is_valid()  # invalid parameters are left out of cleaned_data, i.e. ignored
     items = with_card_data(filterset.filter_queryset_except(filterset.queryset))
     page_obj = page_of(items, request.GET.get("page"), PAGE_SIZE)

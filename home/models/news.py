@@ -196,7 +196,7 @@ class NewsPage(CachedViewRestrictionsMixin, SocialMetaMixin, Page):
         topics = list(self.topics.all())
         context["topics"] = topics
         context["related_items"] = related_news_items(
-            self, topic_ids=[topic.pk for topic in topics], limit=3
+            self, topic_ids=[topic.pk for topic in topics], limit=3, request=request
         )
         # The news list (for topic links and the feed): its URL needs no specific page.
         context["news_index"] = self.get_parent()

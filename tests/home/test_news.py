@@ -347,6 +347,39 @@ def test_news_in_a_private_news_index_is_not_shown_or_listed(client, news_factor
 
 
 @pytest.mark.django_db
+def test_a_members_only_news_section_lists_its_news_to_those_who_may_read_it(
+    client, news_factory, news_index, topics
+):
+    from django.contrib.auth.models import Group
+
+    from tests.factories import UserFactory
+
+    news_factory(title="Rates update", days_ago=2, topics=[topics["parking"]])
+    survey = news_factory(title="Parking survey", days_ago=1, topics=[topics["parking"]])
+    board = news_factory(title="Board minutes", topics=[topics["parking"]])
+    PageViewRestriction.objects.create(page=news_index, restriction_type=PageViewRestriction.LOGIN)
+    board_only = PageViewRestriction.objects.create(
+        page=board, restriction_type=PageViewRestriction.GROUPS
+    )
+    directors = Group.objects.create(name="Directors")
+    board_only.groups.add(directors)
+
+    member = UserFactory(username="member@example.org")
+    client.force_login(member)
+    assert card_titles(news_list(client).text) == ["Parking survey", "Rates update"]
+    assert client.get(board.url).status_code == 302  # not in the group: Wagtail's log-in
+    related = client.get(survey.url).text
+    assert "Rates update" in related and "Board minutes" not in related
+
+    member.groups.add(directors)  # the restriction's groups changed: seen at once
+    titles = card_titles(news_list(client).text)
+    assert titles == ["Board minutes", "Parking survey", "Rates update"]
+
+    client.logout()
+    assert client.get("/news/").status_code == 302  # the section itself asks for a log-in
+
+
+@pytest.mark.django_db
 def test_scheduled_news_appears_once_publish_scheduled_runs_after_its_time(
     client, news_factory, monkeypatch
 ):
