@@ -113,7 +113,13 @@ class ResultsPage:
         *,
         total: int | None = None,
         ids: list[int] | None = None,
+        present=None,
     ):
+        """`present` adds what a shown row needs to the query that reads the page's rows
+        (default: with_card_data); the query that picks them runs without it, so on PostgreSQL
+        it can be an index-only walk (the join to the member for the logo flag made it read
+        every listing it passed)."""
+        present = present or with_card_data
         if ids is not None:
             total = len(ids)
         if total is not None:
@@ -125,16 +131,16 @@ class ResultsPage:
                 # The visibility rule is applied again: ids may come from the cache.
                 page_ids = ids[start : start + per_page]
                 position = {pk: index for index, pk in enumerate(page_ids)}
-                found = queryset.filter(pk__in=page_ids) if page_ids else []
+                found = present(queryset).filter(pk__in=page_ids) if page_ids else []
                 rows = sorted(found, key=lambda business: position[business.pk])
             else:
                 # Order and cut on the narrow id column first, then read the page's full
                 # rows: the sort doesn't carry every column of every candidate.
                 page_ids = queryset.values("pk")[start : start + per_page]
-                rows = list(queryset.filter(pk__in=page_ids)) if total else []
+                rows = list(present(queryset).filter(pk__in=page_ids)) if total else []
         else:
             rows = list(
-                queryset.annotate(_total=Window(Count("pk")))[
+                present(queryset).annotate(_total=Window(Count("pk")))[
                     (number - 1) * per_page : number * per_page
                 ]
             )
@@ -144,7 +150,7 @@ class ResultsPage:
             elif number > 1:  # past the end: show the last page instead
                 number = self.paginator.num_pages
                 last = (number - 1) * per_page
-                rows = list(queryset[last : last + per_page])
+                rows = list(present(queryset)[last : last + per_page])
         self.object_list = rows
         self.number = number
         self.elided_range = list(
@@ -285,7 +291,7 @@ def _filtered_results(filterset, selection: Selection, sort: str, number: int):
     """No keywords: on PostgreSQL the total and facet counts are sums over the facet summary
     (FacetCount), and the page is read in index order; elsewhere, or with a filter the summary
     doesn't cover (level), they are counted from the listings and cached."""
-    ordered = with_card_data(filterset.qs.order_by(*SORT_ORDERINGS[sort]))
+    ordered = filterset.qs.order_by(*SORT_ORDERINGS[sort])
     if uses_facet_summary() and not selection.level_slug and not selection.has_deals:
         category_counts, city_rows, total = summary_counts(selection)
         page = ResultsPage(ordered, number, PAGE_SIZE, total=total)
@@ -350,7 +356,7 @@ def _keyword_results(filterset, selection: Selection, query: str, sort: str, num
         if found is None:
             found = _keyword_matches(filterset, selection, query, sort, parts)
             set_cached(FACETS_NAMESPACE, key, found)
-    page = ResultsPage(card_queryset(), number, PAGE_SIZE, ids=found.ids)
+    page = ResultsPage(Business.objects.publicly_listed(), number, PAGE_SIZE, ids=found.ids)
     page.capped = found.capped
     return page, (found.category_counts, found.city_rows)
 

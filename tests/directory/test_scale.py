@@ -259,3 +259,19 @@ def test_ranking_from_the_sample_orders_as_the_ranking_query_does(
         assert next(iter(results.page)).name == "Harbour"
     if connection.vendor == "postgresql":
         assert not any("ts_rank" in query["sql"] and "ANY(" in query["sql"] for query in queries)
+
+
+@postgres_only
+def test_a_filter_page_picks_its_rows_from_the_listing_alone(client, directory, categories):
+    """The query that picks a filter-only page's 20 listings reads nothing but the listing, so
+    PostgreSQL can walk the town's featured-order index without visiting the table; what a
+    card needs (the member's level, the logo) is joined when the 20 rows are read."""
+    for number in range(3):
+        BusinessFactory(name=f"Bakery {number}", categories=[categories["bakeries"]])
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/directory/", {"category": "bakeries", "city": "riverside"})
+    assert len(response.context["results"].page) == 3
+    (page_query,) = [q["sql"] for q in queries if "IN (SELECT" in q["sql"]]
+    picking = page_query.split("IN (SELECT", 1)[1]
+    assert "JOIN" not in picking
+    assert "membership_member" in page_query.split("IN (SELECT", 1)[0]
