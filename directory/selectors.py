@@ -39,6 +39,9 @@ PAGE_SIZE = 20
 SAMPLE_ROWS = 1000
 CANDIDATE_LIMIT = 1000
 MIN_SAMPLE_CANDIDATES = 100  # a broad search ranks the sample's matches if it holds this many
+# Any list can be paged through its first 1,000 listings (as many as a broad search ranks):
+# a page is an index walk past every listing before it, so page 20,000 of a million cost 0.5 s.
+MAX_PAGES = CANDIDATE_LIMIT // PAGE_SIZE
 MAX_CITY_FACETS = 12
 LOGO_RENDITIONS = ("fill-160x160", "fill-400x400")
 # The listing columns a result card shows (directory/cards.py); the rest stay unread.
@@ -81,6 +84,13 @@ class DirectoryResults:
         """More listings match than were ranked: the total is a lower bound."""
         return self.page.capped
 
+    @property
+    def beyond_last_page(self) -> int:
+        """How many listings lie past the last page that can be opened (MAX_PAGES)."""
+        if self.capped:
+            return 0
+        return max(0, self.total - self.page.paginator.num_pages * self.page.paginator.per_page)
+
     has_deals: bool = False
 
     @property
@@ -95,6 +105,10 @@ class WindowCountPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         return self.object_list.order_by().count()
+
+    @cached_property
+    def num_pages(self) -> int:
+        return min(Paginator.num_pages.func(self), MAX_PAGES)
 
 
 class ResultsPage:
@@ -120,6 +134,7 @@ class ResultsPage:
         it can be an index-only walk (the join to the member for the logo flag made it read
         every listing it passed)."""
         present = present or with_card_data
+        number = min(number, MAX_PAGES)
         if ids is not None:
             total = len(ids)
         if total is not None:
@@ -177,6 +192,9 @@ class ResultsPage:
 
     def start_index(self):
         return (self.number - 1) * self.paginator.per_page + 1 if self.object_list else 0
+
+    def end_index(self):
+        return (self.number - 1) * self.paginator.per_page + len(self.object_list)
 
 
 def with_listing_data(queryset):

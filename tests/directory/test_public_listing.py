@@ -19,6 +19,7 @@ from django.utils.text import slugify
 
 from chamber.demo_images import draw_logo, get_or_create_image
 from chamber.models import ChamberSettings
+from directory import selectors
 from directory.filters import MAX_QUERY_LENGTH
 from directory.selectors import PAGE_SIZE
 from membership.models import Member
@@ -690,6 +691,28 @@ def test_pagination(client, many_listings):
         assert first.status_code == 200, junk
         assert first.context["results"].page.number == 1, junk
         assert len(names(first)) == PAGE_SIZE, junk
+
+
+@pytest.mark.parametrize("params", [{}, {"city": "riverside"}, {"q": "shop"}, {"sort": "name"}])
+def test_pages_stop_after_the_first_thousand_listings(client, many_listings, monkeypatch, params):
+    """Deep pages are an index walk past every listing before them (page 20,000 of a million
+    took half a second), so lists open up to MAX_PAGES pages; the last says how to find more."""
+    monkeypatch.setattr(selectors, "MAX_PAGES", 2)
+    deep = client.get("/directory/", {**params, "page": "3"})
+    results = deep.context["results"]
+    assert results.page.number == 2
+    assert results.page.paginator.num_pages == 2
+    if "q" in params:  # by relevance: 20 of them, not the first 20 shown
+        first_page = names(client.get("/directory/", params))
+        assert len(names(deep)) == PAGE_SIZE and not set(names(deep)) & set(first_page)
+    else:
+        assert names(deep) == [f"Shop {number}" for number in range(21, 41)]
+    assert results.total == 45  # the count stays exact
+    assert "45 businesses" in deep.text and "page 2 of 2" in deep.text
+    assert "These pages show the first 40 of 45 businesses." in deep.text
+    assert {query_params(link)["page"][0] for link in pagination_links(deep)} == {"1", "2"}
+    first = client.get("/directory/", params)
+    assert "These pages show the first" not in first.text
 
 
 def test_pagination_links_keep_the_other_parameters(client, many_listings):
