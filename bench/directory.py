@@ -11,7 +11,8 @@ template rendering; no network, no web server), after one warm-up request per sc
 - filter: category + city, no keywords (a different random pair for each request);
 - rare: a rare word (a handful of listings), with a random city filter;
 - common: a word in about 20% of listings, with a random city filter;
-- prefix: the first letters of a common trade word, no filter.
+- prefix: the first letters of a common trade word, no filter;
+- sorted: a category in every town, sorted by name or newest first (not the default order).
 
 Every request renders the full page, facet counts included. Prints p50/p95/p99 in
 milliseconds and the SQL queries per request. Read-only: changes nothing in the database.
@@ -144,6 +145,10 @@ def main() -> None:
         "rare": [f"/directory/?q={args.rare}&city={rng.choice(cities)}" for _ in range(n)],
         "common": [f"/directory/?q={args.common}&city={rng.choice(cities)}" for _ in range(n)],
         "prefix": [f"/directory/?q={args.prefix}" for _ in range(n)],
+        "sorted": [
+            f"/directory/?sort={rng.choice(['name', 'newest'])}&category={rng.choice(categories)}"
+            for _ in range(n)
+        ],
     }
     passes = [("warm", False), ("cold", True)]
     if args.cold != args.warm:  # one pass asked for

@@ -288,6 +288,26 @@ class Business(
                 condition=models.Q(live=True),
                 name="directory_city_featured_order",
             ),
+            # The other sorts (by name, newest first), overall and within a town (migration
+            # 0008: on PostgreSQL these carry the category ids and standing as well).
+            models.Index(
+                fields=["name", "id"], condition=models.Q(live=True), name="directory_name_order"
+            ),
+            models.Index(
+                fields=["city_slug", "name", "id"],
+                condition=models.Q(live=True),
+                name="directory_city_name_order",
+            ),
+            models.Index(
+                fields=["-created_at", "-id"],
+                condition=models.Q(live=True),
+                name="directory_newest_order",
+            ),
+            models.Index(
+                fields=["city_slug", "-created_at", "-id"],
+                condition=models.Q(live=True),
+                name="directory_city_newest_order",
+            ),
             # Exact-name look-ups (name__iexact) for the search's "exact name first" rule.
             models.Index(Upper("name"), name="directory_name_upper"),
         ]

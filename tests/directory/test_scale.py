@@ -275,3 +275,34 @@ def test_a_filter_page_picks_its_rows_from_the_listing_alone(client, directory, 
     picking = page_query.split("IN (SELECT", 1)[1]
     assert "JOIN" not in picking
     assert "membership_member" in page_query.split("IN (SELECT", 1)[0]
+
+
+@postgres_only
+@pytest.mark.django_db
+def test_every_sort_has_an_index_that_carries_category_and_standing():
+    """Each sort, overall and within a town, is read in the order of an index (a page is then
+    a walk of 20 entries, not a sort of every listing) that also holds the category ids and
+    the standing, so filters are tested without visiting the table."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'directory_business'"
+        )
+        definitions = dict(cursor.fetchall())
+    expected = {
+        "directory_featured_order": "(is_featured DESC, name, id)",
+        "directory_city_featured_order": "(city_slug, is_featured DESC, name, id)",
+        "directory_name_order": "(name, id)",
+        "directory_city_name_order": "(city_slug, name, id)",
+        "directory_newest_order": "(created_at DESC, id DESC)",
+        "directory_city_newest_order": "(city_slug, created_at DESC, id DESC)",
+    }
+    for name, keys in expected.items():
+        definition = definitions[name]
+        assert keys in definition, definition
+        assert definition.endswith("INCLUDE (category_ids, public_until) WHERE live"), definition
+    ordering_fields = {tuple(fields) for fields in selectors.SORT_ORDERINGS.values()}
+    assert ordering_fields == {
+        ("-is_featured", "name", "pk"),
+        ("name", "pk"),
+        ("-created_at", "-pk"),
+    }

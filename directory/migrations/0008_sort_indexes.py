@@ -1,0 +1,68 @@
+"""Indexes for the directory's other sorts: by name, and newest first, overall and in a town.
+
+Only the default order (featured first) had one, so ``?sort=name`` sorted every public listing
+to show 20: 0.37 s at 1,000,000 listings, and ``?sort=newest`` 0.59 s. With these a page is an
+index walk, like the default order.
+
+On PostgreSQL they are built as migration 0006 built the featured-order indexes: the same
+names and key columns as Business.Meta.indexes (Django's model state), plus ``INCLUDE
+(category_ids, public_until)``, so a category filter and the standing are tested inside the
+index. Elsewhere they are Django's plain indexes.
+"""
+
+from django.db import migrations, models
+
+INDEXES = [
+    models.Index(fields=["name", "id"], condition=models.Q(live=True), name="directory_name_order"),
+    models.Index(
+        fields=["city_slug", "name", "id"],
+        condition=models.Q(live=True),
+        name="directory_city_name_order",
+    ),
+    models.Index(
+        fields=["-created_at", "-id"], condition=models.Q(live=True), name="directory_newest_order"
+    ),
+    models.Index(
+        fields=["city_slug", "-created_at", "-id"],
+        condition=models.Q(live=True),
+        name="directory_city_newest_order",
+    ),
+]
+
+POSTGRESQL_KEYS = {
+    "directory_name_order": "name, id",
+    "directory_city_name_order": "city_slug, name, id",
+    "directory_newest_order": "created_at DESC, id DESC",
+    "directory_city_newest_order": "city_slug, created_at DESC, id DESC",
+}
+
+
+def create(apps, schema_editor):
+    business = apps.get_model("directory", "Business")
+    for index in INDEXES:
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(
+                f"CREATE INDEX {index.name} ON directory_business ({POSTGRESQL_KEYS[index.name]}) "
+                "INCLUDE (category_ids, public_until) WHERE live"
+            )
+        else:
+            schema_editor.add_index(business, index)
+
+
+def drop(apps, schema_editor):
+    business = apps.get_model("directory", "Business")
+    for index in INDEXES:
+        schema_editor.remove_index(business, index)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("directory", "0007_facetcount_storage")]
+
+    operations = [
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AddIndex(model_name="business", index=index) for index in INDEXES
+            ],
+            database_operations=[migrations.RunPython(create, drop)],
+        )
+    ]
