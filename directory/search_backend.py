@@ -47,8 +47,10 @@ def _exact_match(compiler, queryset, bonus: float = 1):
 
 
 @cache
-def _stem_or_word():
-    from django.contrib.postgres.search import CombinedSearchQuery
+def _postgres_compiler():
+    from django.contrib.postgres.search import CombinedSearchQuery, SearchQuery
+    from modelsearch.backends.database.postgres.postgres import PostgresSearchQueryCompiler
+    from modelsearch.backends.database.postgres.query import Lexeme
 
     class StemOrWord(CombinedSearchQuery):
         """The last word stemmed OR as typed: ``stemmed || word``, or only ``word`` when the
@@ -69,19 +71,6 @@ def _stem_or_word():
             params = [*stemmed_params, *word_params, *word_params, *stemmed_params, *word_params]
             return sql, params
 
-    return StemOrWord
-
-
-def stem_or_word(stemmed, word):
-    return _stem_or_word()(stemmed, word)
-
-
-@cache
-def _postgres_compiler():
-    from django.contrib.postgres.search import SearchQuery
-    from modelsearch.backends.database.postgres.postgres import PostgresSearchQueryCompiler
-    from modelsearch.backends.database.postgres.query import Lexeme
-
     class DirectoryPostgresSearchQueryCompiler(PostgresSearchQueryCompiler):
         LAST_TERM_IS_PREFIX = True
 
@@ -93,7 +82,7 @@ def _postgres_compiler():
                 return None
             *head, last = terms
             prefix = len(last) >= MIN_PREFIX_LENGTH
-            last_query = stem_or_word(
+            last_query = StemOrWord(
                 SearchQuery(Lexeme(last, prefix=prefix), search_type="raw", config=config),
                 SearchQuery(Lexeme(last, prefix=prefix), search_type="raw", config="simple"),
             )
