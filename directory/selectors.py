@@ -127,13 +127,11 @@ class ResultsPage:
         *,
         total: int | None = None,
         ids: list[int] | None = None,
-        present=None,
     ):
-        """`present` adds what a shown row needs to the query that reads the page's rows
-        (default: with_card_data); the query that picks them runs without it, so on PostgreSQL
-        it can be an index-only walk (the join to the member for the logo flag made it read
-        every listing it passed)."""
-        present = present or with_card_data
+        """What a card shows (with_card_data) is added only to the query that reads the page's
+        rows; the query that picks them runs without it, so on PostgreSQL it can be an
+        index-only walk (the join to the member for the logo flag made it read every listing
+        it passed)."""
         number = min(number, MAX_PAGES)
         if ids is not None:
             total = len(ids)
@@ -146,16 +144,16 @@ class ResultsPage:
                 # The visibility rule is applied again: ids may come from the cache.
                 page_ids = ids[start : start + per_page]
                 position = {pk: index for index, pk in enumerate(page_ids)}
-                found = present(queryset).filter(pk__in=page_ids) if page_ids else []
+                found = with_card_data(queryset).filter(pk__in=page_ids) if page_ids else []
                 rows = sorted(found, key=lambda business: position[business.pk])
             else:
                 # Order and cut on the narrow id column first, then read the page's full
                 # rows: the sort doesn't carry every column of every candidate.
                 page_ids = queryset.values("pk")[start : start + per_page]
-                rows = list(present(queryset).filter(pk__in=page_ids)) if total else []
+                rows = list(with_card_data(queryset).filter(pk__in=page_ids)) if total else []
         else:
             rows = list(
-                present(queryset).annotate(_total=Window(Count("pk")))[
+                with_card_data(queryset).annotate(_total=Window(Count("pk")))[
                     (number - 1) * per_page : number * per_page
                 ]
             )
@@ -165,7 +163,7 @@ class ResultsPage:
             elif number > 1:  # past the end: show the last page instead
                 number = self.paginator.num_pages
                 last = (number - 1) * per_page
-                rows = list(present(queryset)[last : last + per_page])
+                rows = list(with_card_data(queryset)[last : last + per_page])
         self.object_list = rows
         self.number = number
         self.elided_range = list(
@@ -431,7 +429,7 @@ def _ordered(ids: list[int], query: str, sort: str, relevance: dict[int, float])
     one of them, else (or for another sort) with a query."""
     if not ids:
         return []
-    if sort == "relevance" and relevance and all(pk in relevance for pk in ids):
+    if sort == "relevance" and all(pk in relevance for pk in ids):
         return sorted(ids, key=lambda pk: (-relevance[pk], -pk))
     if sort == "relevance":
         ordered = search.ranked(query, ids)
