@@ -38,9 +38,10 @@ test: $(STAMP) ## Run the test suite (SQLite by default; set DATABASE_URL for Po
 test-slow: $(STAMP) ## Run the slow tests too (deep fuzzing, large data)
 	$(PY) -m pytest -m "slow or not slow" $(PYTEST_ARGS)
 
-lint: $(STAMP) ## Check code style (ruff) and that migrations are up to date
+lint: $(STAMP) ## Check code style (ruff), the app layers (import-linter) and migrations
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
 
 format: $(STAMP) ## Reformat the code and apply safe lint fixes
