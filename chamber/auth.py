@@ -15,6 +15,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from chamber.emails import site_context
 from chamber.ratelimit import allow, client_address, client_ip
 
 
@@ -117,8 +118,6 @@ class PasswordResetView(auth_views.PasswordResetView):
             response = self.form_invalid(form)
             response.status_code = 429
             return response
-        from membership.emails import site_context
-
         self.extra_email_context = site_context()
         return super().form_valid(form)
 

@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.signals import published
 
+from chamber import emails
 from deals.models import Deal, DealNotice
-from membership import emails
 from membership.models import MemberContact
 
 logger = logging.getLogger(__name__)
@@ -53,7 +53,7 @@ def deal_published(sender, instance, **kwargs):
         return
     recipients = member_recipients(instance.business.member)
     context = {**_context(instance), "starts_later": instance.valid_from > timezone.now()}
-    transaction.on_commit(lambda: emails.send("deal_live", recipients, context))
+    transaction.on_commit(lambda: emails.send("deals/emails/deal_live", recipients, context))
 
 
 @dataclass
@@ -89,7 +89,9 @@ def send_deal_expiry_reminders(now: datetime.datetime | None = None) -> Reminder
                 # Claimed first: a run going on at the same time skips this deal.
                 DealNotice.objects.create(deal=deal, kind=DealNotice.Kind.EXPIRING, sent_at=now)
                 emails.send(
-                    "deal_expiring", recipients, {**_context(deal), "ends": deal.valid_until}
+                    "deals/emails/deal_expiring",
+                    recipients,
+                    {**_context(deal), "ends": deal.valid_until},
                 )
         except IntegrityError:
             continue

@@ -22,10 +22,10 @@ from wagtail.actions.unpublish import UnpublishAction
 from wagtail.log_actions import log
 from wagtail.models import Revision
 
+from chamber import emails
 from chamber.revisions import store_revision
 from deals.models import Deal
 from directory.rich_text import clean_description
-from membership import emails
 from membership.models import Member
 
 # The form's fields the member's values are written to (categories apart: a relation).
@@ -147,7 +147,7 @@ def _notify_staff(*, deal: Deal, title: str, user, is_new: bool, fields: list[st
         "admin_url": emails.absolute(reverse("wagtailsnippets_deals_deal:edit", args=[deal.pk])),
     }
     transaction.on_commit(
-        lambda: emails.send("staff_deal_submitted", emails.staff_recipients(), context)
+        lambda: emails.send("deals/emails/staff_deal_submitted", emails.staff_recipients(), context)
     )
 
 

@@ -15,9 +15,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from chamber import emails
 from directory.listing_state import listings_due_for_check_request
 from directory.services import listings_mark_check_requested
-from membership import emails
 from membership.models import Member
 
 logger = logging.getLogger(__name__)
@@ -57,7 +57,7 @@ def send_listing_check_requests(*, now: datetime.datetime | None = None) -> Chec
         try:
             with transaction.atomic():
                 listings_mark_check_requested(business_ids=ids, now=now)
-                emails.send("listing_check_request", recipients, context)
+                emails.send("directory/emails/listing_check_request", recipients, context)
         except Exception:
             # The marks are rolled back with the failed send: the next run tries again.
             logger.exception("Listing check request for member %s failed", member.pk)

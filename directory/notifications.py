@@ -6,8 +6,8 @@ from django.urls import reverse
 from wagtail.models import ModelLogEntry
 from wagtail.signals import published
 
+from chamber import emails
 from directory.models import Business, DirectoryPage
-from membership import emails
 from membership.account.actions import LISTING_CHANGES_SUBMITTED, LISTING_CHANGES_WITHDRAWN
 from membership.models import MemberContact
 
@@ -60,4 +60,6 @@ def listing_published(sender, instance, revision=None, **kwargs):
         "public_url": directory.business_url(instance, full=True) if directory and listed else "",
         "account_url": emails.absolute(reverse("account:listings") + f"?member={member.pk}"),
     }
-    transaction.on_commit(lambda: emails.send("listing_published", recipients, context))
+    transaction.on_commit(
+        lambda: emails.send("directory/emails/listing_published", recipients, context)
+    )

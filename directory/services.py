@@ -16,11 +16,11 @@ from django.utils import timezone
 from wagtail.log_actions import log
 from wagtail.models import Revision
 
+from chamber import emails
 from chamber.revisions import store_revision
 from chamber.selectors import default_chamber_settings
 from directory.models import Business
 from directory.rich_text import clean_description
-from membership import emails
 from membership.account.actions import (
     LISTING_CHANGES_SUBMITTED,
     LISTING_CHANGES_WITHDRAWN,
@@ -132,7 +132,9 @@ def listing_submit_changes(*, business: Business, changes: dict, user) -> Submit
         ),
     }
     transaction.on_commit(
-        lambda: emails.send("staff_listing_changes", emails.staff_recipients(), context)
+        lambda: emails.send(
+            "directory/emails/staff_listing_changes", emails.staff_recipients(), context
+        )
     )
     return SubmittedChanges(revision=revision, published=not needs_approval)
 

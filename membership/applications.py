@@ -4,7 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.log_actions import log
 
-from membership import emails
+from chamber import emails
 from membership.checkout import create_member_from_application, set_password_url
 from membership.models import Application, Member
 
@@ -54,7 +54,9 @@ def approve_application(application: Application, *, user, note: str = "") -> Me
         "decision_note": note,
         "set_password_url": set_password_url(contact.user) if contact and new_user else "",
     }
-    transaction.on_commit(lambda: emails.send("application_approved", [application.email], context))
+    transaction.on_commit(
+        lambda: emails.send("membership/emails/application_approved", [application.email], context)
+    )
     return member
 
 
@@ -70,5 +72,7 @@ def reject_application(application: Application, *, user, note: str = "") -> App
     application.save()
     log(instance=application, action=APPLICATION_REJECTED, user=user, data={"note": note})
     context = {"application": application, "decision_note": note}
-    transaction.on_commit(lambda: emails.send("application_rejected", [application.email], context))
+    transaction.on_commit(
+        lambda: emails.send("membership/emails/application_rejected", [application.email], context)
+    )
     return application

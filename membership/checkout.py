@@ -22,7 +22,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from wagtail.log_actions import log
 
-from membership import emails
+from chamber import emails
 from membership.dues import (
     StripeState,
     apply_stripe_state,
@@ -446,8 +446,8 @@ def send_welcome(application_id: int, member_id: int, *, new_user: bool) -> None
         "login_url": emails.absolute(reverse("login")),
     }
     try:
-        emails.send("welcome", [application.email], context)
-        emails.send("staff_new_member", emails.staff_recipients(), context)
+        emails.send("membership/emails/welcome", [application.email], context)
+        emails.send("membership/emails/staff_new_member", emails.staff_recipients(), context)
     except Exception:
         logger.exception("Welcome e-mails for member %s could not be sent", member_id)
 
@@ -456,7 +456,7 @@ def send_payment_receipt(payment_id: int) -> None:
     payment = Payment.objects.select_related("member").get(pk=payment_id)
     try:
         emails.send(
-            "payment_received",
+            "membership/emails/payment_received",
             payment.member.billing_emails(),
             {"payment": payment, "member": payment.member},
         )

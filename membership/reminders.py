@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from membership import emails
+from chamber import emails
 from membership.models import JoinPage, Member, RenewalReminder
 from membership.selectors import membership_grace_days
 
@@ -94,7 +94,7 @@ def send_renewal_reminders(today: datetime.date | None = None, stages=None) -> R
                     period_end=member.paid_through,
                     sent_to=", ".join(recipients),
                 )
-                emails.send("renewal_reminder", recipients, context)
+                emails.send("membership/emails/renewal_reminder", recipients, context)
         except IntegrityError:
             continue  # another run sent it a moment ago
         except Exception:

@@ -11,9 +11,9 @@ from django.template.response import TemplateResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from chamber import emails
 from chamber.http import SeeOther
 from chamber.ratelimit import allow, client_address, client_ip
-from membership import emails
 from membership.checkout import (
     CHECKOUT_SESSION_ID,
     first_charge_day,
@@ -153,8 +153,8 @@ def _send_application_received(application_id: int) -> None:
     application = Application.objects.select_related("level").get(pk=application_id)
     context = {"application": application}
     try:
-        emails.send("application_received", [application.email], context)
-        emails.send("staff_new_application", emails.staff_recipients(), context)
+        emails.send("membership/emails/application_received", [application.email], context)
+        emails.send("membership/emails/staff_new_application", emails.staff_recipients(), context)
     except Exception:
         logger.exception("E-mails for application %s could not be sent", application_id)
 

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from membership import emails
+from chamber import emails
 from membership.checkout import (
     cents_to_amount,
     fulfil_checkout_session,
@@ -146,7 +146,7 @@ def on_async_payment_failed(session: dict, event: StripeEvent) -> str:
     join_url = application_join_url()
     transaction.on_commit(
         lambda: emails.send(
-            "payment_failed_checkout",
+            "membership/emails/payment_failed_checkout",
             [email],
             {"application": application, "join_url": join_url},
         )
@@ -239,7 +239,9 @@ def on_invoice_payment_failed(invoice: dict, event: StripeEvent) -> str:
             else None
         ),
     }
-    transaction.on_commit(lambda: emails.send("payment_failed", recipients, context))
+    transaction.on_commit(
+        lambda: emails.send("membership/emails/payment_failed", recipients, context)
+    )
     return "member past due"
 
 

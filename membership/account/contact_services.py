@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.log_actions import log
 
-from membership import emails
+from chamber import emails
 from membership.account.actions import (
     CONTACT_ADDED,
     CONTACT_INVITED,
@@ -158,7 +158,7 @@ def send_invitation(invitation_id: int) -> None:
         "days": INVITATION_DAYS,
     }
     try:
-        emails.send("contact_invitation", [invitation.email], context)
+        emails.send("membership/emails/contact_invitation", [invitation.email], context)
     except Exception:
         logger.exception("Invitation %s could not be sent", invitation_id)
 
@@ -244,7 +244,7 @@ def send_contact_added(contact_id: int, invitation_id: int) -> None:
         "contacts_url": emails.absolute(reverse("account:contacts")),
     }
     try:
-        emails.send("contact_added", [inviter.email], context)
+        emails.send("membership/emails/contact_added", [inviter.email], context)
     except Exception:
         logger.exception("Contact-added notice for invitation %s could not be sent", invitation_id)
 

@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 from wagtail.log_actions import log
 
+from chamber import emails
 from chamber.http import SeeOther
-from membership import emails
 from membership.account.access import account_view, choose_member
 from membership.account.actions import LEVEL_CHANGE_REQUESTED
 from membership.account.forms import LevelChangeForm, PayForm
@@ -208,7 +208,9 @@ def level_change(request):
             ),
         }
         transaction.on_commit(
-            lambda: emails.send("staff_level_change", emails.staff_recipients(), context)
+            lambda: emails.send(
+                "membership/emails/staff_level_change", emails.staff_recipients(), context
+            )
         )
         messages.success(
             request,

@@ -8,8 +8,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from chamber import emails
 from deals.models import Deal, DealNotice
-from membership import emails
 from membership.models import MemberContact
 from tests.deals.conftest import DAY, deal_url
 from tests.factories import MemberContactFactory, MemberFactory, UserFactory
@@ -193,7 +193,7 @@ def test_failed_send_is_not_recorded_and_is_retried(ending, mailoutbox):
             raise ConnectionRefusedError("SMTP server down")
         return real_send(name, to, context)
 
-    with mock.patch("membership.emails.send", side_effect=send), pytest.raises(SystemExit) as exit:
+    with mock.patch("chamber.emails.send", side_effect=send), pytest.raises(SystemExit) as exit:
         run_reminders()
     assert exit.value.code == 1
     assert subjects(mailoutbox) == ["Your deal ends soon: Ends within three days"]

@@ -742,7 +742,7 @@ def test_a_confirmed_listing_is_not_asked_about(ada, due_listings, mailoutbox):
 
 
 def test_a_failed_send_is_retried_on_the_next_run(due_listings, monkeypatch, mailoutbox):
-    from membership import emails
+    from chamber import emails
 
     real_send = emails.send
 

@@ -1,5 +1,10 @@
-"""Membership e-mails: each has a subject, a plain-text and an HTML template under
-templates/membership/emails/, so editors can read and change every word."""
+"""E-mail from the site: every app sends through `send`, with templates editors can read.
+
+An e-mail is three templates named by one base path, e.g. ``membership/emails/welcome``:
+``<base>_subject.txt``, ``<base>.txt`` and ``<base>.html`` (which extends
+``chamber/emails/base.html``, the chamber's letterhead). Each app keeps its own under
+``templates/<app>/emails/``.
+"""
 
 import logging
 
@@ -14,6 +19,7 @@ logger = logging.getLogger(__name__)
 
 
 def site_context() -> dict:
+    """What every e-mail template may use: the chamber's settings and the site's address."""
     site = Site.objects.filter(is_default_site=True).first()
     chamber = ChamberSettings.for_site(site) if site else None
     root_url = (site.root_url if site else "").rstrip("/")
@@ -21,11 +27,12 @@ def site_context() -> dict:
 
 
 def absolute(path: str) -> str:
+    """`path` (from `reverse()`) as a full URL on the default site, for links in e-mails."""
     return site_context()["site_url"] + path
 
 
-def send(name: str, to: list[str], context: dict) -> int:
-    """Render templates/membership/emails/<name>_subject.txt, .txt and .html and send them.
+def send(template: str, to: list[str], context: dict) -> int:
+    """Render `template`'s subject, plain-text and HTML parts and send them to `to`.
 
     Raises on a failed send: callers that must retry (reminders) rely on it; callers inside
     a transaction send from `transaction.on_commit`, so a rolled-back change mails nobody.
@@ -34,19 +41,20 @@ def send(name: str, to: list[str], context: dict) -> int:
     if not recipients:
         return 0
     context = {**site_context(), **context}
-    base = f"membership/emails/{name}"
-    subject = " ".join(render_to_string(f"{base}_subject.txt", context).split())
+    subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
     message = EmailMultiAlternatives(
         subject=subject,
-        body=render_to_string(f"{base}.txt", context),
+        body=render_to_string(f"{template}.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=recipients,
     )
-    message.attach_alternative(render_to_string(f"{base}.html", context), "text/html")
+    message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
     return message.send()
 
 
 def staff_recipients() -> list[str]:
+    """Who is told about work for the office: STAFF_NOTIFICATION_EMAILS, else the chamber's
+    own address from its settings."""
     configured = list(settings.STAFF_NOTIFICATION_EMAILS)
     if configured:
         return configured
