@@ -15,8 +15,8 @@ from wagtail.admin.ui.tables import Column, LiveStatusTagColumn, UpdatedAtColumn
 from wagtail.admin.widgets import BooleanRadioSelect
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from chamber.viewsets import CsvSafeIndexView, ReadOnlySnippetViewSet
 from deals.models import Deal, DealRedemption, DealViews
-from membership.viewsets import CsvSafeIndexView, ReadOnlySnippetViewSet
 
 
 class DealFilterSet(WagtailFilterSet):
@@ -123,7 +123,7 @@ class DealViewSet(SnippetViewSet):
 
 
 class DealRedemptionViewSet(ReadOnlySnippetViewSet):
-    """Who took up which deal, read-only (ReadOnlyPermissionPolicy, registered in
+    """Who took up which deal, read-only (chamber.viewsets.register_read_only, in
     wagtail_hooks.py): the record behind the totals."""
 
     model = DealRedemption

@@ -1,9 +1,8 @@
-from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
+from chamber.viewsets import register_read_only
 from deals.models import DealRedemption
 from deals.viewsets import DealsViewSetGroup
-from membership.viewsets import ReadOnlyPermissionPolicy
 
-register_permission_policy(DealRedemption, ReadOnlyPermissionPolicy(DealRedemption))
+register_read_only(DealRedemption)
 register_snippet(DealsViewSetGroup)

@@ -21,19 +21,9 @@ from wagtail.admin.ui.tables import LiveStatusTagColumn, UpdatedAtColumn
 from wagtail.admin.widgets import BooleanRadioSelect
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from chamber.viewsets import CsvSafeIndexView
 from directory.models import Business, Category
 from membership.models import MembershipLevel
-
-# A spreadsheet opening a CSV runs a cell starting with one of these as a formula; listings
-# carry text typed by members, so the CSV export defuses them (the XLSX export already does).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-PHONE_CHARACTERS = set("0123456789 ()+-./x")
-
-
-def csv_safe(value: str) -> str:
-    if value.startswith(FORMULA_PREFIXES) and not set(value) <= PHONE_CHARACTERS:
-        return f"'{value}"
-    return value
 
 
 def city_choices() -> list[tuple[str, str]]:
@@ -97,17 +87,9 @@ class CategoryFilterSet(WagtailFilterSet):
         fields = []
 
 
-class BusinessIndexView(SnippetViewSet.index_view_class):
-    def preprocess_field_value(self, field, value, export_format):
-        value = super().preprocess_field_value(field, value, export_format)
-        if export_format == self.FORMAT_CSV and isinstance(value, str):
-            return csv_safe(value)
-        return value
-
-
 class BusinessViewSet(SnippetViewSet):
     model = Business
-    index_view_class = BusinessIndexView
+    index_view_class = CsvSafeIndexView
     icon = "site"
     menu_label = _("Directory listings")
     menu_name = "directory-listings"

@@ -5,21 +5,19 @@ Searching uses the ORM rather than the Wagtail search index, for the reason give
 directory/viewsets.py: the index refuses filters and sort orders on undeclared fields.
 
 Applications, payments, reminders and Stripe events are records of what happened: their
-generic views only list, filter, export and inspect (``ReadOnlyPermissionPolicy``, registered
-in wagtail_hooks.py). Staff change them only through the actions in membership/admin_views.py
-(approve, reject, record a payment, change a level), which call the services that write the
-audit log; those actions hang off these viewsets' URLs and buttons.
+generic views only list, filter, export and inspect (``chamber.viewsets``: the read-only
+viewset, and its permission policy registered in wagtail_hooks.py). Staff change them only
+through the actions in membership/admin_views.py (approve, reject, record a payment, change a
+level), which call the services that write the audit log; those actions hang off these
+viewsets' URLs and buttons.
 """
 
-import datetime
 import json
 
 import django_filters
 from django import forms
 from django.contrib.admin.utils import quote
-from django.contrib.auth import get_user_model
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.html import format_html
@@ -29,10 +27,14 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn, UpdatedAtColumn
 from wagtail.admin.widgets import BooleanRadioSelect
 from wagtail.admin.widgets.button import Button, HeaderButton
-from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from directory.viewsets import csv_safe
+from chamber.viewsets import (
+    CsvSafeIndexView,
+    LocalTimeInspectView,
+    ReadOnlyInspectView,
+    ReadOnlySnippetViewSet,
+)
 from membership import admin_views, dues
 from membership.models import (
     APPLICANT_FIELDS,
@@ -45,78 +47,6 @@ from membership.models import (
     RenewalReminder,
     StripeEvent,
 )
-
-VIEW_ACTIONS = ["view", "add", "change", "delete"]
-
-
-class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
-    """Wagtail's generic views may list, export and inspect the model, never add, edit, copy
-    or delete it; any of the model's Django permissions lets a user see it. The actions in
-    membership/admin_views.py check the model's real permissions themselves."""
-
-    def user_has_permission(self, user, action):
-        if action != "view":
-            return False
-        return any(user.has_perm(self._get_permission_name(name)) for name in VIEW_ACTIONS)
-
-    def users_with_any_permission(self, actions):
-        if "view" not in actions:
-            return get_user_model().objects.none()
-        return super().users_with_any_permission(VIEW_ACTIONS)
-
-
-READ_ONLY_MODELS = (Application, Payment, StripeEvent, RenewalReminder, ContactInvitation)
-
-
-class CsvSafeIndexView(SnippetViewSet.index_view_class):
-    """CSV exports defuse cells a spreadsheet would run as formulas (see directory/viewsets.py):
-    these rows hold names and text typed by applicants."""
-
-    def preprocess_field_value(self, field, value, export_format):
-        value = super().preprocess_field_value(field, value, export_format)
-        if export_format == self.FORMAT_CSV and isinstance(value, str):
-            return csv_safe(value)
-        return value
-
-
-class ReadOnlyHistoryView(SnippetViewSet.history_view_class):
-    # The generic history view asks for add/change/delete, which nobody has here.
-    any_permission_required = ["view"]
-
-
-class LocalTimeInspectView(SnippetViewSet.inspect_view_class):
-    """Shows date-times in the user's time zone: the generic template's ``|localize`` turns
-    them into text before Django's own conversion to local time would apply."""
-
-    def get_field_display_value(self, field_name, field):
-        value = super().get_field_display_value(field_name, field)
-        if isinstance(value, datetime.datetime) and timezone.is_aware(value):
-            return timezone.localtime(value)
-        return value
-
-
-class ReadOnlyInspectView(LocalTimeInspectView):
-    history_url_name = None
-
-    def get_history_url(self):
-        if self.history_url_name:
-            return reverse(self.history_url_name, args=(quote(self.object.pk),))
-
-    @cached_property
-    def header_more_buttons(self):
-        buttons = list(super().header_more_buttons)
-        if history_url := self.get_history_url():
-            buttons.append(Button(_("History"), url=history_url, icon_name="history"))
-        return buttons
-
-
-class ReadOnlySnippetViewSet(SnippetViewSet):
-    index_view_class = CsvSafeIndexView
-    inspect_view_class = ReadOnlyInspectView
-    history_view_class = ReadOnlyHistoryView
-    inspect_view_enabled = True
-    copy_view_enabled = False
-    search_backend_name = None
 
 
 def formatted_date(value) -> str:

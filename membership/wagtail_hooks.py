@@ -9,19 +9,25 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin import messages
 from wagtail.log_actions import LogFormatter
-from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
+from chamber.viewsets import register_read_only
 from membership import applications, dues, stripe_gateway, stripe_prices
 from membership.account import actions as account_actions
-from membership.models import Member, MembershipLevel, Payment
-from membership.viewsets import READ_ONLY_MODELS, MembershipViewSetGroup, ReadOnlyPermissionPolicy
+from membership.models import (
+    Application,
+    ContactInvitation,
+    Member,
+    MembershipLevel,
+    Payment,
+    RenewalReminder,
+    StripeEvent,
+)
+from membership.viewsets import MembershipViewSetGroup
 
 logger = logging.getLogger(__name__)
 
-# Before the viewsets are registered: they would otherwise create the default policy.
-for model in READ_ONLY_MODELS:
-    register_permission_policy(model, ReadOnlyPermissionPolicy(model))
+register_read_only(Application, Payment, StripeEvent, RenewalReminder, ContactInvitation)
 
 register_snippet(MembershipViewSetGroup)
 

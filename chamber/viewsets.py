@@ -1,0 +1,108 @@
+"""Admin base classes every app's viewsets build on.
+
+- ``CsvSafeIndexView``: listings whose CSV export defuses cells a spreadsheet would run as
+  formulas. Listings, applications and payments carry text typed by members and applicants;
+  the XLSX export already writes such cells as text.
+- ``ReadOnlyPermissionPolicy`` and ``ReadOnlySnippetViewSet``: records of what happened
+  (applications, payments, Stripe events, reminders, redemptions). Wagtail's generic views may
+  list, filter, export and inspect them, never add, edit, copy or delete them; staff change them
+  only through an app's own actions, which check the model's real permissions and call the
+  services that write the audit log.
+- ``LocalTimeInspectView``: inspect pages that show date-times in the user's time zone.
+"""
+
+import datetime
+
+from django.contrib.admin.utils import quote
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.widgets.button import Button
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+# A spreadsheet opening a CSV runs a cell starting with one of these as a formula.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+PHONE_CHARACTERS = set("0123456789 ()+-./x")
+VIEW_ACTIONS = ["view", "add", "change", "delete"]
+
+
+def csv_safe(value: str) -> str:
+    """`value` as a CSV cell no spreadsheet runs: a leading formula character is quoted, unless
+    the value is only a phone number ("+1 555 ...")."""
+    if value.startswith(FORMULA_PREFIXES) and not set(value) <= PHONE_CHARACTERS:
+        return f"'{value}"
+    return value
+
+
+class CsvSafeIndexView(SnippetViewSet.index_view_class):
+    def preprocess_field_value(self, field, value, export_format):
+        value = super().preprocess_field_value(field, value, export_format)
+        if export_format == self.FORMAT_CSV and isinstance(value, str):
+            return csv_safe(value)
+        return value
+
+
+class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
+    """Wagtail's generic views may list, export and inspect the model, never add, edit, copy
+    or delete it; any of the model's Django permissions lets a user see it."""
+
+    def user_has_permission(self, user, action):
+        if action != "view":
+            return False
+        return any(user.has_perm(self._get_permission_name(name)) for name in VIEW_ACTIONS)
+
+    def users_with_any_permission(self, actions):
+        if "view" not in actions:
+            return get_user_model().objects.none()
+        return super().users_with_any_permission(VIEW_ACTIONS)
+
+
+def register_read_only(*models) -> None:
+    """Give `models` the read-only policy; call in wagtail_hooks.py before registering their
+    viewsets, which would otherwise create the default policy."""
+    for model in models:
+        register_permission_policy(model, ReadOnlyPermissionPolicy(model))
+
+
+class ReadOnlyHistoryView(SnippetViewSet.history_view_class):
+    # The generic history view asks for add/change/delete, which nobody has here.
+    any_permission_required = ["view"]
+
+
+class LocalTimeInspectView(SnippetViewSet.inspect_view_class):
+    """Shows date-times in the user's time zone: the generic template's ``|localize`` turns
+    them into text before Django's own conversion to local time would apply."""
+
+    def get_field_display_value(self, field_name, field):
+        value = super().get_field_display_value(field_name, field)
+        if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+            return timezone.localtime(value)
+        return value
+
+
+class ReadOnlyInspectView(LocalTimeInspectView):
+    history_url_name = None
+
+    def get_history_url(self):
+        if self.history_url_name:
+            return reverse(self.history_url_name, args=(quote(self.object.pk),))
+
+    @cached_property
+    def header_more_buttons(self):
+        buttons = list(super().header_more_buttons)
+        if history_url := self.get_history_url():
+            buttons.append(Button(_("History"), url=history_url, icon_name="history"))
+        return buttons
+
+
+class ReadOnlySnippetViewSet(SnippetViewSet):
+    index_view_class = CsvSafeIndexView
+    inspect_view_class = ReadOnlyInspectView
+    history_view_class = ReadOnlyHistoryView
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    search_backend_name = None
