@@ -33,6 +33,8 @@ urlpatterns = [
         name="password_reset_confirm",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
+    # The account area: membership's own pages, and each app's section under its own prefix.
+    path("account/listings/", include("directory.account.urls")),
     path("account/deals/", include("deals.account_urls")),
     path("account/", include("membership.account.urls")),
     path("", include("membership.urls")),

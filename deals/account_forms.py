@@ -11,16 +11,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from chamber.rich_text import PlainTextField, plain_to_rich_text, rich_text_to_plain
 from deals.models import Deal
 from deals.submissions import DEAL_FIELDS
-from directory.models import Category
-from membership.account.listing_forms import (
-    CategoryChoiceField,
-    ListingForm,
-    PlainTextField,
-    description_html,
-    description_text,
-)
+from directory.forms import CategoryCheckboxes, CategoryChoiceField
 
 END_OF_DAY = datetime.time(23, 59, 59)
 FORM_FIELDS = [*DEAL_FIELDS, "categories"]
@@ -48,7 +42,7 @@ def end_of_day(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, END_OF_DAY))
 
 
-class DealForm(forms.ModelForm):
+class DealForm(CategoryCheckboxes, forms.ModelForm):
     details = PlainTextField(
         label=_("Details"),
         required=False,
@@ -91,9 +85,8 @@ class DealForm(forms.ModelForm):
         field.queryset = businesses
         if len(businesses) == 1:
             field.empty_label = None
-        self.fields["categories"].queryset = Category.objects.select_related("parent")
         self.fields["categories"].required = False
-        self.initial["details"] = description_text(self.instance.details)
+        self.initial["details"] = rich_text_to_plain(self.instance.details)
         if self.is_new:
             self.initial["valid_from"] = timezone.localdate()
             self.initial.pop("valid_until", None)
@@ -102,11 +95,8 @@ class DealForm(forms.ModelForm):
             if self.instance.valid_until:
                 self.initial["valid_until"] = timezone.localdate(self.instance.valid_until)
 
-    # The same grouping of categories under their top-level category as the listing form.
-    category_groups = ListingForm.category_groups
-
     def clean_details(self):
-        return description_html(self.cleaned_data["details"])
+        return plain_to_rich_text(self.cleaned_data["details"])
 
     def clean_valid_from(self):
         return start_of_day(self.cleaned_data["valid_from"])

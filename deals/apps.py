@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class DealsConfig(AppConfig):
@@ -8,3 +9,6 @@ class DealsConfig(AppConfig):
 
     def ready(self):
         from deals import notifications  # noqa: F401 - connects the e-mail receivers
+        from membership.account.sections import Section, register
+
+        register(Section("deals", _("Deals"), "account_deals:deals", order=30))

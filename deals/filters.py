@@ -9,8 +9,9 @@ from django import forms
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from chamber.filters import MAX_QUERY_LENGTH, PublicFilterSet
 from deals.models import Deal
-from directory.filters import MAX_QUERY_LENGTH, PublicFilterSet, category_choices
+from directory.filters import category_choices
 from directory.taxonomy import category_tree
 
 WORD_LIMIT = 8  # words of a query that are matched; more only slow the query down

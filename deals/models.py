@@ -22,9 +22,9 @@ from wagtail.fields import RichTextField
 from wagtail.models import DraftStateMixin, LockableMixin, Page, PreviewableMixin, RevisionMixin
 from wagtail.search import index
 
+from chamber.rich_text import clean_rich_text
 from chamber.routing import CachedViewRestrictionsMixin
 from directory.models import Business, Category, publicly_listed_q
-from directory.rich_text import clean_description
 
 # Route names under /deals/ and /account/deals/ that no deal may take as its slug.
 RESERVED_SLUGS = {"feed", "page", "redeem", "new"}
@@ -146,7 +146,7 @@ class Deal(
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = self._unique_slug()
-        self.details = clean_description(self.details)
+        self.details = clean_rich_text(self.details)
         super().save(*args, **kwargs)
 
     def _unique_slug(self) -> str:

@@ -24,8 +24,8 @@ from wagtail.models import Revision
 
 from chamber import emails
 from chamber.revisions import store_revision
+from chamber.rich_text import clean_rich_text
 from deals.models import Deal
-from directory.rich_text import clean_description
 from membership.models import Member
 
 # The form's fields the member's values are written to (categories apart: a relation).
@@ -196,7 +196,7 @@ def deal_submit_changes(*, deal: Deal, changes: dict, user) -> Revision:
             draft.categories.set(list(value))
         else:
             setattr(draft, name, value)
-    draft.details = clean_description(draft.details)
+    draft.details = clean_rich_text(draft.details)
     ends_in_future = not _ended(draft.valid_until, timezone.now())
     if ends_in_future and not counts_toward_limit(row):
         _check_limit(member, exclude_pk=row.pk)

@@ -52,7 +52,9 @@ def send_listing_check_requests(*, now: datetime.datetime | None = None) -> Chec
         context = {
             "member": member,
             "listings": listings,
-            "account_url": emails.absolute(reverse("account:listings") + f"?member={member.pk}"),
+            "account_url": emails.absolute(
+                reverse("account_listings:listings") + f"?member={member.pk}"
+            ),
         }
         try:
             with transaction.atomic():

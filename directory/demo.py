@@ -25,10 +25,10 @@ from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from chamber.demo_images import draw_logo, get_or_create_image
 from directory import demo_data
+from directory.actions import LISTING_CHANGES_SUBMITTED
 from directory.demo_data import TOWNS_BY_NAME, TRADES_BY_NAME, ListingData
 from directory.models import Business, Category
 from directory.services import listing_draft_save
-from membership.account.actions import LISTING_CHANGES_SUBMITTED
 from membership.demo import (
     BUSINESS,
     COMMUNITY,

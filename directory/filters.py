@@ -5,18 +5,13 @@ form costs no query. A value that isn't a valid choice fails validation and is t
 of ``cleaned_data``: the filter is ignored and the page says so.
 """
 
-import re
-
 import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from chamber.filters import MAX_QUERY_LENGTH, PublicFilterSet
 from directory.models import Business
 from directory.taxonomy import category_tree, level_by_slug, membership_levels
-
-MAX_QUERY_LENGTH = 200
-# C0/C1 control characters (and DEL); other whitespace is collapsed to single spaces.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 SORT_CHOICES = [
     ("relevance", _("Best match")),
@@ -24,12 +19,6 @@ SORT_CHOICES = [
     ("name", _("Name (A-Z)")),
     ("newest", _("Newest listings")),
 ]
-
-
-def clean_query(value: str) -> str:
-    """Strip control characters, collapse whitespace and cut to a sane length."""
-    value = CONTROL_CHARACTERS.sub("", value or "")
-    return " ".join(value.split())[:MAX_QUERY_LENGTH].strip()
 
 
 def category_choices():
@@ -42,36 +31,6 @@ def category_choices():
 
 def level_choices():
     return [(level.slug, level.name) for level in membership_levels()]
-
-
-class PublicFilterSet(django_filters.FilterSet):
-    """Query parameters of a public search page (the directory, the deals page): `q` cleaned
-    before validation, invalid values ignored (and reported by `ignored`), and the valid
-    filters applied by `filter_queryset_except`."""
-
-    def __init__(self, data=None, *args, **kwargs):
-        if data is not None:
-            data = data.copy()
-            data["q"] = clean_query(data.get("q", ""))
-        super().__init__(data, *args, **kwargs)
-
-    @staticmethod
-    def filter_nothing(queryset, name, value):
-        return queryset
-
-    def filter_queryset_except(self, queryset, *excluded: str):
-        """Apply every valid filter but these: what a facet on `excluded` counts over."""
-        for name, value in self.form.cleaned_data.items():
-            if name not in excluded and value not in (None, "", False):
-                queryset = self.filters[name].filter(queryset, value)
-        return queryset
-
-    @property
-    def ignored(self) -> dict[str, str]:
-        """Parameters that were given but not understood: name -> the raw value."""
-        if not self.is_bound:
-            return {}
-        return {name: self.data.get(name, "") for name in self.form.errors}
 
 
 class DirectoryFilterSet(PublicFilterSet):

@@ -18,8 +18,8 @@ from wagtail.models import DraftStateMixin, LockableMixin, Page, PreviewableMixi
 from wagtail.search import index
 from wagtail.search.queryset import SearchableQuerySetMixin
 
+from chamber.rich_text import clean_rich_text
 from chamber.routing import CachedViewRestrictionsMixin
-from directory.rich_text import clean_description
 
 # Slugs the directory page routes use for itself; no listing may take them.
 RESERVED_SLUGS = {"category", "search", "page"}
@@ -332,7 +332,7 @@ class Business(
         if not self.slug:
             self.slug = self._unique_slug()
         self.city_slug = slugify(self.city)[:100]
-        self.description = clean_description(self.description)
+        self.description = clean_rich_text(self.description)
         self.refresh_member_state()
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "city_slug", "public_until", "is_featured"}

@@ -7,8 +7,8 @@ from wagtail.models import ModelLogEntry
 from wagtail.signals import published
 
 from chamber import emails
+from directory.actions import LISTING_CHANGES_SUBMITTED, LISTING_CHANGES_WITHDRAWN
 from directory.models import Business, DirectoryPage
-from membership.account.actions import LISTING_CHANGES_SUBMITTED, LISTING_CHANGES_WITHDRAWN
 from membership.models import MemberContact
 
 # The entries that open and close a member's wait for review.
@@ -58,7 +58,9 @@ def listing_published(sender, instance, revision=None, **kwargs):
         "business": instance,
         "member": member,
         "public_url": directory.business_url(instance, full=True) if directory and listed else "",
-        "account_url": emails.absolute(reverse("account:listings") + f"?member={member.pk}"),
+        "account_url": emails.absolute(
+            reverse("account_listings:listings") + f"?member={member.pk}"
+        ),
     }
     transaction.on_commit(
         lambda: emails.send("directory/emails/listing_published", recipients, context)

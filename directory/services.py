@@ -18,14 +18,14 @@ from wagtail.models import Revision
 
 from chamber import emails
 from chamber.revisions import store_revision
+from chamber.rich_text import clean_rich_text
 from chamber.selectors import default_chamber_settings
-from directory.models import Business
-from directory.rich_text import clean_description
-from membership.account.actions import (
+from directory.actions import (
     LISTING_CHANGES_SUBMITTED,
     LISTING_CHANGES_WITHDRAWN,
     LISTING_DETAILS_CONFIRMED,
 )
+from directory.models import Business
 
 # Kept on the listing's row whatever a revision says: the office's records, not listing content.
 ROW_FIELDS = ("verified_at", "verification_requested_at")
@@ -93,7 +93,7 @@ def listing_draft_save(*, business_id: int, changes: dict, user=None) -> Revisio
         setattr(draft, name, getattr(row, name))
     for name, value in changes.items():
         setattr(draft, name, value)
-    draft.description = clean_description(draft.description)
+    draft.description = clean_rich_text(draft.description)
     return store_revision(draft, user=user, waiting=True)
 
 

@@ -7,7 +7,7 @@ says so, as on the directory and the deals page.
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from directory.filters import PublicFilterSet
+from chamber.filters import PublicFilterSet
 from home.models import NewsKind, NewsPage
 from home.selectors import topic_choices
 

@@ -12,8 +12,8 @@ from django.views.decorators.http import require_safe
 from wagtail.contrib.search_promotions.models import Query
 from wagtail.models import Site
 
+from chamber.filters import clean_query
 from chamber.pagination import page_of
-from directory.filters import clean_query
 from home import selectors
 
 PAGE_SIZE = 10

@@ -104,20 +104,7 @@ def register_membership_log_actions(actions):
         def format_comment(self, log_entry):
             return (log_entry.data or {}).get("note", "")
 
-    for action, label in account_actions.LABELS.items():
-        formatter = type("AccountAction", (AccountActionFormatter,), {"label": label})
-        actions.register_action(action)(formatter)
-
-
-class AccountActionFormatter(LogFormatter):
-    """What members did in the account area: the label, and who/what in the comment."""
-
-    @property
-    def message(self):
-        return self.label
-
-    def format_comment(self, log_entry):
-        return account_actions.describe(log_entry.data or {})
+    account_actions.register_member_actions(actions, account_actions.LABELS)
 
 
 # Stripe prices ------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.template.response import TemplateResponse
 from django.views.decorators.cache import never_cache
 
+from membership.account.sections import Section, sections_for
 from membership.models import Member, MemberContact
 
 SESSION_KEY = "account_member_id"
@@ -54,6 +55,11 @@ class Account:
 
     def contact_for(self, member_id: int) -> MemberContact | None:
         return next((c for c in self.contacts if c.member_id == member_id), None)
+
+    @property
+    def sections(self) -> list[Section]:
+        """The account area's menu for this user's role."""
+        return sections_for(self)
 
 
 def account_for(request) -> Account | None:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from membership.account import contacts, listings, receipts, views
+from membership.account import contacts, receipts, views
 
 app_name = "account"
 
@@ -16,11 +16,6 @@ urlpatterns = [
     # Receipts.
     path("receipts/", receipts.receipt_list, name="receipts"),
     path("receipts/<int:pk>/", receipts.receipt_detail, name="receipt"),
-    # The member's own listings.
-    path("listings/", listings.listing_list, name="listings"),
-    path("listings/<slug:slug>/", listings.listing_edit, name="listing_edit"),
-    path("listings/<slug:slug>/withdraw/", listings.listing_withdraw, name="listing_withdraw"),
-    path("listings/<slug:slug>/confirm/", listings.listing_confirm, name="listing_confirm"),
     # Contacts and invitations.
     path("contacts/", contacts.contact_list, name="contacts"),
     path("contacts/invite/", contacts.contact_invite, name="contact_invite"),

@@ -16,6 +16,7 @@ from chamber.http import SeeOther
 from membership.account.access import account_view, choose_member
 from membership.account.actions import LEVEL_CHANGE_REQUESTED
 from membership.account.forms import LevelChangeForm, PayForm
+from membership.account.sections import overview_panels
 from membership.account.status import renews_itself, standing, subscription_running
 from membership.checkout import (
     CHECKOUT_SESSION_ID,
@@ -48,7 +49,7 @@ def dashboard(request):
         "stripe": stripe_enabled(),
         "first_charge": first_charge_day(member),
         "pay_form": PayForm(),
-        "listings": list(member.businesses.order_by("name")),
+        "panels": overview_panels(request, account),
         "payments": list(member.payments.order_by("-paid_on", "-pk")[:3])
         if account.can_pay
         else [],

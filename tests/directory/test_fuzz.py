@@ -16,7 +16,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from directory.filters import MAX_QUERY_LENGTH
+from chamber.filters import MAX_QUERY_LENGTH
 from membership.models import Member
 from tests.factories import (
     BusinessFactory,

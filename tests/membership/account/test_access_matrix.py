@@ -1,10 +1,12 @@
 """Every /account/ URL, as every kind of visitor: the access matrix (no IDOR).
 
-The URL patterns are read from the URLconf, so a new account view without a row here fails
-`test_every_account_url_is_in_the_matrix`. Each URL is filled with member A's objects (A's
-receipt, listing, contact, invitation) and requested as: anonymous, A's primary contact, B's
-primary contact, a lapsed member's contact, and chamber staff who represent no member. Besides
-the status, no one but A may see A's private details in the answer.
+The URL patterns are read from the URLconf: every pattern under /account/, whichever app
+serves it (membership's own pages, the directory's listings, the deals), so a new account view
+without a row here fails `test_every_account_url_is_in_the_matrix`. Each URL is filled with
+member A's objects (A's receipt, listing, deal, contact, invitation) and requested as:
+anonymous, A's primary contact, B's primary contact, a lapsed member's contact, and chamber
+staff who represent no member. Besides the status, no one but A may see A's private details in
+the answer.
 """
 
 import datetime
@@ -14,6 +16,7 @@ from django.test import Client
 from django.urls import get_resolver, reverse
 from django.utils import timezone
 
+from deals.models import Deal
 from membership.account.contact_services import invitation_token
 from membership.models import ContactInvitation, MemberContact, Payment
 from tests.factories import MemberContactFactory, UserFactory
@@ -26,40 +29,48 @@ LOGIN = "login"  # a redirect to the login page
 HELP = "help"  # the "this login represents no member" page (200)
 VISITORS = ("anonymous", "member_a", "member_b", "lapsed", "staff")
 
-# name: (method, POST data, expected status for each of VISITORS)
+# "namespace:name": (method, POST data, expected status for each of VISITORS)
 MATRIX = {
-    "dashboard": ("get", {}, (LOGIN, 200, 200, 200, HELP)),
-    "switch_member": ("post", {"member": "A"}, (LOGIN, REDIRECT, REDIRECT, REDIRECT, HELP)),
-    "pay": ("post", {"choice": "once"}, (LOGIN, REDIRECT, REDIRECT, REDIRECT, HELP)),
-    "paid": ("get", {}, (LOGIN, REDIRECT, REDIRECT, REDIRECT, HELP)),
-    "auto_renew": ("post", {"auto_renew": "off"}, (LOGIN, REDIRECT, REDIRECT, REDIRECT, HELP)),
+    "account:dashboard": ("get", {}, (LOGIN, 200, 200, 200, HELP)),
+    "account:switch_member": ("post", {"member": "A"}, (LOGIN, REDIRECT, REDIRECT, REDIRECT, HELP)),
+    "account:pay": ("post", {"choice": "once"}, (LOGIN, REDIRECT, REDIRECT, REDIRECT, HELP)),
+    "account:paid": ("get", {}, (LOGIN, REDIRECT, REDIRECT, REDIRECT, HELP)),
+    "account:auto_renew": (
+        "post",
+        {"auto_renew": "off"},
+        (LOGIN, REDIRECT, REDIRECT, REDIRECT, HELP),
+    ),
     # Stripe is off here: nobody has card billing to manage.
-    "billing_portal": ("get", {}, (LOGIN, 404, 404, 404, HELP)),
-    "level_change": ("get", {}, (LOGIN, 200, 200, 200, HELP)),
-    "receipts": ("get", {}, (LOGIN, 200, 200, 200, HELP)),
-    "receipt": ("get", {}, (LOGIN, 200, 404, 404, HELP)),
-    "listings": ("get", {}, (LOGIN, 200, 200, 200, HELP)),
-    "listing_edit": ("get", {}, (LOGIN, 200, 404, 404, HELP)),
-    "listing_withdraw": ("post", {}, (LOGIN, REDIRECT, 404, 404, HELP)),
-    "listing_confirm": ("post", {}, (LOGIN, REDIRECT, 404, 404, HELP)),
-    "contacts": ("get", {}, (LOGIN, 200, 200, 200, HELP)),
-    "contact_invite": ("get", {}, (LOGIN, 200, 200, 200, HELP)),
-    "contact_role": ("post", {"role": "billing"}, (LOGIN, REDIRECT, 404, 404, HELP)),
-    "contact_remove": ("post", {}, (LOGIN, REDIRECT, 404, 404, HELP)),
-    "invitation_revoke": ("post", {}, (LOGIN, REDIRECT, 404, 404, HELP)),
+    "account:billing_portal": ("get", {}, (LOGIN, 404, 404, 404, HELP)),
+    "account:level_change": ("get", {}, (LOGIN, 200, 200, 200, HELP)),
+    "account:receipts": ("get", {}, (LOGIN, 200, 200, 200, HELP)),
+    "account:receipt": ("get", {}, (LOGIN, 200, 404, 404, HELP)),
+    "account:contacts": ("get", {}, (LOGIN, 200, 200, 200, HELP)),
+    "account:contact_invite": ("get", {}, (LOGIN, 200, 200, 200, HELP)),
+    "account:contact_role": ("post", {"role": "billing"}, (LOGIN, REDIRECT, 404, 404, HELP)),
+    "account:contact_remove": ("post", {}, (LOGIN, REDIRECT, 404, 404, HELP)),
+    "account:invitation_revoke": ("post", {}, (LOGIN, REDIRECT, 404, 404, HELP)),
     # The e-mailed link is a capability: whoever holds it sees the invitation (not A's data).
-    "invitation_accept": ("get", {}, (200, 200, 200, 200, 200)),
+    "account:invitation_accept": ("get", {}, (200, 200, 200, 200, 200)),
+    "account_listings:listings": ("get", {}, (LOGIN, 200, 200, 200, HELP)),
+    "account_listings:listing_edit": ("get", {}, (LOGIN, 200, 404, 404, HELP)),
+    "account_listings:listing_withdraw": ("post", {}, (LOGIN, REDIRECT, 404, 404, HELP)),
+    "account_listings:listing_confirm": ("post", {}, (LOGIN, REDIRECT, 404, 404, HELP)),
+    "account_deals:deals": ("get", {}, (LOGIN, 200, 200, 200, HELP)),
+    "account_deals:deal_new": ("get", {}, (LOGIN, 200, 200, 200, HELP)),
+    "account_deals:deal_edit": ("get", {}, (LOGIN, 200, 404, 404, HELP)),
+    "account_deals:deal_withdraw": ("post", {}, (LOGIN, REDIRECT, 404, 404, HELP)),
 }
 
 
 def account_url_names() -> set[str]:
-    resolver = get_resolver()
-    (account,) = [
-        pattern
-        for pattern in resolver.url_patterns
-        if getattr(pattern, "namespace", None) == "account"
-    ]
-    return {pattern.name for pattern in account.url_patterns}
+    """ "namespace:name" of every URL pattern mounted under /account/."""
+    return {
+        f"{mount.namespace}:{pattern.name}"
+        for mount in get_resolver().url_patterns
+        if str(mount.pattern).startswith("account/")
+        for pattern in mount.url_patterns
+    }
 
 
 def test_every_account_url_is_in_the_matrix():
@@ -92,17 +103,23 @@ def world(member_a, member_b, lapsed_member):
         invited_by=member_a.user,
         expires_at=timezone.now() + datetime.timedelta(days=7),
     )
+    deal = Deal.objects.create(
+        business=member_a.business, title="A dozen for ten", summary="Bread.", live=True
+    )
     chamber_staff = UserFactory(username="office", email="office@chamber.example", is_staff=True)
+    listing = {"slug": member_a.business.slug}
     return {
         "kwargs": {
-            "receipt": {"pk": payment.pk},
-            "listing_edit": {"slug": member_a.business.slug},
-            "listing_withdraw": {"slug": member_a.business.slug},
-            "listing_confirm": {"slug": member_a.business.slug},
-            "contact_role": {"pk": staff_contact.pk},
-            "contact_remove": {"pk": staff_contact.pk},
-            "invitation_revoke": {"pk": invitation.pk},
-            "invitation_accept": {"token": invitation_token(invitation)},
+            "account:receipt": {"pk": payment.pk},
+            "account:contact_role": {"pk": staff_contact.pk},
+            "account:contact_remove": {"pk": staff_contact.pk},
+            "account:invitation_revoke": {"pk": invitation.pk},
+            "account:invitation_accept": {"token": invitation_token(invitation)},
+            "account_listings:listing_edit": listing,
+            "account_listings:listing_withdraw": listing,
+            "account_listings:listing_confirm": listing,
+            "account_deals:deal_edit": {"slug": deal.slug},
+            "account_deals:deal_withdraw": {"slug": deal.slug},
         },
         "users": {
             "anonymous": None,
@@ -132,7 +149,7 @@ def check(response, expected, path):
 @pytest.mark.parametrize("name", sorted(MATRIX))
 def test_access_matrix(world, name):
     method, data, expected = MATRIX[name]
-    path = reverse(f"account:{name}", kwargs=world["kwargs"].get(name, {}))
+    path = reverse(name, kwargs=world["kwargs"].get(name, {}))
     data = {key: world["member_a"].pk if value == "A" else value for key, value in data.items()}
     # Member A last: A's own requests may change A's objects (remove a contact, revoke...).
     for visitor in sorted(VISITORS, key=lambda visitor: visitor == "member_a"):
@@ -145,7 +162,11 @@ def test_access_matrix(world, name):
 
         check(response, expected[VISITORS.index(visitor)], f"{visitor} {path}")
         # The invitation page shows the invited address to whoever holds the link, by design.
-        if visitor != "member_a" and response.status_code == 200 and name != "invitation_accept":
+        if (
+            visitor != "member_a"
+            and response.status_code == 200
+            and name != "account:invitation_accept"
+        ):
             body = response.content.decode()
             leaked = [secret for secret in A_SECRETS if secret in body]
             assert leaked == [], (path, visitor, leaked)

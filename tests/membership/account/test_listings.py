@@ -23,14 +23,13 @@ from wagtail.models import ModelLogEntry, Revision, Site
 from wagtail.test.utils.form_data import querydict_from_html
 
 from chamber.models import ChamberSettings
-from directory.models import Business
-from membership.account.actions import (
+from directory.account.forms import LOGO_COLLECTION
+from directory.actions import (
     LISTING_CHANGES_SUBMITTED,
     LISTING_CHANGES_WITHDRAWN,
     LISTING_DETAILS_CONFIRMED,
 )
-from membership.account.listing_forms import description_html, description_text
-from membership.account.uploads import COLLECTION_NAME
+from directory.models import Business
 from tests.admin_actions import staff_publish
 from tests.factories import BusinessFactory
 from tests.membership.conftest import STAFF_INBOX
@@ -527,7 +526,7 @@ def test_a_png_with_a_script_appended_is_stored_without_it(ada, member_a):
         content = stored.read()
     assert b"<script" not in content
     assert Image.open(io.BytesIO(content)).format == "PNG"
-    assert draft.logo.collection.name == COLLECTION_NAME
+    assert draft.logo.collection.name == LOGO_COLLECTION
     assert draft.logo.uploaded_by_user == member_a.user
 
 
@@ -646,16 +645,6 @@ def test_an_unchanged_description_keeps_its_formatting(ada, member_a):
     submit(ada, business, summary="Rye and spelt.")
     draft = Business.objects.get(pk=business.pk).get_latest_revision_as_object()
     assert draft.description == business.description
-
-
-def test_description_text_and_html_round_trip():
-    text = "First paragraph\nsecond line\n\n- one\n- two & three"
-    html = description_html(text)
-    assert html == (
-        "<p>First paragraph<br/>second line</p><ul><li>one</li><li>two &amp; three</li></ul>"
-    )
-    assert description_text(html) == text
-    assert description_text("<p>Open <b>late</b></p><p>Every day</p>") == "Open late\n\nEvery day"
 
 
 def test_categories_are_grouped_under_their_top_level_category(ada, member_a, bakeries):

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from chamber.http import SeeOther
+from directory.account.forms import ListingForm
 from directory.listing_state import changes_by_member, listing_state, member_listing_states
 from directory.models import Business, DirectoryPage
 from directory.services import (
@@ -22,11 +23,10 @@ from directory.services import (
     listing_withdraw_changes,
 )
 from membership.account.access import account_view
-from membership.account.listing_forms import ListingForm
 
 
 def _list_url() -> str:
-    return reverse("account:listings")
+    return reverse("account_listings:listings")
 
 
 def _own_listing(request, slug: str) -> Business:
@@ -34,6 +34,12 @@ def _own_listing(request, slug: str) -> Business:
         "member__level", "latest_revision", "logo"
     )
     return get_object_or_404(listings, slug=slug)
+
+
+def overview_panel(request, account):
+    """The account overview's "Directory listings" panel (membership/account/sections.py)."""
+    listings = list(account.member.businesses.order_by("name"))
+    return "directory/account/includes/listings_panel.html", {"listings": listings}
 
 
 def _locked_for(business: Business, user) -> bool:
@@ -51,7 +57,7 @@ def listing_list(request):
         rows.append((state, directory.business_url(state.business) if public else ""))
     return TemplateResponse(
         request,
-        "membership/account/listings.html",
+        "directory/account/listings.html",
         {"account": request.account, "account_section": "listings", "rows": rows},
     )
 
@@ -94,7 +100,7 @@ def listing_edit(request, slug):
         return SeeOther(_list_url())
     return TemplateResponse(
         request,
-        "membership/account/listing_edit.html",
+        "directory/account/listing_edit.html",
         {
             "account": request.account,
             "account_section": "listings",

@@ -1,4 +1,5 @@
-"""Members' logo uploads: checked by their content, then re-encoded into a clean file.
+"""Images members upload (logos today): checked by their content, then re-encoded into a clean
+file.
 
 Only JPEG, PNG and WebP are taken, whatever the file is called; SVG (which can carry scripts)
 and everything else are refused. The size in bytes and pixels is checked before the image is
@@ -22,7 +23,6 @@ from wagtail.images import get_image_model
 from wagtail.models import Collection
 
 MAX_SIDE = 4000
-COLLECTION_NAME = "Member logos"
 # Pillow format → file extension, and the modes each format stores as they are.
 FORMATS = {
     "JPEG": ("jpg", {"RGB", "L"}),
@@ -47,7 +47,7 @@ def max_bytes() -> int:
 
 
 @dataclass(frozen=True)
-class CleanLogo:
+class CleanImage:
     content: bytes
     format: str
     width: int
@@ -63,7 +63,7 @@ def _looks_like_svg(head: bytes) -> bool:
     return b"<svg" in text or (text.startswith(b"<?xml") and b"svg" in text)
 
 
-def logo_clean(upload) -> CleanLogo:
+def clean_image(upload) -> CleanImage:
     """The upload re-encoded, or a ValidationError that says what is wrong with it."""
     limit = max_bytes()
     if upload.size > limit:
@@ -117,7 +117,7 @@ def logo_clean(upload) -> CleanLogo:
         ) from error
 
 
-def _reencode(image: Image.Image, *, image_format: str) -> CleanLogo:
+def _reencode(image: Image.Image, *, image_format: str) -> CleanImage:
     image = ImageOps.exif_transpose(image)  # a phone photo's rotation, before EXIF goes
     modes = FORMATS[image_format][1]
     if image.mode not in modes:
@@ -131,25 +131,26 @@ def _reencode(image: Image.Image, *, image_format: str) -> CleanLogo:
     out = io.BytesIO()
     # No exif=, pnginfo= or comment=: Pillow writes the pixels, not the metadata it read.
     image.save(out, format=image_format, **options)
-    return CleanLogo(
+    return CleanImage(
         content=out.getvalue(), format=image_format, width=image.width, height=image.height
     )
 
 
-def member_logo_collection() -> Collection:
-    existing = Collection.objects.filter(name=COLLECTION_NAME).first()
+def collection_named(name: str) -> Collection:
+    """The top-level image collection called `name`, made the first time."""
+    existing = Collection.objects.filter(name=name).first()
     if existing:
         return existing
-    return Collection.get_first_root_node().add_child(name=COLLECTION_NAME)
+    return Collection.get_first_root_node().add_child(name=name)
 
 
-def member_logo_save(logo: CleanLogo, *, title: str, user=None):
-    """A Wagtail image from a cleaned upload, in the "Member logos" collection."""
+def save_image(clean: CleanImage, *, title: str, collection: str, user=None):
+    """A Wagtail image from a cleaned upload, in the collection called `collection`."""
     image = get_image_model()(
-        title=title[:255], collection=member_logo_collection(), uploaded_by_user=user
+        title=title[:255], collection=collection_named(collection), uploaded_by_user=user
     )
-    filename = f"{slugify(title)[:60] or 'logo'}.{logo.extension}"
-    image.file.save(filename, ImageFile(io.BytesIO(logo.content), name=filename), save=False)
+    filename = f"{slugify(title)[:60] or 'image'}.{clean.extension}"
+    image.file.save(filename, ImageFile(io.BytesIO(clean.content), name=filename), save=False)
     image._set_image_file_metadata()
     image.save()
     return image

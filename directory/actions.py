@@ -1,0 +1,14 @@
+"""Audit-log actions on listings that members take from their account (labelled in
+directory/wagtail_hooks.py)."""
+
+from django.utils.translation import gettext_lazy as _
+
+LISTING_CHANGES_SUBMITTED = "directory.member_changes_submitted"
+LISTING_CHANGES_WITHDRAWN = "directory.member_changes_withdrawn"
+LISTING_DETAILS_CONFIRMED = "directory.details_confirmed"
+
+LABELS = {
+    LISTING_CHANGES_SUBMITTED: _("Listing changes submitted by the member"),
+    LISTING_CHANGES_WITHDRAWN: _("Listing changes withdrawn by the member"),
+    LISTING_DETAILS_CONFIRMED: _("Listing details confirmed by the member"),
+}
