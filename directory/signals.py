@@ -1,4 +1,5 @@
-"""Keep listings' copies of their member's state in step with the member."""
+"""What the directory does when membership changes: keep listings' copies of their member's
+state in step, and make a new member's first listing; and dropping its caches on changes."""
 
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
@@ -7,9 +8,10 @@ from django.dispatch import receiver
 
 from chamber.caching import bump_cache_version
 from directory.models import Business, Category
+from directory.services import listing_create_from_application
 from directory.taxonomy import NAMESPACE
 from membership.models import Member, MembershipLevel
-from membership.signals import good_standing_changed
+from membership.signals import good_standing_changed, member_created_from_application
 
 
 def businesses_refresh_member_state(*, members=None) -> int:
@@ -90,3 +92,9 @@ def business_deleted(sender, instance, **kwargs):
     from wagtail.search import index
 
     index.remove_object(instance)
+
+
+@receiver(member_created_from_application, dispatch_uid="directory_first_listing")
+def first_listing(sender, member, application, **kwargs):
+    """A new member's first listing, a draft made from its application."""
+    listing_create_from_application(member, application)

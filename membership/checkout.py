@@ -33,6 +33,7 @@ from membership.dues import (
     record_payment,
 )
 from membership.models import Application, Member, MemberContact, Payment
+from membership.signals import member_created_from_application
 from membership.stripe_gateway import stripe_client
 from membership.stripe_prices import sync_level_prices
 
@@ -377,11 +378,10 @@ def _fulfil_renewal(session, metadata) -> Fulfilment:
 
 
 def create_member_from_application(application: Application, *, status: str, user=None) -> tuple:
-    """Member, primary contact (a user who logs in with the application's e-mail) and a draft
-    listing, from an application. Returns (member, new_user); the caller holds the application
-    row locked and saves its status."""
-    from directory.services import listing_create_from_application
-
+    """Member and primary contact (a user who logs in with the application's e-mail) from an
+    application; `member_created_from_application` then lets the directory make its draft
+    listing. Returns (member, new_user); the caller holds the application row locked and saves
+    its status."""
     member = Member.objects.create(
         name=application.organisation_name,
         level=application.level,
@@ -393,7 +393,7 @@ def create_member_from_application(application: Application, *, status: str, use
     MemberContact.objects.get_or_create(
         member=member, user=contact_user, defaults={"role": MemberContact.Role.PRIMARY}
     )
-    listing_create_from_application(member, application)
+    member_created_from_application.send(sender=Member, member=member, application=application)
     application.member = member
     application.save(update_fields=["member", "updated_at"])
     log(

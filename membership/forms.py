@@ -4,18 +4,12 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from directory.models import Category
 from membership.models import APPLICANT_FIELDS, Application, Member, MembershipLevel
 
 
 class LevelChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, level):
         return f"{level.name} — {level.annual_dues:,.2f} {level.currency.upper()} a year"
-
-
-class CategoryChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, category):
-        return f"{category.parent.name} / {category.name}" if category.parent_id else category.name
 
 
 def normalise_email(value: str) -> str:
@@ -30,14 +24,6 @@ class ApplicationForm(forms.ModelForm):
         widget=forms.RadioSelect,
         empty_label=None,
         label=_("Membership level"),
-    )
-    primary_category = CategoryChoiceField(
-        queryset=Category.objects.select_related("parent").order_by(
-            "parent__name", "parent_id", "name"
-        ),
-        required=False,
-        label=_("What does your business do?"),
-        help_text=_("The directory category that fits best; you can add more later."),
     )
     website = forms.URLField(
         required=False,
@@ -67,7 +53,9 @@ class ApplicationForm(forms.ModelForm):
             "postcode": forms.TextInput(attrs={"autocomplete": "postal-code"}),
             "country": forms.TextInput(attrs={"autocomplete": "country-name"}),
         }
+        labels = {"primary_category": _("What does your business do?")}
         help_texts = {
+            "primary_category": _("The directory category that fits best; you can add more later."),
             "auto_renew": _(
                 "Your card is charged once a year until you switch this off. Untick to pay "
                 "for one year now and renew by hand."
@@ -78,6 +66,12 @@ class ApplicationForm(forms.ModelForm):
     def __init__(self, *args, online_payment: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["level"].queryset = MembershipLevel.objects.filter(active=True)
+        # The category is the directory's, named by the model's relation (no import of it):
+        # "Parent / Child" labels, grouped under their parents.
+        categories = self.fields["primary_category"]
+        categories.queryset = categories.queryset.select_related("parent").order_by(
+            "parent__name", "parent_id", "name"
+        )
         if not online_payment:
             # Invoiced members pay each year by hand: there is nothing to renew automatically.
             del self.fields["auto_renew"]
