@@ -95,7 +95,7 @@ def main() -> None:
         report(url, measure(client, url, args.requests))
 
     # The member account area, as the demo member (member@example.org) sees it.
-    from membership.demo import DEMO_MEMBER_EMAIL
+    from demo.membership import DEMO_MEMBER_EMAIL
     from membership.models import MemberContact
 
     contact = MemberContact.objects.filter(user__email=DEMO_MEMBER_EMAIL).first()

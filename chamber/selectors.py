@@ -7,7 +7,6 @@ chamber settings are saved. The time-out bounds anything a signal cannot see.
 
 from dataclasses import dataclass, field
 
-from django.contrib.contenttypes.models import ContentType
 from wagtail.models import PageViewRestriction, Site
 
 from chamber.caching import bump_cache_version, cached
@@ -98,18 +97,19 @@ def site_chrome(request) -> SiteChrome:
     return cached("chrome", str(site.pk), lambda: _build_site_chrome(site))
 
 
-def _build_site_chrome(site: Site) -> SiteChrome:
-    from membership.models import JoinPage
+# A page class whose `chrome_role` is JOIN (membership's join page) is the target of the site's
+# "Join" buttons rather than a menu item.
+JOIN = "join"
 
+
+def _build_site_chrome(site: Site) -> SiteChrome:
     chamber = ChamberSettings.for_site(site)
-    # The header and footer links: the home page's live, public children; the join page is
-    # the target of the "Join" buttons rather than a menu item.
+    # The header and footer links: the home page's live, public children.
     children = site.root_page.get_children().live().public()
-    join_type = ContentType.objects.get_for_model(JoinPage)
     menu, join = [], None
     for page in children:
         link = NavLink(pk=page.pk, title=page.title, url=page.get_url(current_site=site))
-        if page.content_type_id == join_type.pk:
+        if getattr(page.specific_class, "chrome_role", None) == JOIN:
             join = link
         elif page.show_in_menus:
             menu.append(link)

@@ -1,39 +1,34 @@
 """Builds the structure every chamber site needs: home page, Site record and staff groups.
 
-Each project app may contribute with two optional modules, found by name so that a new app
-extends setup without editing this file:
+The shared core names no app: each app registers what it adds, from its `AppConfig.ready()`,
+with `register(AppSetup(...))`:
 
-- ``<app>.setup``: ``ensure_pages(*, home)`` adds the app's fixed pages (e.g. /directory/) and
-  ``GROUP_PERMISSIONS`` (``{"Group name": ["app_label.codename", ...]}``) grants its models.
-- ``<app>.demo``: ``build_demo(*, home, site, log)`` adds demo content.
+- ``root_page``: makes (or finds) the site's home page; exactly one app provides it (home);
+- ``ensure_pages(*, home)``: the app's fixed pages (e.g. /directory/), made in ``order``,
+  which is their order in the menu;
+- ``group_permissions``: ``{"Group name": ["app_label.codename", ...]}`` for its models;
+- ``build_demo(*, home, site, log)``: demo content (the demo app, for ``setup_site --demo``).
 
 Every step looks things up by a natural key (slug, title, name) before creating them, so running
 setup again changes nothing.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from importlib import import_module
-from importlib.util import find_spec
 
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page, Site
 
 from chamber.models import ChamberSettings
-from home.models import HomePage
-
-PROJECT_APPS = ("home", "directory", "membership", "deals")
-# The order the apps' fixed pages are made in, which is their order in the menu: the
-# directory, join and deals pages, then the news.
-PAGE_SETUP_ORDER = ("directory", "membership", "deals", "home")
 
 # Wagtail's own migrations create the "Editors" and "Moderators" groups with page, image and
 # document permissions; "Chamber staff" runs the whole site, membership included, so it gets
-# the pages under home plus whatever each app's setup module grants.
+# the pages under home plus whatever each app grants.
 PAGE_PERMISSIONS = {
     "Chamber staff": ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"],
 }
@@ -60,17 +55,36 @@ GROUP_PERMISSIONS = {
 COLLECTION_PERMISSIONS = {"Chamber staff": IMAGE_AND_DOCUMENT_PERMISSIONS}
 
 
+@dataclass(frozen=True)
+class AppSetup:
+    """What one app adds to the site's setup (see the module docstring)."""
+
+    label: str
+    order: int = 100
+    root_page: Callable[[], tuple[Page, bool]] | None = None
+    ensure_pages: Callable[..., None] | None = None
+    group_permissions: Mapping[str, list[str]] = field(default_factory=dict)
+    build_demo: Callable[..., None] | None = None
+
+
+_registry: dict[str, AppSetup] = {}
+
+
+def register(setup: AppSetup) -> None:
+    """Add an app's setup (again under the same label replaces it)."""
+    _registry[setup.label] = setup
+
+
+def registered() -> list[AppSetup]:
+    return sorted(_registry.values(), key=lambda setup: (setup.order, setup.label))
+
+
 @dataclass
 class SetupResult:
-    home: HomePage
+    home: Page
     site: Site
     created_home: bool
     log: list[str] = field(default_factory=list)
-
-
-def _app_module(app: str, name: str):
-    module_name = f"{app}.{name}"
-    return import_module(module_name) if find_spec(module_name) else None
 
 
 def _permissions(dotted_names: set[str]) -> dict[str, Permission]:
@@ -100,29 +114,32 @@ def add_fixed_page(parent: Page, page: Page) -> Page:
     return page
 
 
-def ensure_home_page() -> tuple[HomePage, bool]:
-    home = HomePage.objects.first()
-    if home:
-        return home, False
+def add_root_page(page: Page) -> Page:
+    """Add `page` (a new home page) at the top of the page tree, live.
+
+    Wagtail's migrations leave a placeholder "Welcome" page (and a Site pointing at it) under
+    the tree's root; it holds the "home" slug, so it goes before the new page takes its place.
+    """
     root = Page.get_first_root_node()
-    # Wagtail's migrations leave a placeholder "Welcome" page (and a Site pointing at it) under
-    # the root; it holds the "home" slug, so it goes before our home page takes its place.
     page_type = ContentType.objects.get_for_model(Page)
     for placeholder in root.get_children().filter(content_type=page_type, slug="home"):
         Site.objects.filter(root_page=placeholder).update(root_page=root)
         placeholder.delete()
         root.refresh_from_db()
-    home = HomePage(
-        title="Home",
-        slug="home",
-        hero_heading="Welcome to the chamber",
-        hero_text="Local businesses, working together.",
-    )
-    add_fixed_page(root, home)
-    return home, True
+    return add_fixed_page(root, page)
 
 
-def ensure_site(home: HomePage) -> Site:
+def ensure_root_page() -> tuple[Page, bool]:
+    """The site's home page from the one app that provides it, and whether it was made now."""
+    providers = [setup for setup in registered() if setup.root_page is not None]
+    if len(providers) != 1:
+        raise ImproperlyConfigured(
+            f"Exactly one app must provide the home page; found {len(providers)}."
+        )
+    return providers[0].root_page()
+
+
+def ensure_site(home: Page) -> Site:
     site = Site.objects.filter(is_default_site=True).first() or Site.objects.first()
     if site is None:
         site = Site.objects.create(
@@ -136,11 +153,10 @@ def ensure_site(home: HomePage) -> Site:
     return site
 
 
-def ensure_groups(home: HomePage) -> None:
+def ensure_groups(home: Page) -> None:
     group_permissions = {name: list(perms) for name, perms in GROUP_PERMISSIONS.items()}
-    for app in PROJECT_APPS:
-        module = _app_module(app, "setup")
-        for name, perms in getattr(module, "GROUP_PERMISSIONS", {}).items():
+    for setup in registered():
+        for name, perms in setup.group_permissions.items():
             group_permissions.setdefault(name, []).extend(perms)
 
     root_collection = Collection.get_first_root_node()
@@ -168,20 +184,20 @@ def ensure_groups(home: HomePage) -> None:
 
 @transaction.atomic
 def site_setup(*, demo: bool, demo_only_if_new: bool = False, log: Callable[[str], None] = print):
-    home, created_home = ensure_home_page()
+    home, created_home = ensure_root_page()
     site = ensure_site(home)
-    for app in PAGE_SETUP_ORDER:
-        module = _app_module(app, "setup")
-        if module and hasattr(module, "ensure_pages"):
-            module.ensure_pages(home=home)
+    for setup in registered():
+        if setup.ensure_pages is not None:
+            setup.ensure_pages(home=home)
     ensure_groups(home)
     log(f"Site structure ready: {site} -> {home.title}")
 
     if demo and (created_home or not demo_only_if_new):
-        for app in PROJECT_APPS:
-            module = _app_module(app, "demo")
-            if module:
-                module.build_demo(home=home, site=site, log=log)
+        builders = [setup.build_demo for setup in registered() if setup.build_demo is not None]
+        if not builders:
+            raise ImproperlyConfigured("No demo content: the demo app is not installed.")
+        for build_demo in builders:
+            build_demo(home=home, site=site, log=log)
     elif demo:
         log("Existing site found: demo content left as it is.")
     return SetupResult(home=home, site=site, created_home=created_home)

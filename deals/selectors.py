@@ -92,6 +92,11 @@ def business_ids_with_deals(at=None):
     return Deal.objects.shown(at).values("business_id")
 
 
+def listing_deals_section(business) -> tuple[str, dict]:
+    """The "Current deals" section of a listing's page in the directory."""
+    return "deals/includes/listing_deals.html", {"cards": current_deal_cards(business=business)}
+
+
 @dataclass(frozen=True)
 class DealNumbers:
     deal: Deal

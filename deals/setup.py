@@ -1,4 +1,5 @@
-"""What setup_site needs from deals: the /deals/ page and staff permissions."""
+"""What setup_site needs from deals: the /deals/ page and staff permissions
+(registered in deals/apps.py)."""
 
 from chamber.site_setup import add_fixed_page
 from deals.models import DealsIndexPage

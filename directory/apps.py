@@ -7,9 +7,20 @@ class DirectoryConfig(AppConfig):
     name = "directory"
 
     def ready(self):
-        from directory import notifications, signals  # noqa: F401 - connects the receivers
+        from chamber.site_setup import AppSetup
+        from chamber.site_setup import register as register_setup
+        from directory import notifications, setup, signals  # noqa: F401 - connects receivers
         from directory.account.views import overview_panel
         from membership.account.sections import Section, register
+
+        register_setup(
+            AppSetup(
+                "directory",
+                order=10,
+                ensure_pages=setup.ensure_pages,
+                group_permissions=setup.GROUP_PERMISSIONS,
+            )
+        )
 
         register(
             Section(

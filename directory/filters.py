@@ -10,6 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from chamber.filters import MAX_QUERY_LENGTH, PublicFilterSet
+from directory.features import ListingFeature, listing_features
 from directory.models import Business
 from directory.taxonomy import category_tree, level_by_slug, membership_levels
 
@@ -55,18 +56,23 @@ class DirectoryFilterSet(PublicFilterSet):
         method="filter_level",
         empty_label=_("Any level"),
     )
-    has_deals = django_filters.BooleanFilter(
-        label=_("Only businesses with current deals"),
-        method="filter_has_deals",
-        widget=forms.CheckboxInput,
-    )
     sort = django_filters.ChoiceFilter(
         label=_("Sort by"), choices=SORT_CHOICES, method="filter_nothing", empty_label=None
     )
 
     class Meta:
         model = Business
-        fields = ["q", "category", "city", "level", "has_deals", "sort"]
+        fields = ["q", "category", "city", "level", "sort"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # One checkbox per feature other apps add to listings (directory/features.py).
+        for feature in listing_features():
+            self.filters[feature.param] = django_filters.BooleanFilter(
+                label=feature.filter_label,
+                method=self.feature_filter(feature),
+                widget=forms.CheckboxInput,
+            )
 
     @staticmethod
     def filter_category(queryset, name, slug):
@@ -78,9 +84,8 @@ class DirectoryFilterSet(PublicFilterSet):
         return queryset.filter(member__level_id=level.pk)
 
     @staticmethod
-    def filter_has_deals(queryset, name, value):
-        if not value:
-            return queryset
-        from deals.selectors import business_ids_with_deals  # deals builds on the directory
+    def feature_filter(feature: ListingFeature):
+        def filter_feature(queryset, name, value):
+            return queryset.filter(pk__in=feature.listing_ids()) if value else queryset
 
-        return queryset.filter(pk__in=business_ids_with_deals())
+        return filter_feature

@@ -27,6 +27,7 @@ from wagtail.images.models import Image
 from chamber.caching import cached, get_cached, set_cached
 from chamber.pagination import parse_page_number
 from directory import search
+from directory.features import ListingFeature, listing_features
 from directory.filters import DirectoryFilterSet
 from directory.models import Business, Category, CategoryIds, FacetCount
 from directory.signals import FACETS_NAMESPACE
@@ -91,11 +92,16 @@ class DirectoryResults:
             return 0
         return max(0, self.total - self.page.paginator.num_pages * self.page.paginator.per_page)
 
-    has_deals: bool = False
+    features: tuple[ListingFeature, ...] = ()  # the listing features asked for (has_deals)
 
     @property
     def is_filtered(self) -> bool:
-        return bool(self.query or self.category or self.city or self.level_name or self.has_deals)
+        return bool(self.query or self.category or self.city or self.level_name or self.features)
+
+    @property
+    def feature_options(self) -> list[tuple[ListingFeature, bool]]:
+        """Every listing feature's filter, and whether it is applied."""
+        return [(feature, feature in self.features) for feature in listing_features()]
 
 
 class WindowCountPaginator(Paginator):
@@ -265,7 +271,7 @@ def directory_results(
         category=category_tree().by_slug.get(cleaned.get("category") or ""),
         city=cleaned.get("city") or "",
         level_slug=cleaned.get("level") or "",
-        has_deals=bool(cleaned.get("has_deals")),
+        features=tuple(feature for feature in listing_features() if cleaned.get(feature.param)),
     )
     number = parse_page_number(params.get("page"))
     if query:
@@ -285,7 +291,7 @@ def directory_results(
         category_facets=category_facets(category_counts, selected=selection.category),
         city_facets=city_facets(city_rows, selected=selection.city),
         ignored=filterset.ignored,
-        has_deals=selection.has_deals,
+        features=selection.features,
     )
 
 
@@ -293,14 +299,15 @@ def directory_results(
 class Selection:
     """The valid filters chosen, from the filter set's cleaned data.
 
-    `has_deals` narrows to listings with a deal on show. Deals start and end by the second, so
-    nothing computed under it is cached (and the few listings it leaves are cheap to count).
+    `features` narrow to listings with, say, a deal on show (directory/features.py). Deals start
+    and end by the second, so nothing computed under one is cached (and the few listings they
+    leave are cheap to count).
     """
 
     category: CategoryNode | None
     city: str
     level_slug: str
-    has_deals: bool = False
+    features: tuple[ListingFeature, ...] = ()
 
 
 def _filtered_results(filterset, selection: Selection, sort: str, number: int):
@@ -308,10 +315,10 @@ def _filtered_results(filterset, selection: Selection, sort: str, number: int):
     (FacetCount), and the page is read in index order; elsewhere, or with a filter the summary
     doesn't cover (level), they are counted from the listings and cached."""
     ordered = filterset.qs.order_by(*SORT_ORDERINGS[sort])
-    if uses_facet_summary() and not selection.level_slug and not selection.has_deals:
+    if uses_facet_summary() and not selection.level_slug and not selection.features:
         category_counts, city_rows, total = summary_counts(selection)
         page = ResultsPage(ordered, number, PAGE_SIZE, total=total)
-    elif selection.has_deals:
+    elif selection.features:
         page = ResultsPage(ordered, number, PAGE_SIZE)
         category_counts, city_rows = facet_counts(
             category_base=filterset.filter_queryset_except(filterset.queryset, "category"),
@@ -364,7 +371,7 @@ def _keyword_results(filterset, selection: Selection, query: str, sort: str, num
     filters and sort (and per day) until any listing, member or category changes, like the
     facet counts; the page then reads only its own rows, checking visibility again."""
     parts = _selection_key_parts(selection, q=query)
-    if selection.has_deals:
+    if selection.features:
         found = _keyword_matches(filterset, selection, query, sort, parts)
     else:
         key = "search:" + _facet_key({**parts, "sort": sort}, without="", today=_today_key())
@@ -392,10 +399,10 @@ def _keyword_matches(filterset, selection, query, sort, parts) -> KeywordMatches
     sample_key = "sample:" + _facet_key(
         {"q": parts["q"], "level": parts["level"]}, without="", today=_today_key()
     )
-    sample = None if selection.has_deals else get_cached(FACETS_NAMESPACE, sample_key)
+    sample = None if selection.features else get_cached(FACETS_NAMESPACE, sample_key)
     if sample is None:
         sample = _sample(filterset.filter_queryset_except(base, "category", "city"), query)
-        if not selection.has_deals:
+        if not selection.features:
             set_cached(FACETS_NAMESPACE, sample_key, sample)
     if not sample.broad:
         ids, category_counts, city_rows = _sample_facets(sample.rows, selection, category_tree())
@@ -718,14 +725,18 @@ def city_facets(rows, *, selected: str) -> list[FacetOption]:
 
 
 def publicly_listed_business(slug: str) -> Business | None:
-    """The listing at `slug`, if public, with `has_deals`: whether it offers a deal on show
-    (so its page asks for its deals only when there are some)."""
-    from django.db.models import Exists, OuterRef
-
-    from deals.models import Deal  # deals builds on the directory
-
-    has_deals = Exists(Deal.objects.shown().filter(business=OuterRef("pk")))
-    return listing_queryset().annotate(has_deals=has_deals).filter(slug=slug).first()
+    """The listing at `slug`, if public, with `features`: the listing features it has (so its
+    page asks for a feature's section only when there is something to show)."""
+    features = listing_features()
+    business = (
+        listing_queryset()
+        .annotate(**{f"has_{feature.name}": feature.exists() for feature in features})
+        .filter(slug=slug)
+        .first()
+    )
+    if business is not None:
+        business.features = [f for f in features if getattr(business, f"has_{f.name}")]
+    return business
 
 
 def featured_businesses(*, limit: int = 6, on=None) -> list[Business]:

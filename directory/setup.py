@@ -1,4 +1,5 @@
-"""What setup_site needs from the directory: the /directory/ page and staff permissions."""
+"""What setup_site needs from the directory: the /directory/ page and staff permissions
+(registered in directory/apps.py)."""
 
 from chamber.site_setup import add_fixed_page
 from directory.models import DirectoryPage

@@ -1,6 +1,7 @@
 """Directory views, served through DirectoryPage's routes. Thin: parse, select, render."""
 
 from django.http import Http404
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 
 from directory.cards import result_cards
@@ -46,8 +47,6 @@ def business_detail(request, *, page, slug):
     if business is None:
         raise Http404("No such listing")
     url = page.business_url(business, full=True)
-    from deals.selectors import current_deal_cards  # deals builds on the directory
-
     return TemplateResponse(
         request,
         "directory/business_detail.html",
@@ -59,6 +58,9 @@ def business_detail(request, *, page, slug):
             "phone": business.phone_for(request.user),
             "email": business.email_for(request.user),
             "json_ld": local_business_json_ld(business, url=url, request=request),
-            "deal_cards": current_deal_cards(business=business) if business.has_deals else [],
+            "sections": [
+                render_to_string(*feature.section(business), request)
+                for feature in business.features
+            ],
         },
     )

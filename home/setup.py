@@ -1,8 +1,8 @@
-"""What setup_site needs from home: the /news/ page and staff permissions for the news
-taxonomy."""
+"""What setup_site needs from home: the home page itself, the /news/ page and staff permissions
+for the news taxonomy (registered in home/apps.py)."""
 
-from chamber.site_setup import add_fixed_page
-from home.models import NewsIndexPage
+from chamber.site_setup import add_fixed_page, add_root_page
+from home.models import HomePage, NewsIndexPage
 
 GROUP_PERMISSIONS = {
     "Chamber staff": [
@@ -14,6 +14,19 @@ GROUP_PERMISSIONS = {
         "home.delete_person",
     ],
 }
+
+
+def ensure_home_page() -> tuple[HomePage, bool]:
+    home = HomePage.objects.first()
+    if home:
+        return home, False
+    home = HomePage(
+        title="Home",
+        slug="home",
+        hero_heading="Welcome to the chamber",
+        hero_text="Local businesses, working together.",
+    )
+    return add_root_page(home), True
 
 
 def ensure_pages(*, home) -> None:

@@ -7,8 +7,19 @@ class MembershipConfig(AppConfig):
     name = "membership"
 
     def ready(self):
-        from membership import receivers  # noqa: F401 - connects the receivers
+        from chamber.site_setup import AppSetup
+        from chamber.site_setup import register as register_setup
+        from membership import receivers, setup  # noqa: F401 - receivers: connects them
         from membership.account.sections import Section, register
+
+        register_setup(
+            AppSetup(
+                "membership",
+                order=20,
+                ensure_pages=setup.ensure_pages,
+                group_permissions=setup.GROUP_PERMISSIONS,
+            )
+        )
 
         register(Section("dashboard", _("Overview"), "account:dashboard", order=0))
         register(Section("receipts", _("Receipts"), "account:receipts", order=40, needs="pay"))

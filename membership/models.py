@@ -17,6 +17,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from chamber.routing import CachedViewRestrictionsMixin
+from chamber.selectors import JOIN
 
 # Stored for members whose standing does not run out on a date (status "active").
 FOREVER = datetime.date.max
@@ -499,6 +500,7 @@ class JoinPage(CachedViewRestrictionsMixin, RoutablePageMixin, Page):
     parent_page_types = ["home.HomePage"]
     subpage_types: list[str] = []
     max_count = 1
+    chrome_role = JOIN  # the site's "Join" buttons lead here
 
     class Meta:
         verbose_name = _("join page")

@@ -1,4 +1,5 @@
-"""What setup_site needs from membership: the /join/ page and staff permissions."""
+"""What setup_site needs from membership: the /join/ page and staff permissions
+(registered in membership/apps.py)."""
 
 from chamber.site_setup import add_fixed_page
 from membership.models import JoinPage

@@ -20,11 +20,13 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
+    # The project's apps, lowest layer first (README "Architecture").
     "chamber",
-    "home",
-    "directory",
     "membership",
+    "directory",
     "deals",
+    "home",
+    "demo",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

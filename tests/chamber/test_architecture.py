@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("chamber", "membership", "directory", "deals", "home")
+PACKAGES = ("chamber", "membership", "directory", "deals", "home", "demo")
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 
 

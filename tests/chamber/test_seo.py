@@ -14,11 +14,11 @@ from django.test.utils import CaptureQueriesContext
 from wagtail.images.models import SourceImageIOError
 from wagtail.models import Site
 
-from chamber.demo_images import draw_logo, draw_skyline, get_or_create_image
 from chamber.models import ChamberSettings
 from chamber.selectors import site_chrome
 from chamber.templatetags.chamber_tags import SOCIAL_IMAGE_SPEC, social_image, x_handle
 from deals.models import Deal
+from demo.images import draw_logo, draw_skyline, get_or_create_image
 from directory.models import Business, DirectoryPage
 from home.models import HomePage, StandardPage
 

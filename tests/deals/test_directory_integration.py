@@ -172,7 +172,7 @@ def test_listing_page_shows_its_current_deals_only(client, town, deal_factory):
     response = client.get(f"/directory/{bakery.slug}/")
     assert response.status_code == 200
     assert "Current deals" in response.text
-    assert [card.title for card in response.context["deal_cards"]] == ["Loaf of the week"]
+    assert [card.title for card in response.context["cards"]] == ["Loaf of the week"]
     assert deal_url(town["deals"]["bakery"]) in response.text
     for deal in extra.values():
         assert deal.title not in response.text
@@ -185,7 +185,7 @@ def test_listing_without_current_deals_has_no_deals_section(client, town):
         response = client.get(f"/directory/{town['listings'][key].slug}/")
         assert response.status_code == 200
         assert "Current deals" not in response.text, key
-        assert response.context["deal_cards"] == []
+        assert "deals/includes/listing_deals.html" not in {t.name for t in response.templates}
 
 
 # -- query budgets ---------------------------------------------------------------------------
@@ -218,7 +218,7 @@ def test_listing_page_with_deals_costs_one_query_whatever_the_number_of_deals(
     for number in range(8):
         deal_factory(offering_business, title=f"More deal {number}")
     many = count_queries(client, url)
-    assert len(client.get(url).context["deal_cards"]) == 9
+    assert len(client.get(url).context["cards"]) == 9
     assert one == many == without + 1, (without, one, many)
     assert many <= LISTING_WITH_DEALS_QUERIES, (without, many)
 

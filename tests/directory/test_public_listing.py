@@ -17,9 +17,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.text import slugify
 
-from chamber.demo_images import draw_logo, get_or_create_image
 from chamber.filters import MAX_QUERY_LENGTH
 from chamber.models import ChamberSettings
+from demo.images import draw_logo, get_or_create_image
 from directory import selectors
 from directory.selectors import PAGE_SIZE
 from membership.models import Member

@@ -719,7 +719,7 @@ def test_staff_list_invitations_in_the_admin_read_only(client, member_a, admin_u
 
 
 def test_the_demo_member_has_a_billing_contact_and_an_open_invitation(demo_site, client):
-    from membership.demo import DEMO_BILLING_EMAIL, DEMO_INVITED_EMAIL, DEMO_MEMBER_EMAIL
+    from demo.membership import DEMO_BILLING_EMAIL, DEMO_INVITED_EMAIL, DEMO_MEMBER_EMAIL
 
     primary = MemberContact.objects.get(user__email=DEMO_MEMBER_EMAIL)
     roles = dict(

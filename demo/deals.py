@@ -18,8 +18,8 @@ from django.utils.text import slugify
 from wagtail.models import Revision
 
 from deals.models import Deal, DealRedemption, DealViews
+from demo.membership import DEMO_MEMBER_EMAIL
 from directory.models import Business
-from membership.demo import DEMO_MEMBER_EMAIL
 from membership.models import Member, MemberContact
 
 SEED = 2024
@@ -236,7 +236,7 @@ def _deal_for(offer: Offer, business: Business, *, start, end) -> Deal:
 
 
 @transaction.atomic
-def build_demo(*, home, site, log) -> None:
+def build_deals(*, log) -> None:
     if Deal.objects.exists():
         log("Demo: deals already there.")
         return

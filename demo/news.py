@@ -6,7 +6,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from wagtail.documents import get_document_model
 
-from chamber.demo_images import draw_logo, draw_skyline, get_or_create_image
+from demo.images import draw_logo, draw_skyline, get_or_create_image
 from home.models import NewsIndexPage, NewsKind, NewsPage, NewsPageAuthor, Person, Topic
 
 TOPICS = [

@@ -29,11 +29,11 @@ from django.utils import timezone
 from django.utils.text import slugify
 from wagtail.search.backends import get_search_backends
 
-from chamber.demo_images import draw_logo, get_or_create_image
-from directory import demo_data
-from directory.demo import ensure_demo_categories
+from demo import directory_data
+from demo.directory import ensure_demo_categories
+from demo.images import draw_logo, get_or_create_image
+from demo.membership import ensure_demo_levels, pick_level, pick_standing
 from directory.models import Business, Category, FacetCount
-from membership.demo import ensure_demo_levels, pick_level, pick_standing
 from membership.models import Member, MembershipLevel
 from membership.selectors import membership_grace_days
 
@@ -98,9 +98,9 @@ class ListingGenerator:
 
     def _add_member(self, batch: Batch) -> None:
         rng = self.rng
-        town = demo_data.pick_town(rng)
-        trades = demo_data.pick_trades(rng)
-        name, family = demo_data.business_name(rng, trade=trades[0], town=town)
+        town = directory_data.pick_town(rng)
+        trades = directory_data.pick_trades(rng)
+        name, family = directory_data.business_name(rng, trade=trades[0], town=town)
         level = self.levels[pick_level(rng)]
         status, offset = pick_standing(rng, grace_days=self.grace_days)
         member = Member(
@@ -117,7 +117,7 @@ class ListingGenerator:
                 "level_id": level.pk,
                 "status": status,
                 "paid_through": member.paid_through,
-                "joined_on": demo_data.random_joined_on(rng),
+                "joined_on": directory_data.random_joined_on(rng),
                 "auto_renew": rng.random() < 0.8,
                 "good_standing_until": good_standing_until,
             }
@@ -126,9 +126,11 @@ class ListingGenerator:
         locations = rng.choices(LOCATIONS, weights=LOCATION_WEIGHTS)[0]
         for location in range(min(locations, self.count - self.made)):
             if location:
-                town = rng.choice(demo_data.TOWNS)
+                town = rng.choice(directory_data.TOWNS)
                 name = f"{member.name} ({town.name})"
-            data = demo_data.make_listing(rng, name=name, town=town, trades=trades, family=family)
+            data = directory_data.make_listing(
+                rng, name=name, town=town, trades=trades, family=family
+            )
             listing = data.model_fields()
             if rng.random() < COMMON_SHARE:
                 listing["description"] += COMMON_SENTENCE
@@ -425,7 +427,7 @@ def logo_pool() -> list[int]:
             filename=f"generated-logo-{number}.png",
             draw=lambda word=word: draw_logo(word, size=160),
         ).pk
-        for number, word in enumerate(demo_data.PLACE_WORDS[:LOGO_POOL], start=1)
+        for number, word in enumerate(directory_data.PLACE_WORDS[:LOGO_POOL], start=1)
     ]
 
 

@@ -1,6 +1,6 @@
 """Demo directory: the Riverside Chamber's categories and a couple of hundred member listings.
 
-Built from `directory.demo_data` with a fixed seed, so every run describes the same directory;
+Built from `demo.directory_data` with a fixed seed, so every run describes the same directory;
 each category, member and listing is looked up by slug or name before it is created, so a second
 run creates nothing. Listings are saved through the ORM with a first revision each (the
 published one for live listings); a few carry a member's edit awaiting approval, as a later
@@ -23,13 +23,10 @@ from wagtail.models import ReferenceIndex, Revision
 from wagtail.search.backends import get_search_backends
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
-from chamber.demo_images import draw_logo, get_or_create_image
-from directory import demo_data
-from directory.actions import LISTING_CHANGES_SUBMITTED
-from directory.demo_data import TOWNS_BY_NAME, TRADES_BY_NAME, ListingData
-from directory.models import Business, Category
-from directory.services import listing_draft_save
-from membership.demo import (
+from demo import directory_data
+from demo.directory_data import TOWNS_BY_NAME, TRADES_BY_NAME, ListingData
+from demo.images import draw_logo, get_or_create_image
+from demo.membership import (
     BUSINESS,
     COMMUNITY,
     LEADERSHIP,
@@ -38,6 +35,9 @@ from membership.demo import (
     pick_level,
     pick_standing,
 )
+from directory.actions import LISTING_CHANGES_SUBMITTED
+from directory.models import Business, Category
+from directory.services import listing_draft_save
 from membership.models import Member, MemberContact
 from membership.selectors import membership_grace_days
 
@@ -156,7 +156,7 @@ def demo_roster(*, grace_days: int) -> list[DemoListing]:
     rng = random.Random(SEED)
     roster = []
     for spec in WELL_KNOWN:
-        data = demo_data.make_listing(
+        data = directory_data.make_listing(
             rng,
             name=spec.name,
             town=TOWNS_BY_NAME[spec.town],
@@ -177,11 +177,11 @@ def demo_roster(*, grace_days: int) -> list[DemoListing]:
 
     names = set(WELL_KNOWN_NAMES)
     for _ in range(GENERATED_LISTINGS):
-        town = demo_data.pick_town(rng)
-        trades = demo_data.pick_trades(rng)
-        name, family = demo_data.business_name(rng, trade=trades[0], town=town)
+        town = directory_data.pick_town(rng)
+        trades = directory_data.pick_trades(rng)
+        name, family = directory_data.business_name(rng, trade=trades[0], town=town)
         while name in names:
-            name, family = demo_data.business_name(rng, trade=trades[0], town=town)
+            name, family = directory_data.business_name(rng, trade=trades[0], town=town)
         names.add(name)
         status, offset = pick_standing(rng, grace_days=grace_days)
         member = DemoMember(
@@ -189,10 +189,10 @@ def demo_roster(*, grace_days: int) -> list[DemoListing]:
             level=pick_level(rng),
             status=status,
             paid_through_offset_days=offset,
-            joined_on=demo_data.random_joined_on(rng),
+            joined_on=directory_data.random_joined_on(rng),
             auto_renew=rng.random() < 0.8,
         )
-        data = demo_data.make_listing(rng, name=name, town=town, trades=trades, family=family)
+        data = directory_data.make_listing(rng, name=name, town=town, trades=trades, family=family)
         # A pending member has applied but not paid: its listing waits as a draft.
         roster.append(DemoListing(member=member, data=data, live=status != Member.Status.PENDING))
 
@@ -205,22 +205,24 @@ def demo_roster(*, grace_days: int) -> list[DemoListing]:
     chosen = rng.sample(active, SECOND_LOCATIONS + NEW_DRAFTS + PENDING_EDITS)
     for position in chosen[:SECOND_LOCATIONS]:
         first = roster[position]
-        town = rng.choice([t for t in demo_data.TOWNS if t is not first.data.town])
-        data = demo_data.make_listing(
+        town = rng.choice([t for t in directory_data.TOWNS if t is not first.data.town])
+        data = directory_data.make_listing(
             rng, name=f"{first.member.name} ({town.name})", town=town, trades=first.data.trades
         )
         roster.append(DemoListing(member=first.member, data=data))
     for position in chosen[SECOND_LOCATIONS : SECOND_LOCATIONS + NEW_DRAFTS]:
         roster[position] = replace(roster[position], live=False)
     for position in chosen[SECOND_LOCATIONS + NEW_DRAFTS :]:
-        roster[position] = replace(roster[position], pending_edit=rng.choice(demo_data.DRAFT_NOTES))
+        roster[position] = replace(
+            roster[position], pending_edit=rng.choice(directory_data.DRAFT_NOTES)
+        )
     return roster
 
 
 def ensure_demo_categories() -> dict[str, Category]:
     """Every demo category by slug (two levels), creating the missing ones."""
     categories = {category.slug: category for category in Category.objects.all()}
-    for sector_order, sector in enumerate(demo_data.SECTORS, start=1):
+    for sector_order, sector in enumerate(directory_data.SECTORS, start=1):
         parent = categories.get(sector.slug)
         if parent is None:
             parent = Category.objects.create(
@@ -319,7 +321,7 @@ def indexed_once() -> Iterator[dict[type, list]]:
 
 
 @transaction.atomic
-def build_demo(*, home, site, log) -> None:
+def build_directory(*, log) -> None:
     before = Category.objects.count()
     categories = ensure_demo_categories()
     log(f"Demo: {len(categories) - before} directory categories created.")

@@ -1,8 +1,8 @@
 """Demo membership: the three dues levels and the member organisations behind the listings.
 
-The directory demo runs before this module's `build_demo` (setup_site's app order) and calls
-`ensure_demo_levels` and `ensure_demo_members` itself; everything here looks up by slug or name
-first, so running it again, in either order, creates nothing new.
+The directory demo (demo/directory.py) runs first and calls `ensure_demo_levels` and
+`ensure_demo_members` itself; everything here looks up by slug or name first, so running it
+again, in either order, creates nothing new.
 """
 
 import datetime
@@ -319,7 +319,9 @@ def ensure_demo_contacts(*, now: datetime.datetime) -> bool:
     return True
 
 
-def build_demo(*, home, site, log) -> None:
+def build_membership(*, log) -> bool:
+    """Levels, dues payments, applications, the demo member's login and contacts; True when
+    the demo member's login was made now (it then gets its listings: demo/site.py)."""
     before = MembershipLevel.objects.count()
     ensure_demo_levels()
     created = MembershipLevel.objects.count() - before
@@ -330,11 +332,6 @@ def build_demo(*, home, site, log) -> None:
         payments = ensure_demo_payments(today=today, rng=random.Random(4))
         applications = ensure_demo_applications(today=today)
         login = ensure_demo_member_login()
-        if login:
-            # Imported here: the directory demo imports this module.
-            from directory.demo import ensure_demo_member_listings
-
-            ensure_demo_member_listings(email=DEMO_MEMBER_EMAIL)
         contacts = ensure_demo_contacts(now=timezone.now())
     log(f"Demo: {payments} dues payment(s), {applications} application(s).")
     if login:

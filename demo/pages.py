@@ -2,9 +2,9 @@
 
 from wagtail.models import Page
 
-from chamber.demo_images import draw_logo, draw_skyline, get_or_create_image
 from chamber.models import ChamberSettings
-from home.demo_news import build_news
+from demo.images import draw_logo, draw_skyline, get_or_create_image
+from demo.news import build_news
 from home.models import HomePage, StandardPage
 from membership.models import JoinPage
 
@@ -114,7 +114,7 @@ def _ensure_child(parent: Page, page: Page) -> tuple[Page, bool]:
     return page, True
 
 
-def build_demo(*, home: HomePage, site, log) -> None:
+def build_pages(*, home: HomePage, site, log) -> None:
     chamber = ChamberSettings.for_site(site)
     if chamber.name != CHAMBER_NAME:
         for field_name, value in DEMO_SETTINGS.items():

@@ -14,8 +14,8 @@ from wagtail.images.models import Image
 from wagtail.models import ReferenceIndex, Revision
 from wagtail.search.backends import get_search_backend
 
-from directory.demo import WELL_KNOWN_NAMES, demo_roster
-from directory.management.commands.generate_listings import (
+from demo.directory import WELL_KNOWN_NAMES, demo_roster
+from demo.management.commands.generate_listings import (
     COMMON_TERM,
     RARE_TERM,
     index_entry_model,
