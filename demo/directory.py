@@ -38,8 +38,7 @@ from demo.membership import (
 from directory.actions import LISTING_CHANGES_SUBMITTED
 from directory.models import Business, Category
 from directory.services import listing_draft_save
-from membership.models import Member, MemberContact
-from membership.selectors import membership_grace_days
+from membership.models import Member, MemberContact, membership_grace_days
 
 SEED = 1933  # one whose member mix is close to the shares in membership.demo
 GENERATED_LISTINGS = 210

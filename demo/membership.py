@@ -22,8 +22,8 @@ from membership.models import (
     MemberContact,
     MembershipLevel,
     Payment,
+    membership_grace_days,
 )
-from membership.selectors import membership_grace_days
 
 COMMUNITY, BUSINESS, LEADERSHIP = "community", "business", "leadership"
 

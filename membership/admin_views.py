@@ -33,7 +33,9 @@ from membership.applications import (
     approve_application,
     reject_application,
 )
-from membership.models import Application, Member, MembershipLevel, Payment
+from membership.models.applications import Application
+from membership.models.members import Member, MembershipLevel
+from membership.models.payments import Payment
 
 APPROVABLE = (*DECIDABLE, Application.Status.PAID)
 

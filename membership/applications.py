@@ -6,7 +6,8 @@ from wagtail.log_actions import log
 
 from chamber import emails
 from membership.checkout import create_member_from_application, set_password_url
-from membership.models import Application, Member
+from membership.models.applications import Application
+from membership.models.members import Member
 
 APPLICATION_APPROVED = "membership.application_approved"
 APPLICATION_REJECTED = "membership.application_rejected"

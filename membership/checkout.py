@@ -32,7 +32,9 @@ from membership.dues import (
     next_period,
     record_payment,
 )
-from membership.models import Application, Member, MemberContact, Payment
+from membership.models.applications import Application
+from membership.models.members import Member, MemberContact
+from membership.models.payments import Payment
 from membership.signals import member_created_from_application
 from membership.stripe_gateway import stripe_client
 from membership.stripe_prices import sync_level_prices

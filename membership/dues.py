@@ -22,8 +22,10 @@ from django.db.models import Q
 from django.utils import timezone
 from wagtail.log_actions import log
 
-from membership.models import Member, MembershipLevel, Payment
-from membership.selectors import membership_grace_days
+from membership.models.members import Member, MembershipLevel, membership_grace_days
+from membership.models.payments import Payment
+from membership.stripe_gateway import stripe_client
+from membership.stripe_prices import sync_level_prices
 
 Status = Member.Status
 
@@ -113,9 +115,6 @@ def set_status(member: Member, status: str, *, reason: str, user=None) -> None:
 def change_level(member: Member, level: MembershipLevel, *, reason: str, user=None) -> None:
     """Move a member to another level; a Stripe subscription moves to the level's yearly price
     from its next renewal (no pro-rata charge), so Stripe's later events agree with it."""
-    from membership.stripe_gateway import stripe_client
-    from membership.stripe_prices import sync_level_prices
-
     client = stripe_client()
     if client is not None and member.stripe_subscription_id and level.pk != member.level_id:
         if not level.stripe_price_id:
@@ -291,8 +290,6 @@ def set_auto_renew(member: Member, auto_renew: bool, *, user=None) -> Member:
     With a Stripe subscription, turning auto-renew off cancels it at the period end (and back
     on undoes that); Stripe's `customer.subscription.updated` then confirms the same state.
     """
-    from membership.stripe_gateway import stripe_client
-
     member = lock_member(member.pk)
     client = stripe_client()
     if auto_renew and not (client is not None and member.stripe_subscription_id):

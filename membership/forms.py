@@ -4,7 +4,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from membership.models import APPLICANT_FIELDS, Application, Member, MembershipLevel
+from membership.models.applications import APPLICANT_FIELDS, Application
+from membership.models.members import Member, MembershipLevel
 
 
 class LevelChoiceField(forms.ModelChoiceField):

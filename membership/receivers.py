@@ -2,6 +2,7 @@ from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 
 from chamber.models import ChamberSettings
+from membership.services import members_refresh_good_standing
 
 
 @receiver(pre_save, sender=ChamberSettings, dispatch_uid="membership_remember_grace")
@@ -15,6 +16,4 @@ def grace_period_changed(sender, instance, created, **kwargs):
     """Every member's good-standing date moves with the grace period."""
     if created or instance._previous_grace_days == instance.membership_grace_days:
         return
-    from membership.services import members_refresh_good_standing
-
     members_refresh_good_standing(grace_days=instance.membership_grace_days)

@@ -13,12 +13,13 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from chamber import emails
-from membership.models import JoinPage, Member, RenewalReminder
-from membership.selectors import membership_grace_days
+from membership.models.members import Member, membership_grace_days
+from membership.models.pages import JoinPage
+from membership.models.payments import RenewalReminder
+from membership.tokens import renewal_token
 
 logger = logging.getLogger(__name__)
 
@@ -42,9 +43,8 @@ def reminder_candidates(today: datetime.date, stages: list[int]):
     earliest, latest = min(stages), max(stages)
     # Everyone who will not be charged automatically: auto-renew off, or no Stripe subscription
     # to renew (e.g. a member paying offline whose auto-renew flag was left on).
-    renews_itself = Q(auto_renew=True) & ~Q(stripe_subscription_id="")
     return (
-        Member.objects.exclude(renews_itself)
+        Member.objects.renewing_by_hand()
         .filter(
             status__in=[Member.Status.ACTIVE, Member.Status.PAST_DUE],
             paid_through__isnull=False,
@@ -107,8 +107,6 @@ def send_renewal_reminders(today: datetime.date | None = None, stages=None) -> R
 
 
 def renewal_url(join_page, member) -> str:
-    from membership.views import renewal_token
-
     if join_page is None:
         return emails.absolute("/")
     query = urlencode({"token": renewal_token(member)})

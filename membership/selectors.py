@@ -1,15 +1,6 @@
 from django.utils import timezone
 
-from chamber.selectors import default_chamber_settings
-from membership.models import MemberContact
-
-DEFAULT_GRACE_DAYS = 30
-
-
-def membership_grace_days() -> int:
-    """The grace period of the default site's ChamberSettings (30 days before setup)."""
-    chamber = default_chamber_settings()
-    return chamber.membership_grace_days if chamber else DEFAULT_GRACE_DAYS
+from membership.models.members import Member, MemberContact
 
 
 def user_is_member_in_good_standing(user) -> bool:
@@ -36,8 +27,6 @@ def member_in_good_standing_for(user, *, preferred_id: int | None = None):
     name; None if the user represents none."""
     if not getattr(user, "is_authenticated", False):
         return None
-    from membership.models import Member
-
     members = list(
         Member.objects.in_good_standing()
         .filter(contacts__user=user)
@@ -51,6 +40,4 @@ def member_in_good_standing_for(user, *, preferred_id: int | None = None):
 def members_in_good_standing_count() -> int:
     """How many member organisations are in good standing today (the home page's "Join N
     local businesses")."""
-    from membership.models import Member
-
     return Member.objects.in_good_standing().count()

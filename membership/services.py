@@ -4,8 +4,7 @@ from django.db import transaction
 from django.db.models import Case, DateField, F, Value, When
 from django.db.models.functions import Cast
 
-from membership.models import FOREVER, Member
-from membership.selectors import membership_grace_days
+from membership.models.members import FOREVER, Member, membership_grace_days
 from membership.signals import good_standing_changed
 
 

@@ -2,7 +2,7 @@
 (registered in membership/apps.py)."""
 
 from chamber.site_setup import add_fixed_page
-from membership.models import JoinPage
+from membership.models.pages import JoinPage
 
 GROUP_PERMISSIONS = {
     "Chamber staff": [

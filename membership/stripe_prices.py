@@ -13,7 +13,7 @@ from decimal import Decimal
 
 import stripe
 
-from membership.models import MembershipLevel
+from membership.models.members import MembershipLevel
 from membership.stripe_gateway import stripe_client
 
 logger = logging.getLogger(__name__)

@@ -22,15 +22,15 @@ from membership.checkout import (
     start_renewal_checkout,
 )
 from membership.forms import ApplicationForm
-from membership.models import APPLICANT_FIELDS, Application, Member, MembershipLevel
+from membership.models.applications import APPLICANT_FIELDS, Application
+from membership.models.members import Member, MembershipLevel
 from membership.stripe_gateway import stripe_enabled
+from membership.tokens import renewal_member_id
 
 logger = logging.getLogger(__name__)
 
 RESUME_SALT = "membership.join.resume"
-RENEW_SALT = "membership.renew"
 RESUME_MAX_AGE = 60 * 60 * 24 * 2
-RENEW_MAX_AGE = 60 * 60 * 24 * 120
 
 
 def _context(page, **extra):
@@ -159,22 +159,16 @@ def _send_application_received(application_id: int) -> None:
         logger.exception("E-mails for application %s could not be sent", application_id)
 
 
-def renewal_token(member: Member) -> str:
-    return signing.dumps(member.pk, salt=RENEW_SALT)
-
-
 @never_cache
 def renew(request, *, page):
     """The pay link of a renewal reminder (`?token=`): one year of dues, no login needed."""
-    token = request.GET.get("token", "")
-    try:
-        member_id = signing.loads(token, salt=RENEW_SALT, max_age=RENEW_MAX_AGE)
-    except signing.BadSignature:
-        raise Http404("This renewal link has expired or is not valid.") from None
+    member_id = renewal_member_id(request.GET.get("token", ""))
+    if member_id is None:
+        raise Http404("This renewal link has expired or is not valid.")
     member = Member.objects.select_related("level").filter(pk=member_id).first()
     if member is None or member.status == Member.Status.CANCELLED:
         raise Http404("No such membership")
-    renews_itself = member.auto_renew and bool(member.stripe_subscription_id)
+    renews_itself = member.renews_automatically
     error = False
     if request.method == "POST" and stripe_enabled() and not renews_itself:
         thanks = request.build_absolute_uri(page.url + page.reverse_subpage("thanks_view"))

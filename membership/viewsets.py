@@ -36,17 +36,9 @@ from chamber.viewsets import (
     ReadOnlySnippetViewSet,
 )
 from membership import admin_views, dues
-from membership.models import (
-    APPLICANT_FIELDS,
-    Application,
-    ContactInvitation,
-    Member,
-    MemberContact,
-    MembershipLevel,
-    Payment,
-    RenewalReminder,
-    StripeEvent,
-)
+from membership.models.applications import APPLICANT_FIELDS, Application
+from membership.models.members import ContactInvitation, Member, MemberContact, MembershipLevel
+from membership.models.payments import Payment, RenewalReminder, StripeEvent
 
 
 def formatted_date(value) -> str:

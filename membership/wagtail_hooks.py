@@ -14,15 +14,9 @@ from wagtail.snippets.models import register_snippet
 from chamber.viewsets import register_read_only
 from membership import applications, dues, stripe_gateway, stripe_prices
 from membership.account import actions as account_actions
-from membership.models import (
-    Application,
-    ContactInvitation,
-    Member,
-    MembershipLevel,
-    Payment,
-    RenewalReminder,
-    StripeEvent,
-)
+from membership.models.applications import Application
+from membership.models.members import ContactInvitation, Member, MembershipLevel
+from membership.models.payments import Payment, RenewalReminder, StripeEvent
 from membership.viewsets import MembershipViewSetGroup
 
 logger = logging.getLogger(__name__)

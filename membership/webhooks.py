@@ -38,7 +38,10 @@ from membership.dues import (
     local_date,
     lock_member,
 )
-from membership.models import Application, Member, Payment, StripeEvent
+from membership.models.applications import Application
+from membership.models.members import Member
+from membership.models.pages import JoinPage
+from membership.models.payments import Payment, StripeEvent
 from membership.stripe_gateway import stripe_client
 from membership.stripe_prices import level_for_price
 
@@ -155,8 +158,6 @@ def on_async_payment_failed(session: dict, event: StripeEvent) -> str:
 
 
 def application_join_url() -> str:
-    from membership.models import JoinPage
-
     page = JoinPage.objects.live().first()
     return page.get_full_url() if page else ""
 

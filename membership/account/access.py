@@ -14,7 +14,7 @@ from django.template.response import TemplateResponse
 from django.views.decorators.cache import never_cache
 
 from membership.account.sections import Section, sections_for
-from membership.models import Member, MemberContact
+from membership.models.members import Member, MemberContact
 
 SESSION_KEY = "account_member_id"
 

@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import SetPasswordMixin
 from django.utils.translation import gettext_lazy as _
 
-from membership.models import MemberContact
+from membership.models.members import MemberContact
 
 ROLE_HELP = _(
     "Primary contacts manage the membership and its contacts; billing contacts pay dues and "

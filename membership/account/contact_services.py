@@ -28,7 +28,7 @@ from membership.account.actions import (
     INVITATION_REVOKED,
 )
 from membership.dues import lock_member
-from membership.models import ContactInvitation, Member, MemberContact
+from membership.models.members import ContactInvitation, Member, MemberContact
 
 logger = logging.getLogger(__name__)
 

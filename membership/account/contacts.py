@@ -20,7 +20,7 @@ from chamber.ratelimit import allow
 from membership.account import contact_services as services
 from membership.account.access import account_view, choose_member
 from membership.account.contact_forms import InvitationSignUpForm, InviteForm, RoleForm
-from membership.models import ContactInvitation, MemberContact
+from membership.models.members import ContactInvitation, MemberContact
 
 # Invitations a member may send a day: enough for a team, too few to spam with.
 INVITATIONS_PER_DAY = 20

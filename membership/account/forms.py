@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from membership.models import MembershipLevel
+from membership.models.members import MembershipLevel
 
 
 class PayForm(forms.Form):

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 
 from chamber.pagination import page_of
 from membership.account.access import PAYING_ROLES, account_view
-from membership.models import Payment
+from membership.models.payments import Payment
 
 PER_PAGE = 25
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from membership.models import FOREVER, Member
+from membership.models.members import FOREVER, Member
 
 # Members paying by hand are offered "Renew now" this many days before their dues run out.
 RENEW_OFFERED_DAYS = 60
@@ -24,11 +24,6 @@ def _day(day: datetime.date) -> str:
     return date_format(day, "j F Y")
 
 
-def renews_itself(member: Member) -> bool:
-    """A Stripe subscription will charge this member without anyone doing anything."""
-    return member.auto_renew and bool(member.stripe_subscription_id)
-
-
 def subscription_running(member: Member) -> bool:
     """A Stripe subscription exists and has not ended (it may be set to end with the period):
     auto-renewal is switched there, not by paying again."""
@@ -44,7 +39,7 @@ def standing(member: Member, today: datetime.date | None = None) -> Standing:
     if member.status == Status.ACTIVE:
         if paid_through is None:
             return Standing("Active", "Your membership does not need renewing.", "good", "")
-        if renews_itself(member) and not member.cancel_at_period_end:
+        if member.renews_automatically and not member.cancel_at_period_end:
             return Standing(
                 f"Active until {_day(paid_through)}",
                 f"Renews automatically by card on {_day(paid_through)}.",
@@ -70,7 +65,7 @@ def standing(member: Member, today: datetime.date | None = None) -> Standing:
             if until and until != FOREVER and until >= today
             else ""
         )
-        if renews_itself(member):
+        if member.renews_automatically:
             return Standing(
                 "Payment failed — update your card",
                 "We couldn't take this year's dues from your card." + grace,

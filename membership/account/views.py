@@ -17,7 +17,7 @@ from membership.account.access import account_view, choose_member
 from membership.account.actions import LEVEL_CHANGE_REQUESTED
 from membership.account.forms import LevelChangeForm, PayForm
 from membership.account.sections import overview_panels
-from membership.account.status import renews_itself, standing, subscription_running
+from membership.account.status import standing, subscription_running
 from membership.checkout import (
     CHECKOUT_SESSION_ID,
     first_charge_day,
@@ -44,7 +44,7 @@ def dashboard(request):
         "account_section": "dashboard",
         "member": member,
         "standing": standing(member),
-        "renews_itself": renews_itself(member),
+        "renews_itself": member.renews_automatically,
         "subscription_running": subscription_running(member),
         "stripe": stripe_enabled(),
         "first_charge": first_charge_day(member),

@@ -13,7 +13,7 @@ from membership.checkout import RENEWAL
 from membership.dues import add_years, from_timestamp
 from membership.models import Member, Payment
 from membership.stripe_prices import sync_level_prices
-from membership.views import RENEW_MAX_AGE, RENEW_SALT, renewal_token
+from membership.tokens import RENEW_MAX_AGE, RENEW_SALT, renewal_token
 from tests.factories import MemberContactFactory, MemberFactory, UserFactory
 from tests.membership.conftest import WEBHOOK_SECRET, member_paying_by_hand
 from tests.stripe_double import post_event

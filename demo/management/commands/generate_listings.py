@@ -34,8 +34,7 @@ from demo.directory import ensure_demo_categories
 from demo.images import draw_logo, get_or_create_image
 from demo.membership import ensure_demo_levels, pick_level, pick_standing
 from directory.models import Business, Category, FacetCount
-from membership.models import Member, MembershipLevel
-from membership.selectors import membership_grace_days
+from membership.models import Member, MembershipLevel, membership_grace_days
 
 COMMON_TERM = "independent"
 COMMON_SHARE = 0.2

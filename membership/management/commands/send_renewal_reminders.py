@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from membership.models import Member
+from membership.models.members import Member
 from membership.reminders import send_renewal_reminders
 
 
