@@ -12,7 +12,6 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.html import strip_tags
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from modelcluster.models import ClusterableModel
@@ -24,6 +23,7 @@ from wagtail.search import index
 
 from chamber.rich_text import clean_rich_text
 from chamber.routing import CachedViewRestrictionsMixin
+from chamber.slugs import unique_slug
 from directory.models import Business, Category, publicly_listed_q
 
 # Route names under /deals/ and /account/deals/ that no deal may take as its slug.
@@ -145,18 +145,16 @@ class Deal(
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = self._unique_slug()
+            self.slug = unique_slug(
+                self,
+                self.title,
+                max_length=120,
+                fallback="deal",
+                reserved=RESERVED_SLUGS,
+                suffix="deal",
+            )
         self.details = clean_rich_text(self.details)
         super().save(*args, **kwargs)
-
-    def _unique_slug(self) -> str:
-        base = slugify(self.title)[:120] or "deal"
-        if base in RESERVED_SLUGS:
-            base = f"{base}-deal"
-        slug, suffix = base, 2
-        while Deal.objects.filter(slug=slug).exclude(pk=self.pk).exists():
-            slug, suffix = f"{base}-{suffix}", suffix + 1
-        return slug
 
     @property
     def members_only(self) -> bool:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chamber.filters import MAX_QUERY_LENGTH, PublicFilterSet
 from directory.features import ListingFeature, listing_features
-from directory.models import Business
+from directory.models.listings import Business
 from directory.taxonomy import category_tree, level_by_slug, membership_levels
 
 SORT_CHOICES = [
@@ -20,6 +20,14 @@ SORT_CHOICES = [
     ("name", _("Name (A-Z)")),
     ("newest", _("Newest listings")),
 ]
+PAGE_SIZE = 20  # listings on a page of results
+# The order each sort reads listings in ("relevance" ranks keyword matches instead); each has
+# an index of its own (migrations 0006 and 0008).
+SORT_ORDERINGS = {
+    "featured": ("-is_featured", "name", "pk"),
+    "name": ("name", "pk"),
+    "newest": ("-created_at", "-pk"),
+}
 
 
 def category_choices():

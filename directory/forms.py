@@ -7,7 +7,7 @@ directory's order (templates/components/category_checkboxes.html).
 
 from django import forms
 
-from directory.models import Category
+from directory.models.listings import Category
 
 
 class CategoryChoiceField(forms.ModelMultipleChoiceField):

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 from django.utils import timezone
 
-from directory.models import Business
+from directory.models.listings import Business
 from membership.models import MemberContact
 
 # How long a member's "my details are still correct" counts, and how often they are asked.

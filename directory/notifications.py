@@ -8,7 +8,8 @@ from wagtail.signals import published
 
 from chamber import emails
 from directory.actions import LISTING_CHANGES_SUBMITTED, LISTING_CHANGES_WITHDRAWN
-from directory.models import Business, DirectoryPage
+from directory.models.listings import Business
+from directory.models.pages import DirectoryPage
 from membership.models import MemberContact
 
 # The entries that open and close a member's wait for review.

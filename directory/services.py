@@ -25,7 +25,7 @@ from directory.actions import (
     LISTING_CHANGES_WITHDRAWN,
     LISTING_DETAILS_CONFIRMED,
 )
-from directory.models import Business
+from directory.models.listings import Business
 
 # Kept on the listing's row whatever a revision says: the office's records, not listing content.
 ROW_FIELDS = ("verified_at", "verification_requested_at")

@@ -2,7 +2,7 @@
 (registered in directory/apps.py)."""
 
 from chamber.site_setup import add_fixed_page
-from directory.models import DirectoryPage
+from directory.models.pages import DirectoryPage
 
 GROUP_PERMISSIONS = {
     "Chamber staff": [

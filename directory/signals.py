@@ -1,15 +1,14 @@
 """What the directory does when membership changes: keep listings' copies of their member's
 state in step, and make a new member's first listing; and dropping its caches on changes."""
 
-from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from wagtail.search import index
 
-from chamber.caching import bump_cache_version
-from directory.models import Business, Category
+from directory import caches
+from directory.models.listings import Business, Category
 from directory.services import listing_create_from_application
-from directory.taxonomy import NAMESPACE
 from membership.models import Member, MembershipLevel
 from membership.signals import good_standing_changed, member_created_from_application
 
@@ -48,32 +47,8 @@ def good_standing_bulk_changed(sender, member_ids=None, **kwargs):
 @receiver(post_delete, sender=Category, dispatch_uid="directory_category_deleted")
 @receiver(post_save, sender=MembershipLevel, dispatch_uid="directory_level_cache")
 @receiver(post_delete, sender=MembershipLevel, dispatch_uid="directory_level_deleted")
-def taxonomy_changed(sender, **kwargs):
-    bump_cache_version(NAMESPACE)
-
-
-FACETS_NAMESPACE = "directory-facets"
-
-
-def listings_changed() -> None:
-    """Drop cached facet counts: what is listed, or where, may have changed.
-
-    Now, and again once the transaction commits, so that a request that read the old rows
-    meanwhile cannot leave its counts cached. A transaction that changes many listings (an
-    import, the demo, a bulk action) queues that second drop once.
-    """
-    _drop_facets()
-    connection = transaction.get_connection()
-    if connection.in_atomic_block and any(
-        func is _drop_facets and savepoints <= set(connection.savepoint_ids)
-        for savepoints, func, _robust in connection.run_on_commit
-    ):
-        return  # already queued, and only a rollback that also undoes this change drops it
-    transaction.on_commit(_drop_facets)
-
-
-def _drop_facets() -> None:
-    bump_cache_version(FACETS_NAMESPACE)
+def taxonomy_saved(sender, **kwargs):
+    caches.taxonomy_changed()
 
 
 @receiver(post_save, sender=Business, dispatch_uid="directory_facets_business_saved")
@@ -84,13 +59,11 @@ def _drop_facets() -> None:
 @receiver(post_delete, sender=Category, dispatch_uid="directory_facets_category_deleted")
 @receiver(good_standing_changed, dispatch_uid="directory_facets_standing_changed")
 def facets_changed(sender, **kwargs):
-    listings_changed()
+    caches.listings_changed()
 
 
 @receiver(post_delete, sender=Business, dispatch_uid="directory_business_unindexed")
 def business_deleted(sender, instance, **kwargs):
-    from wagtail.search import index
-
     index.remove_object(instance)
 
 

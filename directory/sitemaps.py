@@ -1,7 +1,8 @@
 from django.contrib.sitemaps import Sitemap
 from django.utils.functional import cached_property
 
-from directory.models import Business, DirectoryPage
+from directory.models.listings import Business
+from directory.models.pages import DirectoryPage
 
 
 class BusinessSitemap(Sitemap):

@@ -4,10 +4,9 @@ and changed only by staff (directory/signals.py drops the cache on every change)
 from dataclasses import dataclass, field
 
 from chamber.caching import cached
-from directory.models import Category
+from directory.caches import TAXONOMY
+from directory.models.listings import Category
 from membership.models import MembershipLevel
-
-NAMESPACE = "taxonomy"
 
 
 @dataclass
@@ -39,7 +38,7 @@ class LevelOption:
 
 
 def category_tree() -> CategoryTree:
-    return cached(NAMESPACE, "categories", _build_category_tree)
+    return cached(TAXONOMY, "categories", _build_category_tree)
 
 
 def _build_category_tree() -> CategoryTree:
@@ -66,7 +65,7 @@ def _build_category_tree() -> CategoryTree:
 
 def membership_levels() -> list[LevelOption]:
     return cached(
-        NAMESPACE,
+        TAXONOMY,
         "levels",
         lambda: [
             LevelOption(pk=pk, name=name, slug=slug)

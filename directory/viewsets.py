@@ -22,7 +22,7 @@ from wagtail.admin.widgets import BooleanRadioSelect
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from chamber.viewsets import CsvSafeIndexView
-from directory.models import Business, Category
+from directory.models.listings import Business, Category
 from membership.models import MembershipLevel
 
 

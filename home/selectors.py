@@ -16,7 +16,7 @@ from chamber.caching import cached
 from chamber.selectors import live_page_url, pages_visible_to, public_pages
 from directory.cards import ResultCard, result_cards
 from directory.models import DirectoryPage
-from directory.search import search_terms
+from directory.search.query import search_terms
 from directory.selectors import directory_results
 from home.models import NewsIndexPage, NewsPage, Topic
 

@@ -231,7 +231,7 @@ WAGTAILSEARCH_BACKENDS = {
     "default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "english"},
     # The directory's search: the same index, queried for prefixes and exact names first.
     "directory": {
-        "BACKEND": "directory.search_backend",
+        "BACKEND": "directory.search.backend",
         "SEARCH_CONFIG": "english",
         "AUTO_UPDATE": False,
     },

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from chamber.rich_text import PlainTextField, plain_to_rich_text, rich_text_to_plain
 from chamber.uploads import MAX_SIDE, clean_image, max_bytes, save_image
 from directory.forms import CategoryCheckboxes, CategoryChoiceField
-from directory.models import Business
+from directory.models.listings import Business
 
 BASE_FIELDS = [
     "name",

@@ -15,7 +15,8 @@ from django.views.decorators.http import require_GET, require_POST
 from chamber.http import SeeOther
 from directory.account.forms import ListingForm
 from directory.listing_state import changes_by_member, listing_state, member_listing_states
-from directory.models import Business, DirectoryPage
+from directory.models.listings import Business
+from directory.models.pages import DirectoryPage
 from directory.services import (
     changes_need_approval,
     listing_confirm_details,

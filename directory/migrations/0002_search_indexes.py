@@ -1,4 +1,5 @@
-"""PostgreSQL-only indexes that let the directory's full-text search use an index.
+"""PostgreSQL-only indexes that let the directory's full-text search use an index
+(directory/sql/0002_search_indexes.sql).
 
 - A GIN index on the expression the directory search backend queries,
   (title || body || autocomplete) of Wagtail's search index entries: the separate indexes
@@ -9,26 +10,7 @@
 
 from django.db import migrations
 
-CREATE = [
-    "CREATE INDEX IF NOT EXISTS directory_indexentry_search_gin ON wagtailsearch_indexentry "
-    "USING gin (((title || body) || autocomplete))",
-    "CREATE INDEX IF NOT EXISTS directory_business_id_text ON directory_business "
-    "(((id)::varchar(50)))",
-]
-DROP = [
-    "DROP INDEX IF EXISTS directory_indexentry_search_gin",
-    "DROP INDEX IF EXISTS directory_business_id_text",
-]
-
-
-def run(statements):
-    def operation(apps, schema_editor):
-        if schema_editor.connection.vendor != "postgresql":
-            return
-        for statement in statements:
-            schema_editor.execute(statement)
-
-    return operation
+from chamber.migration_sql import run_sql_file
 
 
 class Migration(migrations.Migration):
@@ -37,4 +19,9 @@ class Migration(migrations.Migration):
         ("wagtailsearch", "0010_add_text_fields"),
     ]
 
-    operations = [migrations.RunPython(run(CREATE), run(DROP))]
+    operations = [
+        migrations.RunPython(
+            run_sql_file("directory", "0002_search_indexes", sha256="8e7a013fca9b2efcfde424696767f3d596542be9655ca76827aecc7f489fe60e"),
+            run_sql_file("directory", "0002_search_indexes.reverse", sha256="05e97e5fed85f8468f6163bd1d30e153b516e8a7b8146c83441eeb63ca133e8c"),
+        ),
+    ]

@@ -2,7 +2,7 @@
 
 import django.db.models.functions.text
 
-from directory import facet_sql
+from chamber.migration_sql import run_sql_file
 from django.conf import settings
 from django.db import migrations, models
 
@@ -58,5 +58,9 @@ class Migration(migrations.Migration):
             model_name='facetcount',
             constraint=models.UniqueConstraint(fields=('kind', 'category_id', 'city_slug', 'public_until'), name='directory_facetcount_key'),
         ),
-        migrations.RunPython(facet_sql.install, facet_sql.uninstall),
+        # The facet summary's triggers (PostgreSQL): see the file's header.
+        migrations.RunPython(
+            run_sql_file("directory", "0003_facet_counts", sha256="fb80ffeff038cc1235d35f92f5254eddb91fe9ccee070f8a1326968b21d24b77"),
+            run_sql_file("directory", "0003_facet_counts.reverse", sha256="8b1f6fe2541a3c4fef7d9bce5eb5839361228f61dadbf0b26df709636721396d"),
+        ),
     ]

@@ -1,4 +1,5 @@
-"""PostgreSQL only: keep the facet summary small while its triggers rewrite it.
+"""PostgreSQL only: keep the facet summary small while its triggers rewrite it
+(directory/sql/0007_facetcount_storage.sql).
 
 Every listing write moves a few counts in directory_facetcount, and an UPDATE writes a new row
 version. Packed full, the table had no room for the new version on the same page, so each
@@ -20,33 +21,16 @@ lets the day's sum read only the current rows: 8 ms -> 5 ms at that size.
 
 from django.db import migrations, models
 
-from directory.facet_sql import postgresql_only
+from chamber.migration_sql import read_sql, run_sql_file
 
-INSTALL = r"""
-ALTER TABLE directory_facetcount SET (
-    fillfactor = 50,
-    autovacuum_vacuum_scale_factor = 0,
-    autovacuum_vacuum_threshold = 1000,
-    autovacuum_analyze_scale_factor = 0,
-    autovacuum_analyze_threshold = 1000
-);
-"""
-
-UNINSTALL = r"""
-ALTER TABLE directory_facetcount RESET (
-    fillfactor,
-    autovacuum_vacuum_scale_factor,
-    autovacuum_vacuum_threshold,
-    autovacuum_analyze_scale_factor,
-    autovacuum_analyze_threshold
-);
-"""
+COMPACT_SHA256 = "fbf8aec5f50d88c1852a4e221448c3ab8b3eb89f357075dbd6f76080fdde0e8e"
 
 
 def compact(apps, schema_editor):
+    sql = read_sql("directory", "0007_facetcount_storage.compact", sha256=COMPACT_SHA256)
     connection = schema_editor.connection
     if connection.vendor == "postgresql" and not connection.in_atomic_block:
-        schema_editor.execute("VACUUM FULL directory_facetcount")
+        schema_editor.execute(sql, params=None)
 
 
 class Migration(migrations.Migration):
@@ -59,6 +43,9 @@ class Migration(migrations.Migration):
             model_name="facetcount",
             index=models.Index(fields=["public_until"], name="directory_facetcount_until"),
         ),
-        migrations.RunPython(postgresql_only(INSTALL), postgresql_only(UNINSTALL)),
+        migrations.RunPython(
+            run_sql_file("directory", "0007_facetcount_storage", sha256="cc2799f9800424abdb8fc7915ddf3cc8ea37604c7e028c0661f733b805df96a3"),
+            run_sql_file("directory", "0007_facetcount_storage.reverse", sha256="f6cebe79ee366bd8a9787bb28eb6dd43d03aa544c4d2b80df012bf42e51f37ed"),
+        ),
         migrations.RunPython(compact, migrations.RunPython.noop),
     ]

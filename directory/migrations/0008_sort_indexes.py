@@ -4,13 +4,15 @@ Only the default order (featured first) had one, so ``?sort=name`` sorted every 
 to show 20: 0.37 s at 1,000,000 listings, and ``?sort=newest`` 0.59 s. With these a page is an
 index walk, like the default order.
 
-On PostgreSQL they are built as migration 0006 built the featured-order indexes: the same
-names and key columns as Business.Meta.indexes (Django's model state), plus ``INCLUDE
-(category_ids, public_until)``, so a category filter and the standing are tested inside the
-index. Elsewhere they are Django's plain indexes.
+On PostgreSQL they are built (directory/sql/0008_sort_indexes.sql) as migration 0006 built the
+featured-order indexes: the same names and key columns as Business.Meta.indexes (Django's model
+state), plus ``INCLUDE (category_ids, public_until)``, so a category filter and the standing
+are tested inside the index. Elsewhere they are Django's plain indexes.
 """
 
 from django.db import migrations, models
+
+from chamber.migration_sql import read_sql
 
 INDEXES = [
     models.Index(fields=["name", "id"], condition=models.Q(live=True), name="directory_name_order"),
@@ -29,24 +31,17 @@ INDEXES = [
     ),
 ]
 
-POSTGRESQL_KEYS = {
-    "directory_name_order": "name, id",
-    "directory_city_name_order": "city_slug, name, id",
-    "directory_newest_order": "created_at DESC, id DESC",
-    "directory_city_newest_order": "city_slug, created_at DESC, id DESC",
-}
+SQL_SHA256 = "bd4b9fe5bc3c6d44bc9a90114e1f305492a3aa736c39e7ab77394030c6b8dad9"
 
 
 def create(apps, schema_editor):
+    sql = read_sql("directory", "0008_sort_indexes", sha256=SQL_SHA256)
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(sql, params=None)
+        return
     business = apps.get_model("directory", "Business")
     for index in INDEXES:
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(
-                f"CREATE INDEX {index.name} ON directory_business ({POSTGRESQL_KEYS[index.name]}) "
-                "INCLUDE (category_ids, public_until) WHERE live"
-            )
-        else:
-            schema_editor.add_index(business, index)
+        schema_editor.add_index(business, index)
 
 
 def drop(apps, schema_editor):

@@ -11,9 +11,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from chamber import caching
-from directory import selectors
+from directory import facets
+from directory.caches import FACETS, drop_facets
 from directory.models import Business
-from directory.signals import FACETS_NAMESPACE, _drop_facets
+from directory.search import keywords
 from membership.models import Member
 from tests.directory.test_public_listing import CARD, logo_for
 from tests.factories import (
@@ -137,8 +138,8 @@ def test_cached_matches_follow_new_and_edited_listings(client, directory, catego
 def test_a_broad_query_narrowed_to_a_town_ranks_that_town(
     client, directory, categories, monkeypatch
 ):
-    monkeypatch.setattr(selectors, "SAMPLE_ROWS", 2)
-    monkeypatch.setattr(selectors, "CANDIDATE_LIMIT", 2)
+    monkeypatch.setattr(keywords, "SAMPLE_ROWS", 2)
+    monkeypatch.setattr(keywords, "CANDIDATE_LIMIT", 2)
     for number, city in enumerate(["Riverside", "Riverside", "Millbrook"]):
         BusinessFactory(name=f"Anchor {number}", city=city, categories=[categories["food"]])
     first = client.get("/directory/?q=anchor").context["results"]
@@ -169,12 +170,12 @@ def test_facet_counts_follow_a_member_lapsing_and_the_date(client, directory, ro
 
 
 def test_facet_table_is_read_once_until_something_changes(client, directory, roastery, monkeypatch):
-    if not selectors.uses_facet_summary():
+    if not facets.uses_facet_summary():
         pytest.skip("the facet table is PostgreSQL's")
     calls = []
-    build = selectors._build_facet_table
+    build = facets._build_facet_table
     monkeypatch.setattr(
-        selectors, "_build_facet_table", lambda today: calls.append(today) or build(today)
+        facets, "_build_facet_table", lambda today: calls.append(today) or build(today)
     )
     for url in ("/directory/", "/directory/?city=riverside", "/directory/?category=cafes"):
         client.get(url)
@@ -233,15 +234,15 @@ def test_levels_in_the_filter_follow_a_new_level(client, directory, roastery):
 def test_a_transaction_changing_many_listings_queues_one_cache_drop_for_its_commit(
     directory, categories, django_capture_on_commit_callbacks
 ):
-    before = caching.cache_version(FACETS_NAMESPACE)
+    before = caching.cache_version(FACETS)
     with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
         for number in range(5):
             BusinessFactory(name=f"Bulk {number}", categories=[categories["cafes"]])
         with transaction.atomic():  # a savepoint: the queued drop is outside it
             BusinessFactory(name="Bulk inner")
-    drops = [callback for callback in callbacks if callback is _drop_facets]
+    drops = [callback for callback in callbacks if callback is drop_facets]
     assert len(drops) == 1
-    assert caching.cache_version(FACETS_NAMESPACE) != before
+    assert caching.cache_version(FACETS) != before
 
 
 def test_a_drop_queued_inside_a_rolled_back_savepoint_is_queued_again(
@@ -255,4 +256,4 @@ def test_a_drop_queued_inside_a_rolled_back_savepoint_is_queued_again(
         except RuntimeError:
             pass
         BusinessFactory(name="Kept")
-    assert [callback for callback in callbacks if callback is _drop_facets] == [_drop_facets]
+    assert [callback for callback in callbacks if callback is drop_facets] == [drop_facets]

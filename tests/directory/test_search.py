@@ -1,6 +1,7 @@
 import pytest
 from django.db import connection
 
+from directory.search import keywords
 from tests.factories import BusinessFactory
 
 pytestmark = pytest.mark.django_db
@@ -91,9 +92,7 @@ def test_punctuation_separates_words(client, listings):
 def test_the_planner_sees_each_last_word_form_once(listings, query, searched):
     """The stemmed and as-typed forms of the last word are OR-ed only when they differ: the
     planner estimates an OR of two equal prefixes at twice their matches."""
-    from directory import search
-
-    matches = search.matches(query).values_list("pk")
+    matches = keywords.matches(query).values_list("pk")
     sql, params = matches.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN " + sql, params)

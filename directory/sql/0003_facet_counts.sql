@@ -1,22 +1,3 @@
-"""PostgreSQL functions and triggers that keep directory_facetcount in step with the listings.
-
-A live listing with a ``public_until`` date counts once in the "all" row of its town, once in
-the "leaf" row of each of its categories and once in the "top" row of each top-level category
-it is in (directly or through a child), all keyed by that date. Any change to a listing's
-liveness, town or date moves its counts; adding or removing a category moves that category's.
-
-- Listing triggers run AFTER the row changes and count the categories the listing has then.
-- Category-link triggers run BEFORE each row, so a multi-row INSERT or DELETE sees the rows it
-  has already handled: a listing put into two children of one parent counts once in the parent.
-- Either may run first (Django's foreign keys are deferrable): a link whose listing doesn't
-  exist yet counts nothing, and the listing counts its links when it arrives; the reverse
-  holds for deletes. Moving a category under another parent rebuilds the whole table.
-
-Installed by migration 0003; ``directory_facets_rebuild()`` is also what generate_listings and
-the consistency tests call.
-"""
-
-FUNCTIONS = r"""
 CREATE OR REPLACE FUNCTION directory_facets_bump(
     p_kind text, p_category bigint, p_city_slug text, p_city text, p_until date, p_delta integer
 ) RETURNS void LANGUAGE plpgsql AS $$
@@ -139,9 +120,7 @@ BEGIN
     PERFORM directory_facets_rebuild();
     RETURN NULL;
 END $$;
-"""
 
-TRIGGERS = r"""
 CREATE TRIGGER directory_business_facets_write
 AFTER INSERT OR DELETE ON directory_business
 FOR EACH ROW EXECUTE FUNCTION directory_business_facets();
@@ -164,33 +143,4 @@ CREATE TRIGGER directory_category_facets
 AFTER UPDATE ON directory_category
 FOR EACH ROW WHEN (OLD.parent_id IS DISTINCT FROM NEW.parent_id)
 EXECUTE FUNCTION directory_category_facets();
-"""
-
-INSTALL = FUNCTIONS + TRIGGERS + "SELECT directory_facets_rebuild();"
-
-UNINSTALL = r"""
-DROP TRIGGER IF EXISTS directory_business_facets_write ON directory_business;
-DROP TRIGGER IF EXISTS directory_business_facets_update ON directory_business;
-DROP TRIGGER IF EXISTS directory_business_category_facets ON directory_business_categories;
-DROP TRIGGER IF EXISTS directory_category_facets ON directory_category;
-DROP FUNCTION IF EXISTS directory_category_facets();
-DROP FUNCTION IF EXISTS directory_facets_rebuild();
-DROP FUNCTION IF EXISTS directory_business_category_facets();
-DROP FUNCTION IF EXISTS directory_business_facets();
-DROP FUNCTION IF EXISTS directory_facets_listing(bigint, text, text, date, integer);
-DROP FUNCTION IF EXISTS directory_facets_bump(text, bigint, text, text, date, integer);
-"""
-
-
-def postgresql_only(sql: str):
-    """A RunPython operation running `sql` on PostgreSQL, and doing nothing elsewhere."""
-
-    def operation(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(sql)
-
-    return operation
-
-
-install = postgresql_only(INSTALL)
-uninstall = postgresql_only(UNINSTALL)
+SELECT directory_facets_rebuild();

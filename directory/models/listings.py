@@ -1,25 +1,27 @@
-"""The business directory: categories and listings (one member may have several listings)."""
+"""Categories and listings (one member may have several listings), and THE rule for a listing
+being public (`publicly_listed_q`)."""
 
 import datetime
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import connection, models
+from django.db import models
 from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from modelcluster.models import ClusterableModel
-from wagtail.admin.panels import FieldPanel
-from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
-from wagtail.models import DraftStateMixin, LockableMixin, Page, PreviewableMixin, RevisionMixin
+from wagtail.models import DraftStateMixin, LockableMixin, PreviewableMixin, RevisionMixin
 from wagtail.search import index
 from wagtail.search.queryset import SearchableQuerySetMixin
 
 from chamber.rich_text import clean_rich_text
-from chamber.routing import CachedViewRestrictionsMixin
+from chamber.slugs import unique_slug
+from directory.caches import listings_changed
+from directory.search import database
+from membership.selectors import user_is_member_in_good_standing
 
 # Slugs the directory page routes use for itself; no listing may take them.
 RESERVED_SLUGS = {"category", "search", "page"}
@@ -80,59 +82,17 @@ def publicly_listed_q(on: datetime.date | None = None, *, prefix: str = "") -> m
     )
 
 
-class CategoryIds(models.Expression):
-    """directory_business.category_ids: PostgreSQL only, not a model field. Migration 0006
-    adds the column (the listing's own category ids), triggers that keep it equal to the
-    category links, and sort indexes that carry it, so a category filter is tested inside
-    the index walk instead of probing the link table for every listing."""
-
-    def __init__(self):
-        from django.contrib.postgres.fields import ArrayField
-
-        super().__init__(output_field=ArrayField(models.IntegerField()))
-
-    def as_sql(self, compiler, connection):
-        alias = compiler.query.get_initial_alias()
-        return f"{compiler.quote_name_unless_alias(alias)}.category_ids", []
-
-
-class PkIsAny(models.Expression):
-    """``<pk> = ANY(<ids as one bigint[] parameter>)``: PostgreSQL only."""
-
-    output_field = models.BooleanField()
-
-    def __init__(self, ids: list[int]):
-        super().__init__()
-        self.ids = ids
-
-    def as_sql(self, compiler, connection):
-        alias = compiler.query.get_initial_alias()
-        column = compiler.query.model._meta.pk.column
-        name = f"{compiler.quote_name_unless_alias(alias)}.{connection.ops.quote_name(column)}"
-        return f"{name} = ANY(%s::bigint[])", [self.ids]
-
-
 class BusinessQuerySet(SearchableQuerySetMixin, models.QuerySet):
     def publicly_listed(self, on: datetime.date | None = None):
         return self.filter(publicly_listed_q(on))
 
     def in_categories(self, category_ids):
         """Listings in any of `category_ids` (a category and its children, say)."""
-        if connection.vendor == "postgresql":
-            return self.alias(category_ids=CategoryIds()).filter(
-                category_ids__overlap=list(category_ids)
-            )
-        links = Business.categories.through.objects.filter(category_id__in=category_ids)
-        return self.filter(pk__in=links.values("business_id"))
+        return database().in_categories(self, list(category_ids))
 
     def with_ids(self, ids):
-        """Listings whose pk is in `ids`. On PostgreSQL the ids go as one array (``= ANY``):
-        ``IN`` takes a parameter per id, and quoting 1,000 of them into the statement costs
-        more Python time than PostgreSQL takes to rank them."""
-        ids = list(ids)
-        if connection.vendor != "postgresql":
-            return self.filter(pk__in=ids)
-        return self.filter(PkIsAny(ids))
+        """Listings whose pk is in `ids` (see the database module for how)."""
+        return database().with_ids(self, list(ids))
 
 
 class Business(
@@ -248,7 +208,7 @@ class Business(
     # on delete in directory/signals.py, instead of Wagtail's post_save hook, so that each save
     # updates the search index once, with its categories.
     search_auto_update = False
-    search_exact_field = "name"  # an exact name match ranks first (directory/search_backend.py)
+    search_exact_field = "name"  # an exact name match ranks first (directory/search/query.py)
     search_fields = [
         index.SearchField("name", boost=10),
         index.AutocompleteField("name"),
@@ -330,7 +290,14 @@ class Business(
             super().save(*args, **kwargs)
             return
         if not self.slug:
-            self.slug = self._unique_slug()
+            self.slug = unique_slug(
+                self,
+                self.name,
+                max_length=200,
+                fallback="listing",
+                reserved=RESERVED_SLUGS,
+                suffix="business",
+            )
         self.city_slug = slugify(self.city)[:100]
         self.description = clean_rich_text(self.description)
         self.refresh_member_state()
@@ -340,23 +307,12 @@ class Business(
         # ClusterableModel writes the categories after post_save: index and drop cached facet
         # counts only now, when they are in the database.
         index.insert_or_update_object(self)
-        from directory.signals import listings_changed
-
         listings_changed()
 
     def refresh_member_state(self) -> None:
         member = self.member
         self.public_until = member.good_standing_until
         self.is_featured = member.level.featured_placement
-
-    def _unique_slug(self) -> str:
-        base = slugify(self.name)[:200] or "listing"
-        if base in RESERVED_SLUGS:
-            base = f"{base}-business"
-        slug, suffix = base, 2
-        while Business.objects.filter(slug=slug).exclude(pk=self.pk).exists():
-            slug, suffix = f"{base}-{suffix}", suffix + 1
-        return slug
 
     # Tier: what the member's level lets this listing show.
     @property
@@ -415,8 +371,6 @@ class Business(
     def _private_field(value: str, visibility: str, user) -> str:
         if visibility == Business.Visibility.PUBLIC:
             return value
-        from membership.selectors import user_is_member_in_good_standing
-
         return value if user_is_member_in_good_standing(user) else ""
 
     def get_preview_template(self, request, mode_name):
@@ -430,83 +384,3 @@ class Business(
             "phone": self.phone,
             "email": self.email,
         }
-
-
-class DirectoryPage(CachedViewRestrictionsMixin, RoutablePageMixin, Page):
-    """/directory/: search and filters, listing detail pages and category landing pages."""
-
-    intro = models.TextField(_("introduction"), blank=True)
-
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
-    parent_page_types = ["home.HomePage"]
-    subpage_types: list[str] = []
-    max_count = 1
-
-    class Meta:
-        verbose_name = _("directory page")
-
-    @path("")
-    def search_view(self, request):
-        from directory.views import directory_search
-
-        return directory_search(request, page=self)
-
-    @path("category/<slug:slug>/")
-    def category_view(self, request, slug):
-        from directory.views import directory_category
-
-        return directory_category(request, page=self, slug=slug)
-
-    @path("<slug:slug>/")
-    def business_view(self, request, slug):
-        from directory.views import business_detail
-
-        return business_detail(request, page=self, slug=slug)
-
-    def business_url(self, business, *, full: bool = False) -> str:
-        base = self.get_full_url() if full else self.url
-        return base + self.reverse_subpage("business_view", kwargs={"slug": business.slug})
-
-    def category_url(self, category) -> str:
-        return self.url + self.reverse_subpage("category_view", kwargs={"slug": category.slug})
-
-
-class FacetCount(models.Model):
-    """Live listings per category and per town, by the day their public listing ends.
-
-    PostgreSQL only: kept in step by the triggers of migration 0003 on every write to listings,
-    their categories or the category tree, whatever writes them (a save, a bulk UPDATE from a
-    member's renewal, a COPY), so the directory's filter-only facet counts and totals are sums
-    over a few thousand rows instead of counts over a million listings. Rows are summed with
-    ``public_until >= today``, so lapsing still takes effect by the calendar, with no cron.
-    Elsewhere (SQLite) the table stays empty and the counts are computed from the listings.
-    """
-
-    class Kind(models.TextChoices):
-        ALL = "all", _("all listings")  # category_id 0
-        LEAF = "leaf", _("listings in the category itself")
-        TOP = "top", _("listings in a top-level category or its children, each once")
-
-    kind = models.CharField(max_length=4, choices=Kind.choices)
-    category_id = models.BigIntegerField(default=0)
-    city_slug = models.CharField(max_length=100)
-    city = models.CharField(max_length=100)
-    public_until = models.DateField()
-    n = models.IntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["kind", "category_id", "city_slug", "public_until"],
-                name="directory_facetcount_key",
-            )
-        ]
-        indexes = [
-            models.Index(fields=["city_slug", "kind"], name="directory_facetcount_city"),
-            # Most rows belong to dates already past (lapsed listings' counts, never summed
-            # again): the day's sum reads only the current ones.
-            models.Index(fields=["public_until"], name="directory_facetcount_until"),
-        ]
-
-    def __str__(self):
-        return f"{self.kind} {self.category_id} {self.city_slug} {self.public_until}: {self.n}"

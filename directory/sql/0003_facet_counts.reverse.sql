@@ -1,0 +1,10 @@
+DROP TRIGGER IF EXISTS directory_business_facets_write ON directory_business;
+DROP TRIGGER IF EXISTS directory_business_facets_update ON directory_business;
+DROP TRIGGER IF EXISTS directory_business_category_facets ON directory_business_categories;
+DROP TRIGGER IF EXISTS directory_category_facets ON directory_category;
+DROP FUNCTION IF EXISTS directory_category_facets();
+DROP FUNCTION IF EXISTS directory_facets_rebuild();
+DROP FUNCTION IF EXISTS directory_business_category_facets();
+DROP FUNCTION IF EXISTS directory_business_facets();
+DROP FUNCTION IF EXISTS directory_facets_listing(bigint, text, text, date, integer);
+DROP FUNCTION IF EXISTS directory_facets_bump(text, bigint, text, text, date, integer);
