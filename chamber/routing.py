@@ -22,9 +22,10 @@ import contextlib
 
 from django.db import DatabaseError
 from django.http.request import split_domain_port
-from wagtail.models import PageViewRestriction, Site
+from wagtail.models import Page, PageViewRestriction, Site
 
 from chamber.caching import get_cached, set_cached
+from chamber.selectors import restricted_page_paths
 
 NAMESPACE = "chrome"  # dropped by chamber/signals.py on any change to pages, sites, restrictions
 
@@ -124,10 +125,6 @@ class CachedViewRestrictionsMixin:
 def restriction_sensitive_paths() -> tuple[str, ...]:
     """Tree paths of restricted pages and of alias pages (whose restrictions are their
     source's): a page under none of them has no view restriction."""
-    from wagtail.models import Page
-
-    from chamber.selectors import restricted_page_paths
-
     aliases = get_cached(NAMESPACE, "alias-paths")
     if aliases is None:
         aliases = tuple(Page.objects.filter(alias_of__isnull=False).values_list("path", flat=True))

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from chamber.http import SeeOther
 from deals import submissions
 from deals.account_forms import DealForm
-from deals.models import Deal
+from deals.models.deals import Deal
 from deals.selectors import deal_numbers, deals_page
 from deals.submissions import DealLimitReached, deal_allowance, member_deals
 from membership.account.access import account_view

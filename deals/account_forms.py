@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chamber.rich_text import PlainTextField, plain_to_rich_text, rich_text_to_plain
-from deals.models import Deal
+from deals.models.deals import Deal
 from deals.submissions import DEAL_FIELDS
 from directory.forms import CategoryCheckboxes, CategoryChoiceField
 

@@ -10,7 +10,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from chamber.filters import MAX_QUERY_LENGTH, PublicFilterSet
-from deals.models import Deal
+from deals.models.deals import Deal
 from directory.filters import category_choices
 from directory.taxonomy import category_tree
 

@@ -15,7 +15,8 @@ from django.utils import timezone
 from wagtail.signals import published
 
 from chamber import emails
-from deals.models import Deal, DealNotice
+from deals.models.deals import Deal, DealNotice
+from deals.selectors import deals_page
 from membership.models import MemberContact
 
 logger = logging.getLogger(__name__)
@@ -30,8 +31,6 @@ def member_recipients(member) -> list[str]:
 
 
 def _context(deal) -> dict:
-    from deals.selectors import deals_page
-
     page = deals_page()
     member = deal.business.member
     return {

@@ -11,7 +11,8 @@ from django.db.models import Count, Prefetch, Sum
 from django.utils import timezone
 
 from chamber.selectors import live_page_url
-from deals.models import Deal, DealRedemption, DealViews
+from deals.models.deals import Deal, DealRedemption, DealViews
+from deals.models.pages import DealsIndexPage
 from directory.models import Category
 
 
@@ -59,16 +60,12 @@ def deal_cards(deals, *, deals_url: str) -> list[DealCard]:
 
 
 def deals_page():
-    from deals.models import DealsIndexPage
-
     return DealsIndexPage.objects.live().first()
 
 
 def deals_page_url() -> str:
     """The deals page's URL ("" without one), cached with the site chrome: dropped whenever a
     page is published, unpublished, moved or saved (chamber/signals.py)."""
-    from deals.models import DealsIndexPage
-
     return live_page_url(DealsIndexPage)
 
 

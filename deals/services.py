@@ -4,7 +4,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from deals.models import DealRedemption, DealViews
+from deals.models.deals import DealRedemption, DealViews
 
 
 def redeem(*, deal, member, user) -> tuple[DealRedemption, bool]:

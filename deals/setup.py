@@ -2,7 +2,7 @@
 (registered in deals/apps.py)."""
 
 from chamber.site_setup import add_fixed_page
-from deals.models import DealsIndexPage
+from deals.models.pages import DealsIndexPage
 
 GROUP_PERMISSIONS = {
     "Chamber staff": [

@@ -1,7 +1,7 @@
 from django.contrib.sitemaps import Sitemap
 from django.utils.functional import cached_property
 
-from deals.models import Deal
+from deals.models.deals import Deal
 from deals.selectors import deals_page
 
 

@@ -25,7 +25,7 @@ from wagtail.models import Revision
 from chamber import emails
 from chamber.revisions import store_revision
 from chamber.rich_text import clean_rich_text
-from deals.models import Deal
+from deals.models.deals import Deal
 from membership.models import Member
 
 # The form's fields the member's values are written to (categories apart: a relation).

@@ -15,7 +15,7 @@ from chamber.http import SeeOther
 from chamber.pagination import page_of
 from deals import services
 from deals.filters import SORT_ORDERINGS, DealFilterSet
-from deals.models import DealRedemption
+from deals.models.deals import DealRedemption
 from deals.selectors import deal_cards, shown_deal, shown_deals
 from deals.structured_data import offer_json_ld
 from directory.models import DirectoryPage

@@ -16,7 +16,7 @@ from wagtail.admin.widgets import BooleanRadioSelect
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from chamber.viewsets import CsvSafeIndexView, ReadOnlySnippetViewSet
-from deals.models import Deal, DealRedemption, DealViews
+from deals.models.deals import Deal, DealRedemption, DealViews
 
 
 class DealFilterSet(WagtailFilterSet):

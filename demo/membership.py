@@ -14,7 +14,9 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from directory.models import Category
 from membership.account.contact_services import INVITATION_DAYS
+from membership.dues import add_years
 from membership.models import (
     Application,
     ContactInvitation,
@@ -204,8 +206,6 @@ DEMO_MEMBER_PASSWORD = "riverside member"  # noqa: S105 (printed in the README: 
 def ensure_demo_payments(*, today: datetime.date, rng: random.Random) -> int:
     """A dues history for every paid-up demo member: one payment per year paid, back to the
     year it joined (at most three), by cheque, transfer or card at the office."""
-    from membership.dues import add_years
-
     methods = [Payment.Method.CHEQUE, Payment.Method.BANK_TRANSFER, Payment.Method.CASH]
     payments = []
     members = Member.objects.filter(paid_through__isnull=False, payments__isnull=True)
@@ -234,8 +234,6 @@ def ensure_demo_payments(*, today: datetime.date, rng: random.Random) -> int:
 
 
 def ensure_demo_applications(*, today: datetime.date) -> int:
-    from directory.models import Category
-
     if Application.objects.exists():
         return 0
     levels = ensure_demo_levels()

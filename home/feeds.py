@@ -14,7 +14,8 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
 
 from chamber.models import ChamberSettings
-from home.models import NewsIndexPage, NewsPage, Topic
+from home.models.news import NewsIndexPage, NewsPage
+from home.models.topics import Topic
 from home.selectors import news_pages
 
 FEED_ITEMS = 20

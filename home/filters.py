@@ -8,7 +8,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from chamber.filters import PublicFilterSet
-from home.models import NewsKind, NewsPage
+from home.models.news import NewsKind, NewsPage
 from home.selectors import topic_choices
 
 

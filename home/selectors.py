@@ -13,12 +13,13 @@ from wagtail.models import Page, Site
 from wagtail.search.utils import normalise_query_string
 
 from chamber.caching import cached
-from chamber.selectors import live_page_url, pages_visible_to, public_pages
+from chamber.selectors import pages_visible_to, public_pages
 from directory.cards import ResultCard, result_cards
 from directory.models import DirectoryPage
 from directory.search.query import search_terms
 from directory.selectors import directory_results
-from home.models import NewsIndexPage, NewsPage, Topic
+from home.models.news import NewsPage
+from home.models.topics import Topic
 
 # The renditions news lists show: prefetched with the images, so a list costs the same
 # number of queries for 1 or 12 items.
@@ -65,12 +66,6 @@ def related_news_items(
         .exclude(pk=page.pk)
     )
     return list(with_card_data(related)[:limit])
-
-
-def news_index_url() -> str:
-    """The news page's URL ("" without one), cached with the site chrome (dropped whenever
-    a page is published, unpublished, moved or saved)."""
-    return live_page_url(NewsIndexPage)
 
 
 def topic_choices() -> list[tuple[str, str]]:

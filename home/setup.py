@@ -2,7 +2,8 @@
 for the news taxonomy (registered in home/apps.py)."""
 
 from chamber.site_setup import add_fixed_page, add_root_page
-from home.models import HomePage, NewsIndexPage
+from home.models.news import NewsIndexPage
+from home.models.pages import HomePage
 
 GROUP_PERMISSIONS = {
     "Chamber staff": [

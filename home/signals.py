@@ -4,7 +4,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from chamber.selectors import invalidate_site_chrome
-from home.models import Topic
+from home.models.topics import Topic
 
 
 @receiver(post_save, sender=Topic, dispatch_uid="news_topic_saved")

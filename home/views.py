@@ -4,7 +4,8 @@ from django.template.response import TemplateResponse
 
 from chamber.pagination import page_of
 from home.filters import NewsFilterSet
-from home.models import NewsKind, Topic
+from home.models.news import NewsKind
+from home.models.topics import Topic
 from home.selectors import news_pages, with_card_data
 
 PAGE_SIZE = 12

@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from home.models import Person, Topic
+from home.models.topics import Person, Topic
 
 
 class TopicViewSet(SnippetViewSet):

@@ -7,34 +7,20 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from chamber.routing import CachedChildRoutingMixin, CachedViewRestrictionsMixin
+from chamber.selectors import live_page_url
+from deals.selectors import current_deal_cards, deals_page_url
+from directory.cards import result_cards
+from directory.models import DirectoryPage
+from directory.selectors import featured_businesses, publicly_listed_in_order
 from home.blocks import BodyStreamBlock
+from home.models.news import NewsIndexPage
+from home.models.social import SocialMetaMixin  # also where migration 0002 finds it
+from home.selectors import latest_news_items
+from membership.selectors import members_in_good_standing_count
 
 HOME_DEALS = 4
 HOME_NEWS = 3
 HOME_FEATURED = 6
-
-
-class SocialMetaMixin:
-    """What search engines and link previews show for a page: `get_meta_description()` and
-    `get_social_image()`, read by the site's meta tags (templates/components/social_meta.html).
-
-    The editor's search description wins; otherwise the page's own summary or introduction.
-    """
-
-    social_image_field = ""  # the name of the page's image field shown in link previews
-    description_fields = ("summary", "intro", "hero_text")
-
-    def get_meta_description(self) -> str:
-        if self.search_description:
-            return self.search_description
-        for name in self.description_fields:
-            text = getattr(self, name, "")
-            if text:
-                return text
-        return ""
-
-    def get_social_image(self):
-        return getattr(self, self.social_image_field, None) if self.social_image_field else None
 
 
 class HomePage(CachedChildRoutingMixin, CachedViewRestrictionsMixin, SocialMetaMixin, Page):
@@ -138,13 +124,6 @@ class HomePage(CachedChildRoutingMixin, CachedViewRestrictionsMixin, SocialMetaM
         verbose_name = _("home page")
 
     def get_context(self, request, *args, **kwargs):
-        from deals.selectors import current_deal_cards, deals_page_url
-        from directory.cards import result_cards
-        from directory.models import DirectoryPage
-        from directory.selectors import featured_businesses, publicly_listed_in_order
-        from home.selectors import latest_news_items, news_index_url
-        from membership.selectors import members_in_good_standing_count
-
         context = super().get_context(request, *args, **kwargs)
         directory = DirectoryPage.objects.live().first()
         chosen_ids = [item.business_id for item in self.featured_businesses.all()]
@@ -159,7 +138,7 @@ class HomePage(CachedChildRoutingMixin, CachedViewRestrictionsMixin, SocialMetaM
             ),
             deals_url=deals_page_url(),
             deal_cards=current_deal_cards(limit=HOME_DEALS),
-            news_url=news_index_url(),
+            news_url=live_page_url(NewsIndexPage),
             news_items=latest_news_items(limit=HOME_NEWS),
             member_count=member_count,
             join_heading=self.join_heading.replace("{count}", f"{member_count:,}"),

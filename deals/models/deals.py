@@ -15,16 +15,14 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from modelcluster.models import ClusterableModel
-from wagtail.admin.panels import FieldPanel
-from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
-from wagtail.models import DraftStateMixin, LockableMixin, Page, PreviewableMixin, RevisionMixin
+from wagtail.models import DraftStateMixin, LockableMixin, PreviewableMixin, RevisionMixin
 from wagtail.search import index
 
 from chamber.rich_text import clean_rich_text
-from chamber.routing import CachedViewRestrictionsMixin
 from chamber.slugs import unique_slug
 from directory.models import Business, Category, publicly_listed_q
+from membership.selectors import user_is_member_in_good_standing
 
 # Route names under /deals/ and /account/deals/ that no deal may take as its slug.
 RESERVED_SLUGS = {"feed", "page", "redeem", "new"}
@@ -170,8 +168,6 @@ class Deal(
         or staff."""
         if not self.members_only:
             return True
-        from membership.selectors import user_is_member_in_good_standing
-
         return user_is_member_in_good_standing(user)
 
     def days_left(self, at: datetime.datetime | None = None) -> int | None:
@@ -250,45 +246,3 @@ class DealNotice(models.Model):
 
     def __str__(self):
         return f"{self.deal}: {self.get_kind_display()}"
-
-
-class DealsIndexPage(CachedViewRestrictionsMixin, RoutablePageMixin, Page):
-    """/deals/: current deals with filters, each deal's page, redemption and the feed."""
-
-    intro = models.TextField(_("introduction"), blank=True)
-
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
-    parent_page_types = ["home.HomePage"]
-    subpage_types: list[str] = []
-    max_count = 1
-
-    class Meta:
-        verbose_name = _("deals index page")
-
-    @path("")
-    def index_view(self, request):
-        from deals.views import deal_index
-
-        return deal_index(request, page=self)
-
-    @path("feed/")
-    def feed_view(self, request):
-        from deals.feeds import DealsFeed
-
-        return DealsFeed(page=self)(request)
-
-    @path("<slug:slug>/")
-    def deal_view(self, request, slug):
-        from deals.views import deal_detail
-
-        return deal_detail(request, page=self, slug=slug)
-
-    @path("<slug:slug>/redeem/")
-    def redeem_view(self, request, slug):
-        from deals.views import deal_redeem
-
-        return deal_redeem(request, page=self, slug=slug)
-
-    def deal_url(self, deal, *, full: bool = False) -> str:
-        base = self.get_full_url() if full else self.url
-        return base + self.reverse_subpage("deal_view", kwargs={"slug": deal.slug})
