@@ -5,8 +5,7 @@ deal, however often staff re-publish or the reminder command runs.
 """
 
 import datetime
-import logging
-from dataclasses import dataclass, field
+from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.dispatch import receiver
@@ -15,11 +14,11 @@ from django.utils import timezone
 from wagtail.signals import published
 
 from chamber import emails
+from chamber.jobs import JobRun, send_once
 from deals.models.deals import Deal, DealNotice
 from deals.selectors import deals_page
 from membership.models import MemberContact
 
-logger = logging.getLogger(__name__)
 EXPIRY_NOTICE = datetime.timedelta(days=3)
 
 
@@ -55,13 +54,6 @@ def deal_published(sender, instance, **kwargs):
     transaction.on_commit(lambda: emails.send("deals/emails/deal_live", recipients, context))
 
 
-@dataclass
-class ReminderRun:
-    sent: list[Deal] = field(default_factory=list)
-    failed: list[Deal] = field(default_factory=list)
-    skipped: list[Deal] = field(default_factory=list)
-
-
 def deals_due_expiry_notice(now: datetime.datetime):
     """Deals on show that end within 3 days and have not had their notice."""
     return (
@@ -73,30 +65,27 @@ def deals_due_expiry_notice(now: datetime.datetime):
     )
 
 
-def send_deal_expiry_reminders(now: datetime.datetime | None = None) -> ReminderRun:
+def send_deal_expiry_reminders(now: datetime.datetime | None = None) -> JobRun:
     """E-mail each deal's member once, 3 days (or less, for a deal that started late) before
-    the deal ends. A failed send is not recorded, so the next run tries again."""
+    the deal ends (chamber.jobs.send_once: a failed send is not recorded, so the next run tries
+    again). The run lists deals."""
     now = now or timezone.now()
-    run = ReminderRun()
+    run = JobRun()
     for deal in deals_due_expiry_notice(now):
         recipients = member_recipients(deal.business.member)
-        if not recipients:
-            run.skipped.append(deal)
-            continue
-        try:
-            with transaction.atomic():
-                # Claimed first: a run going on at the same time skips this deal.
-                DealNotice.objects.create(deal=deal, kind=DealNotice.Kind.EXPIRING, sent_at=now)
-                emails.send(
-                    "deals/emails/deal_expiring",
-                    recipients,
-                    {**_context(deal), "ends": deal.valid_until},
-                )
-        except IntegrityError:
-            continue
-        except Exception:
-            logger.exception("Deal expiry reminder for deal %s failed", deal.pk)
-            run.failed.append(deal)
-            continue
-        run.sent.append(deal)
+        send_once(
+            run,
+            [deal],
+            recipients=recipients,
+            claim=partial(
+                DealNotice.objects.create, deal=deal, kind=DealNotice.Kind.EXPIRING, sent_at=now
+            ),
+            send=partial(
+                emails.send,
+                "deals/emails/deal_expiring",
+                recipients,
+                {**_context(deal), "ends": deal.valid_until},
+            ),
+            description=f"expiry notice of deal {deal.pk}",
+        )
     return run

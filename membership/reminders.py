@@ -1,34 +1,25 @@
 """Renewal reminders for members who pay by hand (not renewed by a Stripe subscription).
 
 Each stage (days from `paid_through`, e.g. -30, -7, 0, 14) is sent at most once per paid period:
-a `RenewalReminder` row is written only after the e-mail went out, and a unique constraint stops
-a second one. A run that missed days catches up with the latest stage that is due (one e-mail,
-not a burst). A send that fails is logged and left unrecorded, so the next run retries it.
+a `RenewalReminder` row is claimed with the send (chamber.jobs.send_once), and a unique
+constraint stops a second one. A run that missed days catches up with the latest stage that is
+due (one e-mail, not a burst). A send that fails is logged and left unrecorded, so the next run
+retries it.
 """
 
 import datetime
-import logging
-from dataclasses import dataclass, field
+from functools import partial
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from chamber import emails
+from chamber.jobs import JobRun, send_once
 from membership.models.members import Member, membership_grace_days
 from membership.models.pages import JoinPage
 from membership.models.payments import RenewalReminder
 from membership.tokens import renewal_token
-
-logger = logging.getLogger(__name__)
-
-
-@dataclass
-class ReminderRun:
-    sent: list[tuple[int, int]] = field(default_factory=list)  # (member id, stage)
-    failed: list[tuple[int, int]] = field(default_factory=list)
-    skipped: list[tuple[int, int]] = field(default_factory=list)  # no contact to e-mail
 
 
 def due_stage(paid_through: datetime.date, today: datetime.date, stages: list[int]) -> int | None:
@@ -56,10 +47,11 @@ def reminder_candidates(today: datetime.date, stages: list[int]):
     )
 
 
-def send_renewal_reminders(today: datetime.date | None = None, stages=None) -> ReminderRun:
+def send_renewal_reminders(today: datetime.date | None = None, stages=None) -> JobRun:
+    """Send the reminders that are due; the run lists (member id, stage) pairs."""
     today = today or timezone.localdate()
     stages = sorted(stages or settings.RENEWAL_REMINDER_DAYS)
-    run = ReminderRun()
+    run = JobRun()
     join_page = JoinPage.objects.live().first()
     grace = datetime.timedelta(days=membership_grace_days())
     for member in reminder_candidates(today, stages):
@@ -74,11 +66,6 @@ def send_renewal_reminders(today: datetime.date | None = None, stages=None) -> R
         if any(sent >= stage for sent in sent_stages):
             continue
         recipients = member.billing_emails()
-        if not recipients:
-            # Not a failed send (retrying would not help): staff see it in the command output.
-            logger.warning("Member %s has no contact to remind", member.pk)
-            run.skipped.append((member.pk, stage))
-            continue
         context = {
             "member": member,
             "stage": stage,
@@ -86,23 +73,20 @@ def send_renewal_reminders(today: datetime.date | None = None, stages=None) -> R
             "lapses_on": member.paid_through + grace,
             "pay_url": renewal_url(join_page, member),
         }
-        try:
-            with transaction.atomic():
-                reminder = RenewalReminder.objects.create(
-                    member=member,
-                    stage=stage,
-                    period_end=member.paid_through,
-                    sent_to=", ".join(recipients),
-                )
-                emails.send("membership/emails/renewal_reminder", recipients, context)
-        except IntegrityError:
-            continue  # another run sent it a moment ago
-        except Exception:
-            # The row is rolled back with the failed send: the next run tries again.
-            logger.exception("Renewal reminder %s for member %s failed", stage, member.pk)
-            run.failed.append((member.pk, stage))
-            continue
-        run.sent.append((reminder.member_id, stage))
+        send_once(
+            run,
+            [(member.pk, stage)],
+            recipients=recipients,
+            claim=partial(
+                RenewalReminder.objects.create,
+                member=member,
+                stage=stage,
+                period_end=member.paid_through,
+                sent_to=", ".join(recipients),
+            ),
+            send=partial(emails.send, "membership/emails/renewal_reminder", recipients, context),
+            description=f"renewal reminder {stage:+d} for member {member.pk}",
+        )
     return run
 
 
