@@ -12,7 +12,6 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib.admin.utils import quote
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -349,12 +348,11 @@ class ChangeLevelView(MemberActionView):
 
     def form_valid(self, form):
         level = form.cleaned_data["level"]
-        with transaction.atomic():
-            member = dues.lock_member(self.object.pk)
-            previous = member.level
-            if previous.pk != level.pk:
-                dues.change_level(member, level, reason="changed by staff", user=self.request.user)
-        if previous.pk == level.pk:
+        member = self.object
+        previous = dues.change_level(
+            member, level, reason="changed by staff", user=self.request.user
+        )
+        if previous is None:
             messages.info(
                 self.request,
                 _("%(member)s is already at the %(level)s level.")

@@ -185,10 +185,17 @@ class Fulfilment:
     member: Member | None = None
 
 
-def fulfil_checkout_session(session_id: str, *, client=None) -> Fulfilment:
+def retrieve_checkout_session(session_id: str, *, client=None) -> dict:
+    """Stripe's current state of a Checkout Session, expanded for fulfilment, as a plain dict."""
     client = client or stripe_client()
     session = client.v1.checkout.sessions.retrieve(session_id, params={"expand": SESSION_EXPAND})
-    return fulfil_session(session.to_dict())
+    return session.to_dict()
+
+
+def fulfil_checkout_session(session_id: str, *, client=None) -> Fulfilment:
+    """Read the session from Stripe, then fulfil it (in that order: no Stripe call is made
+    while the rows fulfilment writes are locked)."""
+    return fulfil_session(retrieve_checkout_session(session_id, client=client))
 
 
 def fulfil_session(session: dict) -> Fulfilment:

@@ -112,11 +112,21 @@ def set_status(member: Member, status: str, *, reason: str, user=None) -> None:
     log_changes(member, previous_status, previous_level, reason=reason, user=user)
 
 
-def change_level(member: Member, level: MembershipLevel, *, reason: str, user=None) -> None:
-    """Move a member to another level; a Stripe subscription moves to the level's yearly price
-    from its next renewal (no pro-rata charge), so Stripe's later events agree with it."""
+def change_level(
+    member: Member, level: MembershipLevel, *, reason: str, user=None
+) -> MembershipLevel | None:
+    """Move a member to another level; the level it left, or None if it was already there.
+
+    A Stripe subscription moves to the level's yearly price from its next renewal (no pro-rata
+    charge), so Stripe's later events agree with it. Stripe is called first, with no lock held;
+    then the member is locked and moved. Both steps can be repeated: Stripe's update sets the
+    same price again, and a member already at the level is left as it is.
+    """
+    member = Member.objects.select_related("level").get(pk=member.pk)
+    if member.level_id == level.pk:
+        return None
     client = stripe_client()
-    if client is not None and member.stripe_subscription_id and level.pk != member.level_id:
+    if client is not None and member.stripe_subscription_id:
         if not level.stripe_price_id:
             sync_level_prices(level, client=client)
         subscription = client.v1.subscriptions.retrieve(member.stripe_subscription_id)
@@ -128,10 +138,15 @@ def change_level(member: Member, level: MembershipLevel, *, reason: str, user=No
                 "proration_behavior": "none",
             },
         )
-    previous_status, previous_level = member.status, member.level
-    member.level = level
-    member.save()
-    log_changes(member, previous_status, previous_level, reason=reason, user=user)
+    with transaction.atomic():
+        member = lock_member(member.pk)
+        previous_status, previous_level = member.status, member.level
+        if previous_level.pk == level.pk:
+            return None
+        member.level = level
+        member.save()
+        log_changes(member, previous_status, previous_level, reason=reason, user=user)
+    return previous_level
 
 
 def log_changes(member, previous_status, previous_level, *, reason: str, user=None) -> None:
@@ -283,30 +298,30 @@ class AutoRenewNeedsCheckout(Exception):
     """Auto-renew can only be switched on for a member with a Stripe subscription."""
 
 
-@transaction.atomic
 def set_auto_renew(member: Member, auto_renew: bool, *, user=None) -> Member:
     """Switch between yearly auto-renewal and paying each year by hand.
 
     With a Stripe subscription, turning auto-renew off cancels it at the period end (and back
     on undoes that); Stripe's `customer.subscription.updated` then confirms the same state.
+    Stripe is called first, with no lock held, then the member is locked and written: asking
+    twice asks Stripe for the same state twice.
     """
-    member = lock_member(member.pk)
+    member = Member.objects.get(pk=member.pk)
+    subscription_id = member.stripe_subscription_id
     client = stripe_client()
-    if auto_renew and not (client is not None and member.stripe_subscription_id):
+    if auto_renew and not (client is not None and subscription_id):
         # Nothing would charge the member: turning auto-renew on needs a card at Checkout
         # (checkout.start_renewal_checkout(auto_renew=True)), which starts a subscription.
         raise AutoRenewNeedsCheckout(member)
-    if client is not None and member.stripe_subscription_id:
+    if client is not None and subscription_id:
         client.v1.subscriptions.update(
-            member.stripe_subscription_id, params={"cancel_at_period_end": not auto_renew}
+            subscription_id, params={"cancel_at_period_end": not auto_renew}
         )
-        member.cancel_at_period_end = not auto_renew
-    member.auto_renew = auto_renew
-    member.save()
-    log(
-        instance=member,
-        action="wagtail.edit",
-        user=user,
-        data={"auto_renew": auto_renew},
-    )
+    with transaction.atomic():
+        member = lock_member(member.pk)
+        if client is not None and subscription_id:
+            member.cancel_at_period_end = not auto_renew
+        member.auto_renew = auto_renew
+        member.save()
+        log(instance=member, action="wagtail.edit", user=user, data={"auto_renew": auto_renew})
     return member

@@ -6,11 +6,14 @@ row locked: two simultaneous deliveries of one event process it once, and a fail
 rolls back its changes, keeps the error on the event and answers 500 so Stripe retries.
 
 Handlers decide from the object's own state and timestamps (see membership.dues), never from
-the order events arrive in.
+the order events arrive in. What a handler needs from Stripe is read before the event's row is
+locked (`Handler.fetch`): no Stripe call waits on the network while a lock is held.
 """
 
 import json
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import stripe
 from django.conf import settings
@@ -25,10 +28,11 @@ from django.views.decorators.http import require_POST
 from chamber import emails
 from membership.checkout import (
     cents_to_amount,
-    fulfil_checkout_session,
+    fulfil_session,
     invoice_paid_period,
     object_id,
     record_stripe_payment,
+    retrieve_checkout_session,
     send_payment_receipt,
 )
 from membership.dues import (
@@ -113,14 +117,23 @@ def store_event(payload: dict) -> StripeEvent:
 
 
 def process_event(event_pk: int) -> str:
-    """Process a stored event once; later calls return "duplicate"."""
+    """Process a stored event once; later calls return "duplicate".
+
+    What the handler needs from Stripe is read first (`Handler.fetch`), with no lock held;
+    then the event row is locked and the handler applies it (`Handler.apply`) in one
+    transaction. Two deliveries of one event may both read; only one applies.
+    """
+    row = StripeEvent.objects.get(pk=event_pk)
+    if row.processed_at is not None:
+        return "duplicate"
+    handler = HANDLERS.get(row.type)
+    obj = row.payload.get("data", {}).get("object", {})
+    fetched = handler.fetch(obj) if handler is not None and handler.fetch else None
     with transaction.atomic():
         row = StripeEvent.objects.select_for_update().get(pk=event_pk)
         if row.processed_at is not None:
             return "duplicate"
-        handler = HANDLERS.get(row.type)
-        obj = row.payload.get("data", {}).get("object", {})
-        result = handler(obj, row) if handler else "ignored"
+        result = handler.apply(obj, row, fetched) if handler is not None else "ignored"
         row.processed_at = timezone.now()
         row.result = result[:255]
         row.error = ""
@@ -129,14 +142,30 @@ def process_event(event_pk: int) -> str:
     return result
 
 
-# Handlers: each takes the event's object (a dict) and the stored event; returns a result line.
+@dataclass(frozen=True)
+class Handler:
+    """How one event type is processed: `fetch(obj)` reads from Stripe what `apply` needs
+    (called with no lock held; None: nothing to read), and `apply(obj, event, fetched)`
+    changes our records under the event's lock and returns a result line."""
+
+    apply: Callable[[dict, StripeEvent, object], str]
+    fetch: Callable[[dict], object] | None = None
 
 
-def on_checkout_session(session: dict, event: StripeEvent) -> str:
-    return fulfil_checkout_session(session["id"]).result
+# Handlers (see `Handler`): `fetch` reads Stripe, `apply` changes our records.
 
 
-def on_async_payment_failed(session: dict, event: StripeEvent) -> str:
+def fetch_checkout_session(session: dict) -> dict:
+    """The session as Stripe has it now: fulfilment acts on Stripe's state, not on whatever
+    copy of the session the event carried."""
+    return retrieve_checkout_session(session["id"])
+
+
+def on_checkout_session(session: dict, event: StripeEvent, current: dict) -> str:
+    return fulfil_session(current).result
+
+
+def on_async_payment_failed(session: dict, event: StripeEvent, fetched: None) -> str:
     application_id = session.get("client_reference_id") or ""
     application = (
         Application.objects.filter(pk=application_id).first() if application_id.isdigit() else None
@@ -168,20 +197,15 @@ def invoice_subscription_id(invoice: dict) -> str:
     return object_id(details.get("subscription")) or object_id(invoice.get("subscription"))
 
 
-def _member_for_subscription(subscription_id: str) -> Member | None:
-    """The member paying by this subscription; if its checkout has not been fulfilled yet
-    (events arrive out of order), fulfil it first so that no later state is dropped."""
-    if not subscription_id:
-        return None
-    member = Member.objects.filter(stripe_subscription_id=subscription_id).first()
-    return member or _fulfil_from_subscription(subscription_id)
-
-
-def _fulfil_from_subscription(subscription_id: str) -> Member | None:
-    """An event about a subscription whose checkout we have not seen yet: the checkout's own
-    fulfilment (through the application the subscription names) comes first."""
+def unfulfilled_checkout(subscription_id: str) -> dict | None:
+    """For an event about a subscription no member pays by yet (events arrive out of order):
+    the Checkout Session that started it (through the application the subscription names),
+    read from Stripe, so that applying the event fulfils the checkout first and no later state
+    is dropped. None when a member already pays by it, or there is nothing to fulfil."""
     client = stripe_client()
     if client is None or not subscription_id:
+        return None
+    if Member.objects.filter(stripe_subscription_id=subscription_id).exists():
         return None
     subscription = client.v1.subscriptions.retrieve(subscription_id).to_dict()
     application_id = (subscription.get("metadata") or {}).get("application_id", "")
@@ -192,13 +216,32 @@ def _fulfil_from_subscription(subscription_id: str) -> Member | None:
     )
     if application is None or not application.stripe_checkout_session_id:
         return None
-    fulfil_checkout_session(application.stripe_checkout_session_id, client=client)
-    return Member.objects.filter(stripe_subscription_id=subscription_id).first()
+    return retrieve_checkout_session(application.stripe_checkout_session_id, client=client)
 
 
-def on_invoice_paid(invoice: dict, event: StripeEvent) -> str:
+def fetch_invoice_checkout(invoice: dict) -> dict | None:
+    return unfulfilled_checkout(invoice_subscription_id(invoice))
+
+
+def fetch_subscription_checkout(subscription: dict) -> dict | None:
+    return unfulfilled_checkout(subscription["id"])
+
+
+def _member_for_subscription(subscription_id: str, checkout: dict | None) -> Member | None:
+    """The member paying by this subscription, after fulfilling its `checkout` (from
+    `unfulfilled_checkout`) if no member does yet."""
+    if not subscription_id:
+        return None
+    member = Member.objects.filter(stripe_subscription_id=subscription_id).first()
+    if member is None and checkout is not None:
+        fulfil_session(checkout)
+        member = Member.objects.filter(stripe_subscription_id=subscription_id).first()
+    return member
+
+
+def on_invoice_paid(invoice: dict, event: StripeEvent, checkout: dict | None) -> str:
     subscription_id = invoice_subscription_id(invoice)
-    member = _member_for_subscription(subscription_id)
+    member = _member_for_subscription(subscription_id, checkout)
     if member is None:
         return "no member for this invoice"
     if not invoice.get("amount_paid"):
@@ -218,8 +261,8 @@ def on_invoice_paid(invoice: dict, event: StripeEvent) -> str:
     return "payment recorded"
 
 
-def on_invoice_payment_failed(invoice: dict, event: StripeEvent) -> str:
-    member = _member_for_subscription(invoice_subscription_id(invoice))
+def on_invoice_payment_failed(invoice: dict, event: StripeEvent, checkout: dict | None) -> str:
+    member = _member_for_subscription(invoice_subscription_id(invoice), checkout)
     if member is None:
         return "no member for this invoice"
     if Payment.objects.filter(stripe_invoice_id=invoice["id"]).exists():
@@ -251,8 +294,8 @@ def _subscription_price(subscription: dict):
     return items[0].get("price") if items else None
 
 
-def on_subscription_updated(subscription: dict, event: StripeEvent) -> str:
-    member = _member_for_subscription(subscription["id"])
+def on_subscription_updated(subscription: dict, event: StripeEvent, checkout: dict | None) -> str:
+    member = _member_for_subscription(subscription["id"], checkout)
     if member is None:
         return "no member for this subscription"
     member = lock_member(member.pk)
@@ -268,8 +311,8 @@ def on_subscription_updated(subscription: dict, event: StripeEvent) -> str:
     return "member updated" if changed else "older than the member's state"
 
 
-def on_subscription_deleted(subscription: dict, event: StripeEvent) -> str:
-    member = _member_for_subscription(subscription["id"])
+def on_subscription_deleted(subscription: dict, event: StripeEvent, checkout: dict | None) -> str:
+    member = _member_for_subscription(subscription["id"], checkout)
     if member is None:
         return "no member for this subscription"
     member = lock_member(member.pk)
@@ -287,12 +330,14 @@ def on_subscription_deleted(subscription: dict, event: StripeEvent) -> str:
 
 
 HANDLERS = {
-    "checkout.session.completed": on_checkout_session,
-    "checkout.session.async_payment_succeeded": on_checkout_session,
-    "checkout.session.async_payment_failed": on_async_payment_failed,
-    "invoice.paid": on_invoice_paid,
-    "invoice.payment_failed": on_invoice_payment_failed,
-    "customer.subscription.created": on_subscription_updated,
-    "customer.subscription.updated": on_subscription_updated,
-    "customer.subscription.deleted": on_subscription_deleted,
+    "checkout.session.completed": Handler(on_checkout_session, fetch_checkout_session),
+    "checkout.session.async_payment_succeeded": Handler(
+        on_checkout_session, fetch_checkout_session
+    ),
+    "checkout.session.async_payment_failed": Handler(on_async_payment_failed),
+    "invoice.paid": Handler(on_invoice_paid, fetch_invoice_checkout),
+    "invoice.payment_failed": Handler(on_invoice_payment_failed, fetch_invoice_checkout),
+    "customer.subscription.created": Handler(on_subscription_updated, fetch_subscription_checkout),
+    "customer.subscription.updated": Handler(on_subscription_updated, fetch_subscription_checkout),
+    "customer.subscription.deleted": Handler(on_subscription_deleted, fetch_subscription_checkout),
 }
