@@ -2,7 +2,7 @@
 
 Usage: .venv/bin/python bench/webhooks.py [--members 200]
 Creates a throwaway test database next to the one in DATABASE_URL (SQLite when unset), puts the
-local Stripe double (tests/stripe_double.py) behind the real stripe library, lets `--members`
+local Stripe double (tests/stripe_double/) behind the real stripe library, lets `--members`
 applicants join and pay, and times the signed webhook deliveries: the checkout that creates a
 member (user, contact, listing, payment, e-mails), a renewal's `invoice.paid`, and a duplicate
 delivery. Prints p50/p95/p99 in milliseconds and SQL queries per delivery; drops the database.

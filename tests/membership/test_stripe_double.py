@@ -128,13 +128,12 @@ def test_objects_carry_exactly_the_keys_of_stripes_examples(client, fake, yearly
 # --- products and prices --------------------------------------------------------------------
 
 
-def test_products_create_retrieve_update_list(client, fake):
+def test_products_create_retrieve_update(client, fake):
     product = client.v1.products.create(
         params={"name": "Gold", "description": "Gold tier", "metadata": {"tier": "gold"}}
     )
     assert product.id.startswith("prod_")
     assert (product.object, product.active, product.metadata["tier"]) == ("product", True, "gold")
-    other = client.v1.products.create(params={"name": "Silver", "active": False})
 
     fake.advance(days=1)
     updated = client.v1.products.update(
@@ -144,12 +143,7 @@ def test_products_create_retrieve_update_list(client, fake):
     assert updated.metadata.to_dict() == {"level": "2"}
     assert updated.updated == NOW + 86400
     assert client.v1.products.retrieve(product.id).name == "Gold plus"
-
-    listed = client.v1.products.list(params={"ids": [other.id]})
-    assert [p.id for p in listed.data] == [other.id]
-    assert not listed.has_more
-    assert [p.id for p in client.v1.products.list(params={"active": True}).data] == [product.id]
-    assert types(fake.events) == ["product.created", "product.created", "product.updated"]
+    assert types(fake.events) == ["product.created", "product.updated"]
     assert fake.events[-1]["data"]["previous_attributes"] == {
         "name": "Gold",
         "metadata": {"tier": "gold", "level": None},
@@ -193,7 +187,7 @@ def test_price_types_filters_and_lookup_key_transfer(client, fake, yearly):
             "transfer_lookup_key": True,
         }
     )
-    assert client.v1.prices.retrieve(yearly.id).lookup_key is None
+    assert fake.prices[yearly.id]["lookup_key"] is None
     found = client.v1.prices.list(params={"lookup_keys": ["business_yearly"], "active": True})
     assert [p.id for p in found.data] == [newer.id]
     assert fake.events[-2]["type"] == "price.updated"  # the old price lost its key
@@ -204,21 +198,21 @@ def test_price_types_filters_and_lookup_key_transfer(client, fake, yearly):
     assert [(p.id, p.nickname) for p in listed.data] == [(yearly.id, "2025 rate")]
 
 
-def test_prices_are_immutable_and_unknown_parameters_are_rejected(client, yearly):
+def test_prices_are_immutable_and_unknown_parameters_are_rejected(client, fake, yearly):
     with pytest.raises(stripe.InvalidRequestError) as excinfo:
         client.v1.prices.update(yearly.id, params={"unit_amount": 1})  # type: ignore[typeddict-unknown-key]
     assert excinfo.value.http_status == 400
     assert excinfo.value.param == "unit_amount"
     assert excinfo.value.code == "parameter_unknown"
-    assert client.v1.prices.retrieve(yearly.id).unit_amount == 25000
+    assert fake.prices[yearly.id]["unit_amount"] == 25000
 
 
 def test_unknown_object_route_and_key(client, fake):
     with pytest.raises(stripe.InvalidRequestError) as excinfo:
-        client.v1.prices.retrieve("price_missing")
+        client.v1.products.retrieve("prod_missing")
     error = excinfo.value
     assert (error.http_status, error.code, error.param) == (404, "resource_missing", "id")
-    assert "No such price: 'price_missing'" in error.user_message
+    assert "No such product: 'prod_missing'" in error.user_message
 
     with pytest.raises(stripe.InvalidRequestError) as excinfo:
         client.v1.checkout.sessions.retrieve("cs_test_missing")
@@ -233,22 +227,19 @@ def test_unknown_object_route_and_key(client, fake):
     for key in ("sk_live_real", "pk_test_publishable"):
         bad = stripe.StripeClient(key, http_client=fake)
         with pytest.raises(stripe.AuthenticationError):
-            bad.v1.products.list()
+            bad.v1.prices.list()
     assert fake.requests[-1].status == 401
 
 
-def test_lists_page_newest_first_and_events_are_listable(client, fake):
-    for number in range(12):
-        fake.add_product(f"Product {number}")
-    page = client.v1.products.list(params={"limit": 10})
+def test_lists_page_newest_first(client, yearly):
+    for amount in range(1, 12):
+        client.v1.prices.create(
+            params={"product": yearly.product, "unit_amount": amount, "currency": "usd"}
+        )
+    page = client.v1.prices.list(params={"limit": 10})
     assert (len(page.data), page.has_more) == (10, True)
-    assert page.data[0].name == "Product 11"
+    assert page.data[0].unit_amount == 11
     assert len(list(page.auto_paging_iter())) == 12
-
-    events = client.v1.events.list(params={"type": "product.*", "limit": 3})
-    assert [e.type for e in events.data] == ["product.created"] * 3
-    assert events.data[0].data.object.name == "Product 11"
-    assert client.v1.events.retrieve(events.data[0].id).id == events.data[0].id
 
 
 # --- idempotency, failures, retries ---------------------------------------------------------
@@ -298,7 +289,7 @@ def test_injected_server_errors_raise_quickly_after_the_librarys_retries(client,
     assert len(fake.requests) == before + 1  # Stripe-Should-Retry: false
 
 
-def test_injected_client_errors_and_network_failures(client, fake):
+def test_injected_client_errors(client, fake):
     fake.fail("POST", "/v1/checkout/sessions", 402, "card_error", times=1, code="card_declined")
     with pytest.raises(stripe.CardError) as excinfo:
         client.v1.checkout.sessions.create(params={"mode": "payment"})
@@ -307,14 +298,6 @@ def test_injected_client_errors_and_network_failures(client, fake):
     fake.fail("*", "/v1/", 429, "rate_limit_error", times=1)
     with pytest.raises(stripe.RateLimitError):
         client.v1.customers.create()
-
-    failure = fake.fail_connection("GET", "/v1/customers/")
-    with pytest.raises(stripe.APIConnectionError):
-        client.v1.customers.retrieve("cus_x")
-    assert failure.hits == 3
-    fake.clear_failures()
-    with pytest.raises(stripe.InvalidRequestError):
-        client.v1.customers.retrieve("cus_x")
 
 
 # --- checkout: subscription mode ------------------------------------------------------------
@@ -381,10 +364,8 @@ def test_subscription_checkout_creates_customer_subscription_and_paid_invoice(cl
     assert line.pricing.price_details.price == yearly.id
     assert line.metadata.to_dict() == {"application_id": "3"}
 
-    # Unexpanded, the references stay ids; the session's line items expand too.
-    plain = client.v1.checkout.sessions.retrieve(session.id, params={"expand": ["line_items"]})
-    assert plain.subscription == subscription.id
-    assert plain.line_items.data[0].price.id == yearly.id
+    # Unexpanded, the references stay ids.
+    assert client.v1.checkout.sessions.retrieve(session.id).subscription == subscription.id
     with pytest.raises(stripe.InvalidRequestError):
         client.v1.checkout.sessions.retrieve(session.id, params={"expand": ["success_url"]})
     with pytest.raises(ValueError, match="not open"):
@@ -456,7 +437,7 @@ def test_renewal_and_failed_renewal_event_sequences(client, fake, yearly):
         "customer.subscription.updated",
     ]
     assert client.v1.subscriptions.retrieve(sub_id).status == "active"
-    assert client.v1.invoices.retrieve(failed["id"]).status == "paid"
+    assert fake.invoices[failed["id"]]["status"] == "paid"
 
 
 def test_cancellation_and_price_change(client, fake, yearly):
@@ -502,10 +483,11 @@ def test_cancellation_and_price_change(client, fake, yearly):
     (event,) = fake.change_price(sub_id, yearly.id)
     assert event["data"]["object"]["items"]["data"][0]["price"]["id"] == yearly.id
 
-    canceled = client.v1.subscriptions.cancel(sub_id)
-    assert canceled.status == "canceled"
-    assert canceled.ended_at == canceled.canceled_at == fake.now
-    assert fake.events[-1]["type"] == "customer.subscription.deleted"
+    (event,) = fake.cancel_now(sub_id)
+    assert event["type"] == "customer.subscription.deleted"
+    canceled = event["data"]["object"]
+    assert canceled["status"] == "canceled"
+    assert canceled["ended_at"] == canceled["canceled_at"] == fake.now
     with pytest.raises(stripe.InvalidRequestError):
         client.v1.subscriptions.update(sub_id, params={"cancel_at_period_end": True})
 
