@@ -1,3 +1,4 @@
+import datetime
 import io
 
 import pytest
@@ -5,9 +6,23 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.management import call_command
+from django.utils import timezone
 from wagtail.models import Site
 
 from chamber.site_setup import site_setup
+from directory.models import DirectoryPage
+from membership.models import Member
+from tests.factories import (
+    BusinessFactory,
+    EnhancedLevelFactory,
+    MemberFactory,
+    MembershipLevelFactory,
+    two_level_categories,
+)
+
+# Helper modules with assert-based checks (`assert_every_block_rendered`) get pytest's detailed
+# failure messages, as test modules and conftests do.
+pytest.register_assert_rewrite("tests.home.helpers")
 
 
 @pytest.fixture(autouse=True)
@@ -56,3 +71,68 @@ def staff_client(request, client, site_tree):
         user.groups.add(Group.objects.get(name="Chamber staff"))
     client.force_login(user)
     return client
+
+
+@pytest.fixture
+def directory(site_tree) -> DirectoryPage:
+    """The /directory/ page. This fixture, `categories` and `listings` are shared by
+    tests/directory, tests/e2e and others, so they live here rather than in a folder's conftest."""
+    return DirectoryPage.objects.get()
+
+
+@pytest.fixture
+def categories(db):
+    return two_level_categories()
+
+
+@pytest.fixture
+def listings(directory, categories):
+    """A small town: what each test expects to find is named here (a featured bakery, a cafe,
+    a plumber, a lapsed member's listing and a draft)."""
+    basic = MembershipLevelFactory(name="Community")
+    enhanced = EnhancedLevelFactory(name="Leadership")
+    lapsed_member = MemberFactory(
+        status=Member.Status.LAPSED,
+        paid_through=timezone.localdate() - datetime.timedelta(days=90),
+        level=basic,
+    )
+    return {
+        "bakery": BusinessFactory(
+            name="Riverbend Bakery",
+            summary="Sourdough and pastries baked daily.",
+            keywords="sourdough, cakes",
+            member=MemberFactory(level=enhanced),
+            categories=[categories["bakeries"]],
+            city="Riverside",
+            opening_hours="Mon-Sat 7am-3pm",
+            instagram_url="https://instagram.example/riverbend",
+        ),
+        "cafe": BusinessFactory(
+            name="Millbrook Coffee House",
+            summary="Coffee, cake and a big table for meetings.",
+            member=MemberFactory(level=basic),
+            categories=[categories["cafes"], categories["bakeries"]],
+            city="Millbrook",
+        ),
+        "plumber": BusinessFactory(
+            name="Cedar Falls Plumbing",
+            summary="Leaks, boilers and bathrooms.",
+            member=MemberFactory(level=basic),
+            categories=[categories["plumbing"]],
+            city="Cedar Falls",
+            phone_visibility="members",
+        ),
+        "lapsed": BusinessFactory(
+            name="Lapsed Bakery Outlet",
+            member=lapsed_member,
+            categories=[categories["bakeries"]],
+            city="Riverside",
+        ),
+        "draft": BusinessFactory(
+            name="Draft Bakery",
+            live=False,
+            member=MemberFactory(level=basic),
+            categories=[categories["bakeries"]],
+            city="Riverside",
+        ),
+    }

@@ -1,11 +1,27 @@
 import datetime
+import html
 
 import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from django.utils.text import slugify
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
+from wagtail.images.tests.utils import get_test_image_file
+from wagtail.rich_text import RichText
 
+from deals.models import Deal
 from directory.models import Business, Category
+from home.models import NewsKind, NewsPage, NewsPageAuthor, Person, Topic
 from membership.models import Application, Member, MemberContact, MembershipLevel
+
+DAY = datetime.timedelta(days=1)
+
+# A small but well-formed PDF: the document block shows its type and size.
+PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
 
 
 class MembershipLevelFactory(factory.django.DjangoModelFactory):
@@ -121,3 +137,139 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
     country = "United States"
     level = factory.SubFactory(MembershipLevelFactory)
     status = Application.Status.SUBMITTED
+
+
+def _publish(instance) -> None:
+    """Publish `instance` as the admin does: a revision, then `publish()` (and its signal)."""
+    instance.save_revision().publish()
+    instance.refresh_from_db()
+
+
+class DealFactory(factory.django.DjangoModelFactory):
+    """A deal as staff publish it: live, started a day ago, ongoing, open to everyone.
+
+    `publish=True` saves it as a draft, then goes through a revision and `publish()` (and so the
+    page_published signal the "your deal is live" e-mail listens to) instead of saving
+    `live=True` directly. `categories=[...]` are set after the first save, as the admin does.
+    """
+
+    class Meta:
+        model = Deal
+        skip_postgeneration_save = True
+
+    class Params:
+        publish = False
+
+    business = factory.SubFactory(BusinessFactory)
+    title = factory.Sequence(lambda n: f"Deal number {n}")
+    summary = factory.Sequence(lambda n: f"Summary of deal {n}.")
+    valid_from = factory.LazyFunction(lambda: timezone.now() - DAY)
+    audience = Deal.Audience.PUBLIC
+    live = factory.LazyAttribute(lambda deal: not deal.publish)
+
+    @factory.post_generation
+    def categories(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.categories.set(extracted)
+            self.save()
+
+    published = factory.Maybe(
+        "publish",
+        factory.PostGeneration(
+            lambda deal, create, extracted, **kwargs: _publish(deal) if create else None
+        ),
+    )
+
+
+class ImageFactory(factory.django.DjangoModelFactory):
+    """A Wagtail image with a real (small PNG) file, so renditions can be made."""
+
+    class Meta:
+        model = get_image_model()
+
+    title = "Main Street at dusk"
+    file = factory.LazyFunction(get_test_image_file)
+
+
+class DocumentFactory(factory.django.DjangoModelFactory):
+    """A Wagtail document holding `PDF`: the document block shows its type and size."""
+
+    class Meta:
+        model = get_document_model()
+
+    title = "Parking study 2026"
+    file = factory.django.FileField(data=PDF, filename="parking-study.pdf")
+
+
+class TopicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Topic
+
+    name = factory.Sequence(lambda n: f"Topic {n}")
+    slug = factory.LazyAttribute(lambda topic: slugify(topic.name))
+    description = ""
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    name = factory.Sequence(lambda n: f"Person {n}")
+    role = ""
+    photo = None
+
+
+class NewsPageFactory(factory.django.DjangoModelFactory):
+    """A news item, created the Wagtail way as a child of `parent` (required, usually the
+    NewsIndexPage): `NewsPageFactory(parent=index, title=..., days_ago=3)`.
+
+    It is dated `days_ago` days before today, so a test sets the newest-first order, never the
+    order of creation. It is saved live directly; `publish=True` goes through a revision and
+    `publish()` as the admin does (which also fires the page_published signal); `live=False`
+    without `publish` leaves a draft. `topics` and `authors` (people, in order) are saved with
+    the page, as the admin's form saves them; `image` is the listing image.
+    """
+
+    class Meta:
+        model = NewsPage
+        skip_postgeneration_save = True
+
+    class Params:
+        days_ago = 0
+        publish = False
+        image = None
+
+    title = factory.Sequence(lambda n: f"News item {n}")
+    # The number keeps slugs unique among siblings whatever the titles.
+    slug = factory.LazyAttributeSequence(
+        lambda page, n: f"{slugify(page.title)[:50] or 'news'}-{n}"
+    )
+    date = factory.LazyAttribute(lambda page: timezone.localdate() - page.days_ago * DAY)
+    kind = NewsKind.NEWS
+    summary = factory.LazyAttribute(lambda page: f"Summary of {page.title}.")
+    listing_image = factory.SelfAttribute("image")
+    body = factory.LazyAttribute(
+        lambda page: [("paragraph", RichText(f"<p>Body of {html.escape(page.title)}.</p>"))]
+    )
+    live = factory.LazyAttribute(lambda page: not page.publish)
+
+    published = factory.Maybe(
+        "publish",
+        factory.PostGeneration(
+            lambda page, create, extracted, **kwargs: _publish(page) if create else None
+        ),
+    )
+
+    @classmethod
+    def _create(cls, model_class, *args, parent, topics=(), authors=(), **kwargs):
+        """Into the page tree with `parent.add_child`, as Wagtail creates pages (a plain
+        `save()` would leave the page outside the tree)."""
+        page = model_class(*args, **kwargs)
+        page.topics = list(topics)
+        # As the admin's form does: a sort order for each author (without one their order is
+        # whatever the database returns).
+        page.authors = [
+            NewsPageAuthor(person=person, sort_order=order) for order, person in enumerate(authors)
+        ]
+        parent.add_child(instance=page)
+        return page

@@ -1,7 +1,8 @@
 """Fixtures for the public side of deals (tests/deals/test_*.py except test_account_deals.py).
 
 Names are specific on purpose (`deal_factory`, `deals_index`, `offering_business`, `viewer`,
-...): fixtures here are shared with every test module of this folder.
+...): fixtures here are shared with every test module of this folder. Constants and helpers
+(`DAY`, the viewer kinds, `deal_url` ...) are in tests/deals/helpers.py.
 
 The offering business is "Riverbend Bakery" (member in good standing, primary contact Olive).
 Viewers are built by kind, as in tests/membership/test_good_standing.py: a member in good
@@ -10,54 +11,32 @@ it, a logged-in user representing no member, staff (is_staff) and the anonymous 
 """
 
 import datetime
-import json
-import re
-from itertools import count
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from deals.models import Deal, DealsIndexPage
+from deals.models import DealsIndexPage
 from directory.models import DirectoryPage
 from membership.models import Member, MemberContact
+from tests.deals.helpers import (
+    ANONYMOUS,
+    DAY,
+    GOOD_STANDING,
+    LAPSED,
+    NO_MEMBER,
+    PAST_DUE_IN_GRACE,
+    STAFF,
+)
 from tests.factories import (
     BusinessFactory,
+    DealFactory,
     MemberContactFactory,
     MemberFactory,
     MembershipLevelFactory,
     UserFactory,
     two_level_categories,
 )
-
-DAY = datetime.timedelta(days=1)
-SECOND = datetime.timedelta(seconds=1)
-
-ANONYMOUS = "anonymous"
-NO_MEMBER = "user without a member"
-GOOD_STANDING = "member in good standing"
-PAST_DUE_IN_GRACE = "past-due member within grace"
-LAPSED = "lapsed member"
-STAFF = "staff"
-VIEWER_KINDS = [ANONYMOUS, NO_MEMBER, GOOD_STANDING, PAST_DUE_IN_GRACE, LAPSED, STAFF]
-# Who may read a members-only deal's details, terms, instructions and code.
-OPEN_TO = {GOOD_STANDING, PAST_DUE_IN_GRACE, STAFF}
-
-JSON_LD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.DOTALL)
-
-_numbers = count(1)
-
-
-def json_ld_blocks(response) -> list[dict]:
-    return [json.loads(block) for block in JSON_LD.findall(response.text)]
-
-
-def deal_url(deal) -> str:
-    return f"/deals/{deal.slug}/"
-
-
-def redeem_url(deal) -> str:
-    return f"/deals/{deal.slug}/redeem/"
 
 
 @pytest.fixture
@@ -118,35 +97,13 @@ def business_factory(deals_index, directory_page, community_level):
 
 @pytest.fixture
 def deal_factory(deals_index):
-    """`make(business, **values)`: a deal as staff publish it (live, started a day ago,
-    ongoing, open to everyone unless told). `publish=True` goes through a revision and
-    `publish()` (and its signal) instead of saving `live=True` directly."""
+    """`make(business, **values)`: a DealFactory deal of `business` (live, started a day ago,
+    ongoing, public unless told; `publish=True` publishes a revision), once /deals/ exists."""
 
-    def make(business, *, publish: bool = False, categories=(), **values) -> Deal:
-        number = next(_numbers)
-        values = {
-            "title": f"Deal number {number}",
-            "summary": f"Summary of deal {number}.",
-            "valid_from": timezone.now() - DAY,
-            "audience": Deal.Audience.PUBLIC,
-            **values,
-        }
-        values.setdefault("live", not publish)
-        deal = Deal(business=business, **values)
-        deal.save()
-        if categories:
-            deal.categories.set(categories)
-            deal.save()
-        if publish:
-            deal.save_revision().publish()
-            deal.refresh_from_db()
-        return deal
+    def make(business, **values):
+        return DealFactory(business=business, **values)
 
     return make
-
-
-def _user(username: str, **values):
-    return UserFactory(username=username, email=f"{username}@viewer.example", **values)
 
 
 @pytest.fixture
@@ -154,13 +111,16 @@ def viewer(db, community_level):
     """`viewer(kind)`: a user of that kind (None for the anonymous visitor)."""
     today = timezone.localdate()
 
+    def new_user(username: str, **values):
+        return UserFactory(username=username, email=f"{username}@viewer.example", **values)
+
     def make(kind: str):
         if kind == ANONYMOUS:
             return None
         if kind == NO_MEMBER:
-            return _user("nomember")
+            return new_user("nomember")
         if kind == STAFF:
-            return _user("stafford", is_staff=True)
+            return new_user("stafford", is_staff=True)
         member = {
             GOOD_STANDING: lambda: MemberFactory(name="Good Standing Co", level=community_level),
             PAST_DUE_IN_GRACE: lambda: MemberFactory(
@@ -176,7 +136,7 @@ def viewer(db, community_level):
                 paid_through=today - 90 * DAY,
             ),
         }[kind]()
-        user = _user(kind.split()[0].replace("-", ""))
+        user = new_user(kind.split()[0].replace("-", ""))
         MemberContactFactory(member=member, user=user)
         return user
 

@@ -25,6 +25,7 @@ from tests.admin_actions import staff_publish
 from tests.factories import (
     BusinessFactory,
     CategoryFactory,
+    DealFactory,
     EnhancedLevelFactory,
     MemberContactFactory,
     MemberFactory,
@@ -96,19 +97,15 @@ def staff_user(site_tree):
 
 
 def make_deal(business, **values) -> Deal:
-    """A deal as staff would have published it: live, started yesterday, ongoing."""
+    """A deal as staff would have published it (DealFactory: live, started yesterday, ongoing,
+    public), with a bread offer's texts unless told."""
     values = {
         "title": "Ten percent off bread",
         "summary": "Fresh bread for less.",
         "details": "<p>Every loaf.</p>",
-        "valid_from": timezone.now() - DAY,
-        "audience": Deal.Audience.PUBLIC,
-        "live": True,
         **values,
     }
-    deal = Deal(business=business, **values)
-    deal.save()
-    return deal
+    return DealFactory(business=business, **values)
 
 
 def edit_url(deal) -> str:

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from deals.models import Deal
-from tests.deals.conftest import DAY, deal_url
+from tests.deals.helpers import DAY, deal_url
 from tests.directory.test_public_listing import (
     DETAIL_PAGE_MAX_QUERIES,
     DIRECTORY_PAGE_MAX_QUERIES,

@@ -9,10 +9,10 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from chamber import emails
-from deals.models import Deal, DealNotice
+from deals.models import DealNotice
 from membership.models import MemberContact
-from tests.deals.conftest import DAY, deal_url
-from tests.factories import MemberContactFactory, MemberFactory, UserFactory
+from tests.deals.helpers import DAY, deal_url
+from tests.factories import DealFactory, MemberContactFactory, MemberFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -36,14 +36,13 @@ def subjects(mailbox) -> list[str]:
 @pytest.fixture
 def draft_deal(offering_business):
     """A deal a member submitted: saved as a draft revision, never published."""
-    deal = Deal(
+    deal = DealFactory(
         business=offering_business,
         title="Two croissants for one",
         summary="For fellow members.",
         live=False,
         valid_from=timezone.now() - MINUTE,
     )
-    deal.save()
     deal.save_revision()
     return deal
 

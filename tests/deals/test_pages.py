@@ -12,7 +12,7 @@ from django.utils.html import escape
 
 from deals.models import Deal
 from deals.views import PAGE_SIZE
-from tests.deals.conftest import (
+from tests.deals.helpers import (
     DAY,
     GOOD_STANDING,
     JSON_LD,

@@ -18,7 +18,7 @@ from django.utils import timezone
 from deals import services
 from deals.models import Deal, DealRedemption, DealViews
 from membership.models import Member
-from tests.deals.conftest import (
+from tests.deals.helpers import (
     DAY,
     GOOD_STANDING,
     LAPSED,

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from deals.models import Deal
 from membership.models import Member
-from tests.deals.conftest import (
+from tests.deals.helpers import (
     ANONYMOUS,
     DAY,
     OPEN_TO,

@@ -16,48 +16,24 @@
 """
 
 import os
-from pathlib import Path
 
 import pytest
 
-from tests.directory.conftest import categories, directory, listings  # noqa: F401 (fixtures)
+from tests.e2e.helpers import CHROMIUM, DEFAULT_TIMEOUT_MS, is_e2e, missing_tools
 from tests.membership.conftest import fake_stripe, join_page, levels  # noqa: F401 (fixtures)
-
-HERE = Path(__file__).parent
-CHROMIUM = Path(os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium"))
-DEFAULT_TIMEOUT_MS = 10_000
-# Browser tests share one database with the live server: they need committed data.
-E2E_DB = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-def _missing_tools() -> str:
-    if not CHROMIUM.exists():
-        return (
-            f"browser tests need Debian's chromium at {CHROMIUM}: "
-            "apt-get install -y chromium (CI installs it)"
-        )
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return "browser tests need playwright: .venv/bin/pip install -e '.[dev]'"
-    return ""
-
-
-def _is_e2e(item) -> bool:
-    return HERE in Path(item.path).parents
 
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
-    missing = _missing_tools()
+    missing = missing_tools()
     for item in items:
-        if _is_e2e(item):
+        if is_e2e(item):
             item.add_marker(pytest.mark.e2e)
             if missing:
                 item.add_marker(pytest.mark.skip(reason=missing))
     # After pytest-django's own ordering (TestCase-style tests, then transactional ones):
     # browser tests last, a stable sort.
-    items.sort(key=_is_e2e)
+    items.sort(key=is_e2e)
 
 
 @pytest.fixture(scope="session")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.e2e.conftest import E2E_DB
+from tests.e2e.helpers import E2E_DB
 
 playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 expect = playwright.expect

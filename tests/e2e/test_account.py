@@ -8,7 +8,7 @@ import pytest
 
 from membership.checkout import set_password_url
 from membership.models import MemberContact
-from tests.e2e.conftest import E2E_DB
+from tests.e2e.helpers import E2E_DB
 from tests.factories import BusinessFactory, MemberContactFactory, MemberFactory, UserFactory
 
 playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")

@@ -8,9 +8,10 @@ from django.utils import timezone
 
 from deals.models import Deal, DealRedemption
 from membership.models import MemberContact
-from tests.e2e.conftest import E2E_DB
+from tests.e2e.helpers import E2E_DB
 from tests.factories import (
     BusinessFactory,
+    DealFactory,
     EnhancedLevelFactory,
     MemberContactFactory,
     MemberFactory,
@@ -36,7 +37,7 @@ def members_deal(site_tree):
         live=True,
     )
     business.save()
-    deal = Deal(
+    return DealFactory(
         business=business,
         title="Banner discount",
         summary="Savings on banners for fellow members.",
@@ -48,8 +49,6 @@ def members_deal(site_tree):
         valid_from=timezone.now() - timezone.timedelta(days=1),
         live=True,
     )
-    deal.save()
-    return deal
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tests.e2e.conftest import E2E_DB
+from tests.e2e.helpers import E2E_DB
 
 playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 Page, expect = playwright.Page, playwright.expect

@@ -1,15 +1,15 @@
 """Policy news in a real browser: a visitor on a phone narrows the news to a topic with the
 keyboard, opens an item and finds its way back by the breadcrumbs."""
 
-import datetime
 import re
 
 import pytest
-from django.utils import timezone
+from django.utils.text import slugify
 from wagtail.rich_text import RichText
 
-from home.models import NewsIndexPage, NewsKind, NewsPage, Topic
-from tests.e2e.conftest import E2E_DB
+from home.models import NewsIndexPage, NewsKind
+from tests.e2e.helpers import E2E_DB
+from tests.factories import NewsPageFactory, TopicFactory
 
 playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 expect = playwright.expect
@@ -21,26 +21,26 @@ PHONE = {"width": 390, "height": 844}
 
 @pytest.fixture
 def news(site_tree):
-    parking = Topic.objects.create(name="Parking", slug="parking")
-    permits = Topic.objects.create(name="Permits", slug="permits")
+    parking = TopicFactory(name="Parking", slug="parking")
+    permits = TopicFactory(name="Permits", slug="permits")
     index = NewsIndexPage.objects.get()
-    today = timezone.localdate()
     items = [
         ("Two free hours on Main Street", parking, NewsKind.POLICY, 3),
         ("Permit answers within 30 days", permits, NewsKind.PRESS, 10),
         ("New bike racks downtown", parking, NewsKind.NEWS, 20),
     ]
     for title, topic, kind, days_ago in items:
-        page = NewsPage(
+        NewsPageFactory(
+            parent=index,
             title=title,
-            date=today - datetime.timedelta(days=days_ago),
+            slug=slugify(title),
+            days_ago=days_ago,
             kind=kind,
             summary=f"Summary of “{title}”.",
             body=[("paragraph", RichText(f"<p>The full story of {title.lower()}.</p>"))],
+            topics=[topic],
+            publish=True,
         )
-        page.topics = [topic]
-        index.add_child(instance=page)
-        page.save_revision().publish()
     return index
 
 

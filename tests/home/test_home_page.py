@@ -18,16 +18,22 @@ from deals.models import Deal, DealsIndexPage
 from directory.models import DirectoryPage
 from home.models import HomeFeaturedBusiness, HomePage, NewsIndexPage, StandardPage
 from membership.models import JoinPage, Member
-from tests.factories import BusinessFactory, EnhancedLevelFactory, MemberFactory, UserFactory
-from tests.home.conftest import (
+from tests.factories import (
+    BusinessFactory,
+    DealFactory,
+    DocumentFactory,
+    EnhancedLevelFactory,
+    ImageFactory,
+    MemberFactory,
+    UserFactory,
+)
+from tests.home.helpers import (
     DAY,
     XSS,
     assert_every_block_rendered,
     card_titles,
     every_block_body,
     every_block_form_data,
-    make_document,
-    make_image,
 )
 
 pytestmark = pytest.mark.django_db
@@ -103,7 +109,7 @@ class TestHomeAndStandardPageTypes(WagtailPageTestCase):
         self.assertCanNotCreateAt(NewsIndexPage, StandardPage)
 
     def test_editor_can_create_a_standard_page_with_every_block(self):
-        image, document = make_image(), make_document()
+        image, document = ImageFactory(), DocumentFactory()
         self.assertCanCreate(
             self.home,
             StandardPage,
@@ -133,7 +139,7 @@ def test_home_page_shows_hero_and_introduction(client, home, site_tree):
     join, directory = JoinPage.objects.get(), DirectoryPage.objects.get()
     home.hero_heading = "Local business, working together"
     home.hero_text = "The chamber for Riverside's shops, trades and clinics."
-    home.hero_image = make_image()
+    home.hero_image = ImageFactory()
     home.primary_cta_label, home.primary_cta_page = "Join the chamber", join
     home.secondary_cta_label, home.secondary_cta_page = "Find a business", directory
     home.intro = "Since 1921 the chamber has spoken for local business."
@@ -157,7 +163,7 @@ def test_home_page_shows_hero_and_introduction(client, home, site_tree):
 def test_home_page_renders_every_block_of_its_body(client, home):
     about = StandardPage(title="About the chamber", slug="about")
     home.add_child(instance=about)
-    home.body = every_block_body(image=make_image(), document=make_document(), page=about)
+    home.body = every_block_body(image=ImageFactory(), document=DocumentFactory(), page=about)
     home.save_revision().publish()
     response = client.get("/")
     assert response.status_code == 200
@@ -187,7 +193,7 @@ def test_home_page_has_no_news_section_without_news(client, home, news_factory):
 def test_home_page_shows_current_public_deals(client, home, listing):
     bakery = listing("Riverbend Bakery")
     assert section(client.get("/"), "current-deals") == ""
-    Deal.objects.create(
+    DealFactory(
         business=bakery,
         title="10% off sourdough",
         summary="Every Saturday.",
@@ -268,12 +274,12 @@ def test_home_page_queries_do_not_grow_with_featured_members(
     client, home, listing, news_factory, topics
 ):
     for number in range(3):
-        news_factory(days_ago=number, image=make_image(), topics=[topics["parking"]])
+        news_factory(days_ago=number, image=ImageFactory(), topics=[topics["parking"]])
     leadership = EnhancedLevelFactory()
     businesses = [
         listing(f"Business {number}", member=MemberFactory(level=leadership)) for number in range(6)
     ]
-    Deal.objects.create(
+    DealFactory(
         business=businesses[0],
         title="Free coffee",
         summary="With any pastry.",

@@ -32,16 +32,19 @@ from home.models import (
     Topic,
 )
 from membership.models import Member
-from tests.home.conftest import (
+from tests.factories import (
+    DocumentFactory,
+    ImageFactory,
+    NewsPageFactory,
+    PersonFactory,
+    TopicFactory,
+)
+from tests.home.helpers import (
     DAY,
     XSS,
     assert_every_block_rendered,
     card_titles,
     every_block_body,
-    make_document,
-    make_image,
-    make_news,
-    make_person,
     make_topics,
     news_page_form_data,
 )
@@ -110,9 +113,9 @@ class TestNewsPageTypes(WagtailPageTestCase):
 
     def test_editor_can_create_a_news_page_with_authors_topics_and_every_block(self):
         topics = make_topics()
-        dana = make_person("Dana Whitfield", "President & CEO")
-        marcus = make_person("Marcus Oyelaran", "Director of Government Affairs")
-        image, document = make_image(), make_document()
+        dana = PersonFactory(name="Dana Whitfield", role="President & CEO")
+        marcus = PersonFactory(name="Marcus Oyelaran", role="Director of Government Affairs")
+        image, document = ImageFactory(), DocumentFactory()
         data = news_page_form_data(
             title="Chamber backs two-hour free parking",
             image=image,
@@ -150,14 +153,16 @@ class TestNewsPageTypes(WagtailPageTestCase):
 
     def test_news_page_preview_shows_the_unsaved_edit(self):
         topic = make_topics()["parking"]
-        page = make_news(self.index, title="Parking vote next week", topics=[topic], publish=True)
+        page = NewsPageFactory(
+            parent=self.index, title="Parking vote next week", topics=[topic], publish=True
+        )
         data = news_page_form_data(
             title="Parking vote moved to Thursday",
-            image=make_image(),
-            document=make_document(),
+            image=ImageFactory(),
+            document=DocumentFactory(),
             page=self.home,
             topics=[topic],
-            people=[make_person("Tom Becker", "Communications Manager")],
+            people=[PersonFactory(name="Tom Becker", role="Communications Manager")],
         )
         data["slug"] = page.slug
         preview_url = f"/admin/pages/{page.pk}/edit/preview/"
@@ -171,7 +176,9 @@ class TestNewsPageTypes(WagtailPageTestCase):
         assert NewsPage.objects.get(pk=page.pk).title == "Parking vote next week"
 
     def test_news_page_serves_a_preview_to_a_request(self):
-        page = make_news(self.index, title="Budget response", authors=[make_person("Priya")])
+        page = NewsPageFactory(
+            parent=self.index, title="Budget response", authors=[PersonFactory(name="Priya")]
+        )
         request = RequestFactory().get(page.url)
         request.user = AnonymousUser()
         response = page.serve_preview(request, "")
@@ -423,7 +430,7 @@ def test_news_cards_show_image_kind_date_summary_and_topics(client, news_factory
         kind=NewsKind.PRESS,
         summary="Twelve Friday markets from June.",
         topics=[topics["workforce"], topics["parking"]],
-        image=make_image(),
+        image=ImageFactory(),
         days_ago=0,
     )
     card = results(news_list(client)).split('<article class="card news-card">', 1)[1]
@@ -439,7 +446,7 @@ def test_news_cards_show_image_kind_date_summary_and_topics(client, news_factory
 
 @pytest.mark.django_db
 def test_news_list_costs_the_same_queries_for_1_12_or_30_items(client, news_factory, topics):
-    images = [make_image(f"Picture {number}") for number in range(12)]
+    images = [ImageFactory(title=f"Picture {number}") for number in range(12)]
 
     def add(count: int):
         for _ in range(count):
@@ -464,7 +471,7 @@ def test_news_list_costs_the_same_queries_for_1_12_or_30_items(client, news_fact
 @pytest.mark.django_db
 def test_filtered_news_list_costs_one_more_query_for_the_topic(client, news_factory, topics):
     for number in range(14):
-        news_factory(days_ago=number, topics=[topics["parking"]], image=make_image())
+        news_factory(days_ago=number, topics=[topics["parking"]], image=ImageFactory())
     counts = []
     for params in ({"page": 2}, {"topic": "parking-transport", "kind": "news", "page": 2}):
         news_list(client, **params)
@@ -480,9 +487,9 @@ def test_filtered_news_list_costs_one_more_query_for_the_topic(client, news_fact
 
 @pytest.mark.django_db
 def test_news_page_shows_kind_date_topics_and_authors(client, news_factory, topics):
-    photo = make_image("Dana's portrait")
-    dana = make_person("Dana Whitfield", "President & CEO", photo=photo)
-    tom = make_person("Tom Becker")
+    photo = ImageFactory(title="Dana's portrait")
+    dana = PersonFactory(name="Dana Whitfield", role="President & CEO", photo=photo)
+    tom = PersonFactory(name="Tom Becker")
     page = news_factory(
         title="Chamber welcomes faster permits",
         kind=NewsKind.PRESS,
@@ -554,10 +561,13 @@ def test_news_page_without_shared_topics_shows_no_related_news(client, news_fact
 @pytest.mark.django_db
 def test_news_page_queries_do_not_grow_with_authors_and_topics(client, news_factory, topics):
     def item(title, *, people: int, topics):
-        authors = [make_person(f"{title} {n}", "Member", photo=make_image()) for n in range(people)]
-        page = news_factory(title=title, authors=authors, topics=topics, image=make_image())
+        authors = [
+            PersonFactory(name=f"{title} {n}", role="Member", photo=ImageFactory())
+            for n in range(people)
+        ]
+        page = news_factory(title=title, authors=authors, topics=topics, image=ImageFactory())
         for number in range(4):  # more related news than are shown
-            news_factory(topics=topics, image=make_image(), days_ago=number + 1)
+            news_factory(topics=topics, image=ImageFactory(), days_ago=number + 1)
         return page
 
     few = item("Few", people=1, topics=[topics["parking"]])
@@ -579,8 +589,8 @@ def test_news_page_queries_do_not_grow_with_authors_and_topics(client, news_fact
 @pytest.mark.django_db
 @pytest.mark.parametrize("model", ["topic", "person"])
 def test_staff_can_list_and_add_topics_and_people(staff_client, model):
-    Topic.objects.create(name="Parking & transport", slug="parking-transport")
-    Person.objects.create(name="Dana Whitfield", role="President & CEO")
+    TopicFactory(name="Parking & transport", slug="parking-transport")
+    PersonFactory(name="Dana Whitfield", role="President & CEO")
     listing = staff_client.get(f"/admin/snippets/home/{model}/")
     assert listing.status_code == 200
     assert ("Parking &amp; transport" if model == "topic" else "Dana Whitfield") in listing.text

@@ -14,7 +14,7 @@ from wagtail.models import PageViewRestriction
 
 from home.feeds import FEED_ITEMS
 from home.models import NewsKind
-from tests.home.conftest import DAY, XSS
+from tests.home.helpers import DAY, XSS
 
 pytestmark = pytest.mark.django_db
 

@@ -17,6 +17,7 @@ from membership.models import Member
 from tests.factories import (
     BusinessFactory,
     CategoryFactory,
+    DealFactory,
     MemberContactFactory,
     MemberFactory,
     UserFactory,
@@ -349,7 +350,7 @@ def test_pages_without_businesses_say_so_and_point_to_the_directory(client, advo
 
 def test_members_only_deal_details_and_codes_never_appear(client, listings):
     bakery = listings["bakery"]
-    Deal.objects.create(
+    DealFactory(
         business=bakery,
         title="Members' bread offer",
         summary="Savings on bread.",
