@@ -6,19 +6,25 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.management import call_command
+from django.test import Client, TestCase
 from django.utils import timezone
 from wagtail.models import Site
 
 from chamber.site_setup import site_setup
 from directory.models import DirectoryPage
-from membership.models import Member
+from membership import stripe_gateway
+from membership.models import JoinPage, Member
 from tests.factories import (
     BusinessFactory,
+    CategoryFactory,
     EnhancedLevelFactory,
     MemberFactory,
     MembershipLevelFactory,
+    account_member,
     two_level_categories,
 )
+from tests.membership.helpers import STAFF_INBOX, WEBHOOK_SECRET
+from tests.stripe_double import FakeStripe
 
 # Helper modules with assert-based checks (`assert_every_block_rendered`) get pytest's detailed
 # failure messages, as test modules and conftests do.
@@ -136,3 +142,85 @@ def listings(directory, categories):
             city="Riverside",
         ),
     }
+
+
+@pytest.fixture
+def levels(db):
+    """Two dues levels: Community (a basic listing) and Leadership (everything, deals)."""
+    return {
+        "community": MembershipLevelFactory(name="Community", annual_dues=195),
+        "leadership": EnhancedLevelFactory(name="Leadership", annual_dues=995),
+    }
+
+
+@pytest.fixture
+def join_page(site_tree) -> JoinPage:
+    return JoinPage.objects.get()
+
+
+@pytest.fixture
+def fake_stripe(settings, monkeypatch) -> FakeStripe:
+    """Stripe switched on, with the real `stripe` library talking to a local double."""
+    settings.STRIPE_SECRET_KEY = "sk_test_chamber"
+    settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
+    fake = FakeStripe()
+    monkeypatch.setattr(stripe_gateway, "HTTP_CLIENT", fake)
+    return fake
+
+
+@pytest.fixture
+def staff_inbox(settings) -> str:
+    """Staff notifications (new applications, listing changes, ...) go to one inbox."""
+    settings.STAFF_NOTIFICATION_EMAILS = [STAFF_INBOX]
+    return STAFF_INBOX
+
+
+@pytest.fixture
+def requests_commit(monkeypatch):
+    """Each test-client request ends like a real one: its on-commit work (e-mails) runs.
+
+    pytest-django wraps a test in a transaction that never commits; this runs the callbacks
+    that a request's committed transactions registered (rolled-back ones are dropped, as in
+    production).
+    """
+    original = Client.request
+
+    def request(self, **kwargs):
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            return original(self, **kwargs)
+
+    monkeypatch.setattr(Client, "request", request)
+
+
+# The account area's members (tests of /account/ in membership, directory and deals) ----------
+
+
+@pytest.fixture
+def bakeries(db):
+    return CategoryFactory(name="Bakeries", slug="bakeries")
+
+
+@pytest.fixture
+def member_a(site_tree, levels, bakeries):
+    """Aspen Bakery: active, Leadership level (enhanced listing, 5 deals), one published
+    listing; Ada is its primary contact."""
+    return account_member(
+        "Aspen Bakery", levels["leadership"], "ada@aspen.example", categories=[bakeries]
+    )
+
+
+@pytest.fixture
+def member_b(site_tree, levels):
+    """Birch Books: active, Community level (basic listing, no deals); Ben is its primary
+    contact."""
+    return account_member("Birch Books", levels["community"], "ben@birch.example")
+
+
+@pytest.fixture
+def lapsed_member(site_tree, levels):
+    """Cedar Cafe: lapsed long ago; Cy still logs in."""
+    member = account_member("Cedar Cafe", levels["community"], "cy@cedar.example")
+    member.status = Member.Status.LAPSED
+    member.paid_through = timezone.localdate() - datetime.timedelta(days=400)
+    member.save()
+    return member

@@ -273,3 +273,14 @@ class NewsPageFactory(factory.django.DjangoModelFactory):
         ]
         parent.add_child(instance=page)
         return page
+
+
+def account_member(name, level, email, *, role=MemberContact.Role.PRIMARY, **business):
+    """A member with one listing in Riverside and a contact who logs in with `email`; the
+    contact is `member.user`, the listing `member.business`."""
+    member = MemberFactory(name=name, level=level)
+    user = UserFactory(username=email, email=email, first_name=email.split("@")[0].title())
+    MemberContactFactory(member=member, user=user, role=role)
+    member.user = user
+    member.business = BusinessFactory(member=member, name=name, city="Riverside", **business)
+    return member

@@ -1,8 +1,8 @@
 """/account/deals/: members create and change deals for their own businesses as drafts staff
 publish, within their level's limit, see each deal's state and numbers, and withdraw a deal.
 
-Fixtures (as in tests/membership/account/conftest.py, restated here for this folder): member_a
-(Leadership: 5 deals; "Aspen Bakery", Ada), member_b (Community: no deals; "Birch Books", Ben).
+Fixtures from tests/conftest.py: member_a (Leadership: 5 deals; "Aspen Bakery", Ada), member_b
+(Community: no deals; "Birch Books", Ben), the staff inbox.
 """
 
 import datetime
@@ -24,18 +24,17 @@ from membership.models import MemberContact
 from tests.admin_actions import staff_publish
 from tests.factories import (
     BusinessFactory,
-    CategoryFactory,
     DealFactory,
-    EnhancedLevelFactory,
     MemberContactFactory,
     MemberFactory,
     MembershipLevelFactory,
     UserFactory,
+    account_member,
 )
+from tests.membership.helpers import STAFF_INBOX
 
 LIST_URL = "/account/deals/"
 NEW_URL = "/account/deals/new/"
-STAFF_INBOX = "office@chamber.example"
 PAYLOAD = "<script>alert(1)</script>"
 DAY = datetime.timedelta(days=1)
 
@@ -44,40 +43,8 @@ DAY = datetime.timedelta(days=1)
 
 
 @pytest.fixture(autouse=True)
-def _staff_inbox(settings):
-    settings.STAFF_NOTIFICATION_EMAILS = [STAFF_INBOX]
-
-
-@pytest.fixture
-def levels(db):
-    return {
-        "community": MembershipLevelFactory(name="Community", annual_dues=195),
-        "leadership": EnhancedLevelFactory(name="Leadership", annual_dues=995),
-    }
-
-
-@pytest.fixture
-def bakeries(db):
-    return CategoryFactory(name="Bakeries", slug="bakeries")
-
-
-def _member(name, level, email, *, role=MemberContact.Role.PRIMARY, **business):
-    member = MemberFactory(name=name, level=level)
-    user = UserFactory(username=email, email=email, first_name=email.split("@")[0].title())
-    MemberContactFactory(member=member, user=user, role=role)
-    member.user = user
-    member.business = BusinessFactory(member=member, name=name, city="Riverside", **business)
-    return member
-
-
-@pytest.fixture
-def member_a(site_tree, levels, bakeries):
-    return _member("Aspen Bakery", levels["leadership"], "ada@aspen.example", categories=[bakeries])
-
-
-@pytest.fixture
-def member_b(site_tree, levels):
-    return _member("Birch Books", levels["community"], "ben@birch.example")
+def _staff_inbox(staff_inbox):
+    pass
 
 
 @pytest.fixture
@@ -213,7 +180,7 @@ def test_every_account_deals_url_is_in_the_matrix():
 @pytest.mark.parametrize("name", sorted(MATRIX))
 def test_access_matrix(name, member_a, member_b, levels, settings):
     deal = make_deal(member_a.business, code="A-SECRET-CODE-4410")
-    lapsed = _member("Cedar Cafe", levels["community"], "cy@cedar.example")
+    lapsed = account_member("Cedar Cafe", levels["community"], "cy@cedar.example")
     lapsed.status = lapsed.Status.LAPSED
     lapsed.paid_through = timezone.localdate() - datetime.timedelta(days=400)
     lapsed.save()
@@ -331,7 +298,7 @@ def test_list_says_each_deals_state(ada, member_a):
 
 
 def test_a_deal_of_a_lapsed_member_says_it_is_not_on_show(client, levels, site_tree):
-    member = _member("Cedar Cafe", levels["leadership"], "cy@cedar.example")
+    member = account_member("Cedar Cafe", levels["leadership"], "cy@cedar.example")
     member.status = member.Status.LAPSED
     member.paid_through = timezone.localdate() - datetime.timedelta(days=400)
     member.save()

@@ -20,7 +20,6 @@ import os
 import pytest
 
 from tests.e2e.helpers import CHROMIUM, DEFAULT_TIMEOUT_MS, is_e2e, missing_tools
-from tests.membership.conftest import fake_stripe, join_page, levels  # noqa: F401 (fixtures)
 
 
 @pytest.hookimpl(trylast=True)

@@ -8,7 +8,7 @@ from django.core import mail
 
 from membership.models import APPLICANT_FIELDS, Application, Member, Payment
 from tests.e2e.helpers import E2E_DB
-from tests.membership.conftest import STAFF_INBOX, application_data
+from tests.membership.helpers import STAFF_INBOX, application_data
 
 playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 Page, expect = playwright.Page, playwright.expect

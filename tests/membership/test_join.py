@@ -9,7 +9,7 @@ from django.utils import timezone
 from directory.models import Business
 from membership.models import Application, Member, MemberContact, Payment
 from tests.factories import MemberContactFactory, MemberFactory, UserFactory
-from tests.membership.conftest import application_data
+from tests.membership.helpers import application_data
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,7 @@ from membership.dues import add_years, record_offline_payment
 from membership.models import Member, MemberContact, RenewalReminder
 from membership.reminders import send_renewal_reminders
 from tests.factories import MemberContactFactory, UserFactory
-from tests.membership.conftest import member_paying_by_hand
+from tests.membership.helpers import member_paying_by_hand
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from membership.models import Member, Payment
 from membership.stripe_prices import sync_level_prices
 from membership.tokens import RENEW_MAX_AGE, RENEW_SALT, renewal_token
 from tests.factories import MemberContactFactory, MemberFactory, UserFactory
-from tests.membership.conftest import WEBHOOK_SECRET, member_paying_by_hand
+from tests.membership.helpers import WEBHOOK_SECRET, member_paying_by_hand
 from tests.stripe_double import post_event
 
 pytestmark = pytest.mark.django_db

@@ -21,7 +21,7 @@ from django.test import Client
 from directory.models import Business
 from membership.models import Application, Member, MemberContact, Payment, StripeEvent
 from membership.stripe_prices import sync_level_prices
-from tests.membership.conftest import WEBHOOK_SECRET, application_data
+from tests.membership.helpers import WEBHOOK_SECRET, application_data
 from tests.stripe_double import post_event
 
 # serialized_rollback: Wagtail's root page and default Site (migration data) survive the flush.

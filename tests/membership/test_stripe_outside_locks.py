@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 
 from membership.models import Application, Member, MemberContact
-from tests.membership.conftest import WEBHOOK_SECRET, application_data
+from tests.membership.helpers import WEBHOOK_SECRET, application_data
 from tests.stripe_double import post_event
 
 # serialized_rollback: the tree root and site that migrations made survive the flush.

@@ -10,7 +10,7 @@ from wagtail.models import ModelLogEntry
 
 from membership.models import Application, Member, Payment, StripeEvent
 from membership.stripe_prices import sync_level_prices
-from tests.membership.conftest import WEBHOOK_SECRET, application_data
+from tests.membership.helpers import WEBHOOK_SECRET, application_data
 from tests.stripe_double import event_payload, post_event, sign_payload
 
 pytestmark = pytest.mark.django_db

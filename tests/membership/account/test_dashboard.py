@@ -12,7 +12,7 @@ from membership.account.actions import LEVEL_CHANGE_REQUESTED
 from membership.account.status import standing
 from membership.models import Member, MemberContact, Payment
 from tests.factories import MemberContactFactory, MemberFactory, UserFactory
-from tests.membership.conftest import STAFF_INBOX, WEBHOOK_SECRET
+from tests.membership.helpers import STAFF_INBOX, WEBHOOK_SECRET
 from tests.stripe_double import post_event
 
 TODAY = timezone.localdate()

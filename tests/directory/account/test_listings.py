@@ -2,9 +2,8 @@
 in the admin, the member withdraws them or confirms the details are still correct.
 
 Fixtures: member_a (Leadership: every listing feature, published listing "Aspen Bakery", Ada),
-member_b (Community: basic listing "Birch Books", Ben), lapsed_member (Cedar Cafe, Cy), from
-tests/membership/account/conftest.py; the staff inbox and on-commit e-mails per request from
-tests/membership/conftest.py.
+member_b (Community: basic listing "Birch Books", Ben), lapsed_member (Cedar Cafe, Cy), the
+staff inbox and on-commit e-mails per request, from tests/conftest.py.
 """
 
 import datetime
@@ -32,7 +31,7 @@ from directory.actions import (
 from directory.models import Business
 from tests.admin_actions import staff_publish
 from tests.factories import BusinessFactory
-from tests.membership.conftest import STAFF_INBOX
+from tests.membership.helpers import STAFF_INBOX
 
 LIST_URL = "/account/listings/"
 ADMIN_LISTINGS = "/admin/snippets/directory/business/"

@@ -1,0 +1,48 @@
+"""What membership's tests share besides fixtures: the webhook secret and the staff inbox the
+tests configure, a filled-in join form, and a member who pays by hand."""
+
+from membership.models import Member
+from tests.factories import MemberContactFactory, MemberFactory, UserFactory
+
+# Set by the `fake_stripe` fixture (tests/conftest.py): webhook tests sign with it.
+WEBHOOK_SECRET = "whsec_test_chamber"
+# Where staff notifications go in membership's tests (tests/membership/conftest.py).
+STAFF_INBOX = "office@chamber.example"
+
+
+def application_data(level, **overrides) -> dict:
+    """The join form as an applicant fills it in; an override of None leaves a field out."""
+    data = {
+        "organisation_name": "Riverbend Bakery",
+        "first_name": "Rosa",
+        "last_name": "Baker",
+        "email": "Rosa@Riverbend.example",
+        "phone": "(555) 010-2000",
+        "website": "https://riverbend.example/",
+        "street": "4 Mill Lane",
+        "city": "Riverside",
+        "region": "OR",
+        "postcode": "97999",
+        "country": "United States",
+        "level": str(level.pk),
+        "auto_renew": "on",
+        "message": "We bake.",
+        "website_url": "",
+    }
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def member_paying_by_hand(level, *, paid_through) -> Member:
+    """An active member not on auto-renew, with one primary contact (rosa@riverbend.example)."""
+    member = MemberFactory(
+        name="Riverbend Bakery",
+        level=level,
+        status=Member.Status.ACTIVE,
+        auto_renew=False,
+        paid_through=paid_through,
+    )
+    MemberContactFactory(
+        member=member, user=UserFactory(username="rosa", email="rosa@riverbend.example")
+    )
+    return member
