@@ -17,49 +17,11 @@ from wagtail.models import Site
 from chamber.models import ChamberSettings
 from chamber.selectors import site_chrome
 from chamber.templatetags.chamber_tags import SOCIAL_IMAGE_SPEC, social_image, x_handle
-from deals.models import Deal
 from demo.images import draw_logo, draw_skyline, get_or_create_image
-from directory.models import Business, DirectoryPage
-from home.models import HomePage, StandardPage
+from home.models import HomePage
+from tests.chamber.helpers import head_of, meta
 
 pytestmark = pytest.mark.django_db
-
-# Tags a page must carry at most once: a second og:title or description confuses crawlers.
-ONCE = (
-    ("name", "description"),
-    ("property", "og:type"),
-    ("property", "og:title"),
-    ("property", "og:description"),
-    ("property", "og:url"),
-    ("property", "og:image"),
-    ("name", "twitter:card"),
-    ("name", "twitter:title"),
-)
-
-
-def head_of(response) -> BeautifulSoup:
-    assert response.status_code == 200
-    return BeautifulSoup(response.content, "html.parser").head
-
-
-def metas(head, key: str) -> list[str]:
-    """The content of every <meta> named `key` (name= for plain and X tags, property= for OG)."""
-    return [
-        tag.get("content", "")
-        for tag in head.find_all("meta")
-        if tag.get("property") == key or tag.get("name") == key
-    ]
-
-
-def meta(head, key: str) -> str | None:
-    values = metas(head, key)
-    assert len(values) <= 1, f"{key} given {len(values)} times"
-    return values[0] if values else None
-
-
-def canonical(head) -> str:
-    (link,) = head.find_all("link", rel="canonical")
-    return link["href"]
 
 
 def hero_image():
@@ -70,96 +32,6 @@ def hero_image():
 
 def chamber_settings(site: Site) -> ChamberSettings:
     return ChamberSettings.for_site(site)
-
-
-# The demo site: home page with a hero image, about page without one, listings and deals.
-
-
-def check_home_page_shares_its_hero_image_as_a_large_card(client, demo_site):
-    home = HomePage.objects.get()
-    head = head_of(client.get("/"))
-
-    assert meta(head, "og:type") == "website"
-    assert meta(head, "og:title") == home.seo_title
-    assert meta(head, "og:description") == home.search_description
-    assert meta(head, "description") == home.search_description
-    assert meta(head, "og:url") == canonical(head) == home.get_full_url()
-    assert meta(head, "og:site_name") == "Riverside Chamber of Commerce"
-
-    rendition = home.hero_image.get_rendition(SOCIAL_IMAGE_SPEC)
-    assert meta(head, "og:image") == f"http://testserver{rendition.url}"
-    assert (meta(head, "og:image:width"), meta(head, "og:image:height")) == ("1200", "630")
-    assert meta(head, "og:image:alt") == home.hero_image.default_alt_text
-    assert meta(head, "twitter:card") == "summary_large_image"
-    assert meta(head, "twitter:image") == meta(head, "og:image")
-    assert meta(head, "twitter:title") == home.seo_title
-    assert meta(head, "twitter:description") == home.search_description
-    assert meta(head, "article:published_time") is None
-
-
-def check_page_without_an_image_shares_the_chamber_logo_as_a_small_card(client, demo_site):
-    about = StandardPage.objects.get(slug="about")
-    assert about.image is None
-    head = head_of(client.get("/about/"))
-
-    assert meta(head, "og:title") == about.title
-    assert meta(head, "og:description") == about.get_meta_description()
-    assert meta(head, "og:url") == canonical(head) == "http://localhost/about/"
-    logo = chamber_settings(demo_site).logo
-    # The logo keeps its shape: no 1200x630 crop.
-    rendition = logo.get_rendition("max-1200x630")
-    assert meta(head, "og:image") == f"http://testserver{rendition.url}"
-    assert meta(head, "og:image:width") == str(rendition.width)
-    assert meta(head, "og:image:height") == str(rendition.height)
-    assert meta(head, "og:image:alt") == logo.default_alt_text
-    assert meta(head, "twitter:card") == "summary"
-    assert meta(head, "twitter:image") == meta(head, "og:image")
-
-
-def check_each_page_type_carries_each_tag_exactly_once(client, demo_site):
-    directory = DirectoryPage.objects.live().get()
-    business = Business.objects.publicly_listed().exclude(summary="").first()
-    category = business.categories.first()
-    deal = Deal.objects.shown().first()
-    urls = [
-        "/",
-        "/about/",
-        "/directory/",
-        directory.url + directory.reverse_subpage("category_view", kwargs={"slug": category.slug}),
-        directory.business_url(business),
-        "/deals/",
-        "/deals/" + deal.slug + "/",
-    ]
-    for url in urls:
-        head = head_of(client.get(url))
-        for attribute, key in ONCE:
-            found = head.find_all("meta", attrs={attribute: key})
-            assert len(found) == 1, f"{url}: {key} given {len(found)} times"
-        assert meta(head, "og:url") == canonical(head), url
-
-    head = head_of(client.get(directory.business_url(business)))
-    assert meta(head, "og:type") == "business.business"
-    assert meta(head, "og:title") == business.name
-    assert meta(head, "description") == business.summary
-
-
-def check_category_page_describes_the_category(client, demo_site):
-    directory = DirectoryPage.objects.live().get()
-    category = Business.objects.publicly_listed().first().categories.first()
-    url = directory.url + directory.reverse_subpage("category_view", kwargs={"slug": category.slug})
-    head = head_of(client.get(url))
-
-    assert meta(head, "og:title") == f"{category.name} — {directory.title}"
-    assert meta(head, "og:url") == canonical(head) == f"http://localhost{url}"
-    assert meta(head, "description") == (category.description or directory.intro)
-
-
-def test_the_demo_site_pages_share_what_they_should(client, demo_site):
-    """The checks on the demo site, in one test: building the demo takes seconds."""
-    check_home_page_shares_its_hero_image_as_a_large_card(client, demo_site)
-    check_page_without_an_image_shares_the_chamber_logo_as_a_small_card(client, demo_site)
-    check_each_page_type_carries_each_tag_exactly_once(client, demo_site)
-    check_category_page_describes_the_category(client, demo_site)
 
 
 # The bare site: one home page, tags checked one behaviour at a time.

@@ -5,16 +5,13 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
-from django.db import connection, transaction
-from django.db.models import Count
-from django.test import override_settings
-from django.utils import timezone
+from django.db import connection
 from django.utils.text import slugify
 from wagtail.images.models import Image
-from wagtail.models import ReferenceIndex, Revision
+from wagtail.models import Revision
 from wagtail.search.backends import get_search_backend
 
-from demo.directory import WELL_KNOWN_NAMES, demo_roster
+from demo.directory import demo_roster
 from demo.management.commands.generate_listings import (
     COMMON_TERM,
     RARE_TERM,
@@ -60,98 +57,6 @@ def generate(*args: str) -> str:
     out = io.StringIO()
     call_command("generate_listings", *args, stdout=out)
     return out.getvalue()
-
-
-@pytest.fixture(scope="class")
-def demo_directory(django_db_setup, django_db_blocker, tmp_path_factory):
-    """One `setup_site --demo` shared by the read-only tests of a class, rolled back after.
-
-    Building the demo takes seconds; the tests in TestDemoDirectory only read it, each inside
-    its own savepoint (the `db` fixture), so one build serves them all.
-    """
-    with (
-        django_db_blocker.unblock(),
-        override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("demo-media")),
-        transaction.atomic(),
-    ):
-        call_command("setup_site", "--demo", stdout=io.StringIO())
-        yield
-        transaction.set_rollback(True)
-
-
-@pytest.mark.usefixtures("demo_directory")
-class TestDemoDirectory:
-    def test_demo_directory_has_two_levels_of_categories_and_200_listings_in_five_towns(self):
-        top_level = Category.objects.filter(parent=None)
-        assert Category.objects.count() >= 25
-        assert top_level.count() >= 5
-        assert not Category.objects.filter(parent__parent__isnull=False).exists()
-        assert all(category.description for category in Category.objects.all())
-        assert not top_level.annotate(n=Count("children")).filter(n=0).exists()
-
-        listings = Business.objects.all()
-        assert listings.count() >= 200
-        assert 4 <= listings.values("city").distinct().count() <= 6
-        assert not listings.filter(categories=None).exists()
-        # Listings sit under second-level categories only, one or two of them.
-        assert not Business.categories.through.objects.filter(category__parent=None).exists()
-        assert max(listings.annotate(n=Count("categories")).values_list("n", flat=True)) == 2
-        for business in listings:
-            assert LATITUDES[0] < business.latitude < LATITUDES[1]
-            assert LONGITUDES[0] < business.longitude < LONGITUDES[1]
-            assert business.city_slug == slugify(business.city)
-            assert "555-01" in business.phone
-            assert business.email.endswith(".example")
-            assert business.latest_revision_id is not None
-            if business.live:
-                assert business.live_revision_id is not None
-            business.full_clean()  # the demo data passes the admin's validation
-
-    def test_demo_gives_enhanced_listings_logos_and_basic_ones_none(self):
-        enhanced = Business.objects.filter(member__level__listing_logo=True)
-        basic = Business.objects.filter(member__level__listing_logo=False)
-        assert enhanced.count() >= 30
-        assert not enhanced.filter(logo=None).exists()
-        assert not basic.exclude(logo=None).exists()
-        assert Business.objects.filter(is_featured=True).exists()
-        # The admin's "usage" of a logo counts the listing showing it.
-        bakery = Business.objects.get(name="Riverbend Bakery")
-        assert ReferenceIndex.get_references_to(bakery.logo).exists()
-
-    def test_demo_hides_lapsed_members_and_drafts_from_the_public(self):
-        today = timezone.localdate()
-        lapsed = Member.objects.filter(status=Member.Status.LAPSED, good_standing_until__lt=today)
-        past_due = Member.objects.filter(status=Member.Status.PAST_DUE)
-        assert lapsed.exists()
-        assert past_due.in_good_standing().exists()
-        assert Member.objects.filter(status=Member.Status.PENDING).exists()
-
-        public = Business.objects.publicly_listed()
-        assert not public.filter(member__in=lapsed).exists()
-        assert public.filter(member__in=past_due).exists()
-        assert not public.filter(live=False).exists()
-        assert Business.objects.filter(live=False).exists()
-        assert Business.objects.filter(live=True, has_unpublished_changes=True).exists()
-        assert public.count() < Business.objects.count()
-
-    def test_demo_has_the_well_known_businesses_and_they_can_be_found(self):
-        public = Business.objects.publicly_listed()
-        for name in WELL_KNOWN_NAMES:
-            assert public.filter(name=name).exists(), name
-        bakery = Business.objects.get(name="Riverbend Bakery")
-        assert bakery.city == "Riverside"
-        assert bakery.keywords == "sourdough, cakes, pastries"
-        assert bakery.categories.filter(slug="bakeries").exists()
-        assert bakery in search("sourdough")
-        assert bakery in search("bakery")
-        assert Business.objects.get(name="Oak Harbor Marine Supply").is_featured
-        assert index_entries(Business).count() == Business.objects.count()
-
-
-def test_demo_twice_creates_nothing_new(demo_site):
-    first = snapshot()
-    call_command("setup_site", "--demo", stdout=io.StringIO())
-    assert snapshot() == first
 
 
 def test_demo_roster_is_the_same_on_every_run():

@@ -15,9 +15,12 @@
 - The tests are skipped, with the reason, when chromium or playwright is missing.
 """
 
+import io
 import os
 
 import pytest
+from django.core.management import call_command
+from wagtail.models import Site
 
 from tests.e2e.helpers import CHROMIUM, DEFAULT_TIMEOUT_MS, is_e2e, missing_tools
 
@@ -106,3 +109,11 @@ def new_page(browser, live_server):
 @pytest.fixture
 def page(new_page):
     return new_page()
+
+
+@pytest.fixture
+def demo_site(db):
+    """The full demo, exactly as `make run` creates it, committed for the live server (the
+    accessibility smoke test)."""
+    call_command("setup_site", "--demo", stdout=io.StringIO())
+    return Site.objects.get(is_default_site=True)

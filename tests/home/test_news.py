@@ -27,11 +27,8 @@ from home.models import (
     NewsIndexPage,
     NewsKind,
     NewsPage,
-    Person,
     StandardPage,
-    Topic,
 )
-from membership.models import Member
 from tests.factories import (
     DocumentFactory,
     ImageFactory,
@@ -630,47 +627,3 @@ def test_body_blocks_are_previewable_in_the_block_picker():
 def test_body_block_previews_render_with_an_empty_library():
     for block in BodyStreamBlock().child_blocks.values():
         block.render(block.get_preview_value())  # no image or document to show: no error
-
-
-# The demo ----------------------------------------------------------------------------------
-
-
-def test_demo_has_a_year_of_news_its_pages_and_a_full_home_page(client, demo_site):
-    today = timezone.localdate()
-    items = list(NewsPage.objects.live().public().prefetch_related("topics", "authors"))
-    assert len(items) >= 12
-    dates = sorted(item.date for item in items)
-    assert (today - dates[0]).days >= 300
-    assert (today - dates[-1]).days <= 30
-    assert len({topic.pk for item in items for topic in item.topics.all()}) >= 4
-    assert all(item.authors.all() for item in items)
-    assert sum(1 for item in items if item.listing_image_id) * 2 >= len(items)
-    scheduled = NewsPage.objects.get(live=False)
-    assert scheduled.go_live_at > timezone.now()
-    assert client.get(scheduled.url).status_code == 404
-
-    for slug in ("about", "contact", "advocacy"):
-        assert StandardPage.objects.live().filter(slug=slug).exists(), slug
-    contact = client.get("/contact/").text
-    assert '<aside class="card contact-card"' in contact
-    assert 'href="tel:' in contact and 'href="mailto:' in contact
-
-    news = client.get("/news/")
-    assert len(card_titles(news.text)) == 12
-    assert "page 1 of 2" in status(news)
-    home = client.get("/").text
-    for fragment in ("featured-members", "current-deals", "latest-news"):
-        assert f'<section class="container {fragment}"' in home, fragment
-    latest = home.split('<section class="container latest-news"', 1)[1].split("</section>", 1)[0]
-    assert card_titles(latest) == card_titles(news.text)[:3]
-    members = Member.objects.in_good_standing().count()
-    assert f"Join {members:,} local businesses</h2>" in home
-
-    def counts():
-        return [model.objects.count() for model in (NewsPage, Topic, Person, StandardPage)]
-
-    before = counts()
-    call_command("setup_site", "--demo", stdout=io.StringIO())
-    call_command("setup_site", "--demo", stdout=io.StringIO())
-    assert counts() == before
-    assert NewsIndexPage.objects.count() == 1

@@ -713,22 +713,3 @@ def test_staff_list_invitations_in_the_admin_read_only(client, member_a, admin_u
     assert listing.status_code == 200
     assert "pending@aspen.example" in listing.text
     assert add.status_code in (302, 403)
-
-
-# Demo ---------------------------------------------------------------------------------------------
-
-
-def test_the_demo_member_has_a_billing_contact_and_an_open_invitation(demo_site, client):
-    from demo.membership import DEMO_BILLING_EMAIL, DEMO_INVITED_EMAIL, DEMO_MEMBER_EMAIL
-
-    primary = MemberContact.objects.get(user__email=DEMO_MEMBER_EMAIL)
-    roles = dict(
-        MemberContact.objects.filter(member=primary.member).values_list("user__email", "role")
-    )
-    assert roles == {DEMO_MEMBER_EMAIL: Role.PRIMARY, DEMO_BILLING_EMAIL: Role.BILLING}
-    (invitation,) = ContactInvitation.objects.filter(member=primary.member)
-    assert invitation.email == DEMO_INVITED_EMAIL
-    assert invitation.is_open
-    client.force_login(primary.user)
-    html = main_html(client.get(CONTACTS))
-    assert DEMO_BILLING_EMAIL in html and DEMO_INVITED_EMAIL in html
