@@ -246,3 +246,18 @@ def lapsed_member(site_tree, levels):
     member.paid_through = timezone.localdate() - datetime.timedelta(days=400)
     member.save()
     return member
+
+
+@pytest.fixture
+def ada(client, member_a):
+    """The test client, logged in as Ada (member A's primary contact)."""
+    client.force_login(member_a.user)
+    return client
+
+
+@pytest.fixture
+def staff_user(site_tree):
+    """Sam, of the chamber office: in the "Chamber staff" group."""
+    user = get_user_model().objects.create_user("sam", "sam@chamber.example", "a long passphrase")
+    user.groups.add(Group.objects.get(name="Chamber staff"))
+    return user

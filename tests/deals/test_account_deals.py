@@ -9,8 +9,6 @@ import datetime
 import threading
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.db import connection, transaction
 from django.test import Client
 from django.urls import get_resolver, reverse
@@ -45,19 +43,6 @@ DAY = datetime.timedelta(days=1)
 @pytest.fixture(autouse=True)
 def _staff_inbox(staff_inbox):
     pass
-
-
-@pytest.fixture
-def ada(client, member_a):
-    client.force_login(member_a.user)
-    return client
-
-
-@pytest.fixture
-def staff_user(site_tree):
-    user = get_user_model().objects.create_user("sam", "sam@chamber.example", "a long passphrase")
-    user.groups.add(Group.objects.get(name="Chamber staff"))
-    return user
 
 
 # Helpers ----------------------------------------------------------------------------------------

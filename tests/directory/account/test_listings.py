@@ -11,8 +11,6 @@ import io
 import re
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
@@ -99,19 +97,6 @@ def image_file(fmt: str, *, size=(120, 80), name=None, extra: bytes = b"") -> Si
     )
     extension = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}[fmt]
     return SimpleUploadedFile(name or f"logo.{extension}", buffer.getvalue() + extra)
-
-
-@pytest.fixture
-def ada(client, member_a):
-    client.force_login(member_a.user)
-    return client
-
-
-@pytest.fixture
-def staff_user(site_tree):
-    user = get_user_model().objects.create_user("sam", "sam@chamber.example", "a long passphrase")
-    user.groups.add(Group.objects.get(name="Chamber staff"))
-    return user
 
 
 # Who may reach what -------------------------------------------------------------------------------
