@@ -6,9 +6,13 @@ names the file *and its SHA-256*: the file is what that migration was written wi
 edited file would silently give new databases something old ones never ran, so a changed
 checksum stops the migration. A later change is a new file and a new migration.
 
-    migrations.RunPython(*sql_file_operations(
-        "directory", "0003_facet_counts", sha256="...", reverse_sha256="...",
-    ))
+    migrations.RunPython(
+        run_sql_file("directory", "0003_facet_counts", sha256="fb80..."),
+        run_sql_file("directory", "0003_facet_counts.reverse", sha256="8b1f..."),
+    )
+
+`sha256sum <app>/sql/<file>` gives the checksum to write; tests/chamber/test_migration_sql.py
+checks that every file is named, with its checksum, by a migration of its app.
 """
 
 import hashlib
