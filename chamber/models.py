@@ -125,3 +125,21 @@ class ChamberSettings(BaseSiteSetting):
             ("YouTube", self.youtube_url),
         ]
         return [(label, url) for label, url in candidates if url]
+
+
+class JobHeartbeat(models.Model):
+    """When a scheduled job (a cron-run command) last started and finished, and how it went:
+    what the admin home and /healthz read to warn that cron has stopped (chamber/scheduled.py)."""
+
+    name = models.CharField(_("job"), max_length=100, unique=True)
+    started_at = models.DateTimeField(_("last started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("last finished"), null=True, blank=True)
+    succeeded = models.BooleanField(_("last run succeeded"), default=False)
+    summary = models.TextField(_("last run's outcome"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("scheduled job run")
+
+    def __str__(self):
+        return self.name

@@ -44,6 +44,7 @@ GROUP_PERMISSIONS = {
     "Chamber staff": [
         "wagtailadmin.access_admin",
         "chamber.change_chambersettings",
+        "chamber.view_jobheartbeat",  # the scheduled-jobs panel on the admin home
         "wagtailredirects.add_redirect",
         "wagtailredirects.change_redirect",
         "wagtailredirects.delete_redirect",

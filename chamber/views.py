@@ -1,10 +1,12 @@
 import logging
 
-from django.db import DatabaseError, connection
+from django.db import DatabaseError
 from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_safe
+
+from chamber.scheduled import job_health
 
 logger = logging.getLogger(__name__)
 
@@ -15,15 +17,28 @@ ROBOTS_DISALLOW = ("/admin/", "/account/", "/accounts/", "/search/")
 @never_cache
 @require_safe
 def healthz(request):
-    """Liveness and readiness for load balancers: 200 when the database answers, else 503."""
+    """Liveness and readiness for load balancers: 200 when the database answers, else 503.
+
+    It also says when each scheduled job last finished: "status" is "warn" (still 200, since
+    the site serves fine) when one has not run for 36 hours, never ran or failed last time,
+    for monitoring to alert on.
+    """
     try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
+        health = job_health()
     except DatabaseError:
         logger.exception("Health check: database unavailable")
         return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+    jobs = {
+        job.job.name: {
+            "last_finished": job.finished_at.isoformat() if job.finished_at else None,
+            "succeeded": job.succeeded,
+            "stale": job.stale,
+            "warning": job.warning,
+        }
+        for job in health
+    }
+    status = "warn" if any(job.warning for job in health) else "ok"
+    return JsonResponse({"status": status, "database": "ok", "jobs": jobs})
 
 
 @cache_control(max_age=3600, public=True)

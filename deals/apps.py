@@ -8,6 +8,8 @@ class DealsConfig(AppConfig):
     verbose_name = "Deals"
 
     def ready(self):
+        from chamber.scheduled import ScheduledJob
+        from chamber.scheduled import register as register_job
         from chamber.site_setup import AppSetup
         from chamber.site_setup import register as register_setup
         from deals import notifications, setup  # noqa: F401 - notifications: the e-mails
@@ -15,6 +17,8 @@ class DealsConfig(AppConfig):
         from directory.features import ListingFeature
         from directory.features import register as register_feature
         from membership.account.sections import Section, register
+
+        register_job(ScheduledJob("send_deal_expiry_reminders", "Deal expiry reminders"))
 
         register_setup(
             AppSetup(

@@ -7,11 +7,15 @@ class DirectoryConfig(AppConfig):
     name = "directory"
 
     def ready(self):
+        from chamber.scheduled import ScheduledJob
+        from chamber.scheduled import register as register_job
         from chamber.site_setup import AppSetup
         from chamber.site_setup import register as register_setup
         from directory import notifications, setup, signals  # noqa: F401 - connects receivers
         from directory.account.views import overview_panel
         from membership.account.sections import Section, register
+
+        register_job(ScheduledJob("send_listing_check_requests", "Yearly listing check requests"))
 
         register_setup(
             AppSetup(

@@ -7,10 +7,17 @@ class MembershipConfig(AppConfig):
     name = "membership"
 
     def ready(self):
+        from chamber.scheduled import ScheduledJob
+        from chamber.scheduled import register as register_job
         from chamber.site_setup import AppSetup
         from chamber.site_setup import register as register_setup
         from membership import receivers, setup  # noqa: F401 - receivers: connects them
         from membership.account.sections import Section, register
+
+        register_job(
+            ScheduledJob("update_membership_status", "Membership statuses (past due, lapsed)")
+        )
+        register_job(ScheduledJob("send_renewal_reminders", "Renewal reminders"))
 
         register_setup(
             AppSetup(

@@ -1,17 +1,14 @@
-from django.core.management.base import BaseCommand
-
+from chamber.scheduled import ScheduledCommand
 from deals.notifications import send_deal_expiry_reminders
 
 
-class Command(BaseCommand):
+class Command(ScheduledCommand):
     help = "E-mail members whose deals end within 3 days, once per deal (run daily from cron)."
 
-    def handle(self, *args, **options):
+    def run(self, *args, **options):
         run = send_deal_expiry_reminders()
-        self.stdout.write(
+        self.failed = bool(run.failed)
+        return (
             f"{len(run.sent)} deal(s) reminded, {len(run.failed)} failed, "
             f"{len(run.skipped)} skipped (no contact to e-mail)."
         )
-        if run.failed:
-            # Non-zero so cron reports it; the failed ones are retried on the next run.
-            raise SystemExit(1)

@@ -1,14 +1,14 @@
-from django.core.management.base import BaseCommand
-
+from chamber.scheduled import ScheduledCommand
 from membership.dues import update_membership_statuses
 
 
-class Command(BaseCommand):
+class Command(ScheduledCommand):
     help = (
-        "Move members whose dues ran out to past due, and past the grace period to lapsed "
-        "(idempotent; run daily from cron)."
+        "Store the status words the dates say: past due after the paid-through date, lapsed "
+        "after the grace period. Standing itself follows the dates without it (idempotent; run "
+        "daily from cron)."
     )
 
-    def handle(self, *args, **options):
+    def run(self, *args, **options):
         result = update_membership_statuses()
-        self.stdout.write(f"{result.past_due} member(s) now past due, {result.lapsed} lapsed.")
+        return f"{result.past_due} member(s) now past due, {result.lapsed} lapsed."
