@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from wagtail.log_actions import log
 
@@ -41,6 +41,7 @@ SEVERITY = {
 STATUS_CHANGED = "membership.status_changed"
 LEVEL_CHANGED = "membership.level_changed"
 PAYMENT_RECORDED = "membership.payment_recorded"
+NO_END_DATE_CHANGED = "membership.no_end_date"
 
 
 def add_years(day: datetime.date, years: int = 1) -> datetime.date:
@@ -149,8 +150,17 @@ def change_level(
     return previous_level
 
 
-def log_changes(member, previous_status, previous_level, *, reason: str, user=None) -> None:
-    """Audit-log a change of status and/or level (one entry each) on the member."""
+def log_changes(
+    member, previous_status, previous_level, *, reason: str, user=None, previous_no_end_date=None
+) -> None:
+    """Audit-log a change of status, level and/or "no end date" (one entry each)."""
+    if previous_no_end_date is not None and previous_no_end_date != member.no_end_date:
+        log(
+            instance=member,
+            action=NO_END_DATE_CHANGED,
+            user=user,
+            data={"to": member.no_end_date, "reason": reason},
+        )
     if previous_status != member.status:
         log(
             instance=member,
@@ -270,27 +280,27 @@ class StatusUpdate:
 
 
 def update_membership_statuses(today: datetime.date | None = None) -> StatusUpdate:
-    """Move members whose dues ran out: to past due after `paid_through`, to lapsed after the
-    grace period. Idempotent; a member already moved is not touched again."""
+    """Store the status word the dates say (`Member.status_on`): past due after `paid_through`,
+    lapsed after the grace period. Standing does not wait for this (it is a date); the words,
+    the history and what is sent with them do. Idempotent; a member already moved is not
+    touched again."""
     today = today or timezone.localdate()
-    grace = datetime.timedelta(days=membership_grace_days())
+    grace_days = membership_grace_days()
     result = StatusUpdate()
-    lapsing = Member.objects.filter(
-        status__in=[Status.ACTIVE, Status.PAST_DUE], paid_through__lt=today - grace
+    behind = (
+        Member.objects.with_current_status(today).exclude(current_status=F("status")).order_by("pk")
     )
-    for member_id in lapsing.values_list("pk", flat=True):
+    reasons = {
+        Status.PAST_DUE: "dues not paid by the due date",
+        Status.LAPSED: "dues not paid within the grace period",
+    }
+    for member_id in behind.values_list("pk", flat=True):
         with transaction.atomic():
             member = lock_member(member_id)
-            if member.paid_through and member.paid_through + grace < today:
-                set_status(member, Status.LAPSED, reason="dues not paid within the grace period")
-                result.lapsed += 1
-    overdue = Member.objects.filter(status=Status.ACTIVE, paid_through__lt=today)
-    for member_id in overdue.values_list("pk", flat=True):
-        with transaction.atomic():
-            member = lock_member(member_id)
-            if member.status == Status.ACTIVE and member.paid_through < today:
-                set_status(member, Status.PAST_DUE, reason="dues not paid by the due date")
-                result.past_due += 1
+            status = member.status_on(today, grace_days=grace_days)
+            if status != member.status:
+                set_status(member, status, reason=reasons[status])
+                setattr(result, status, getattr(result, status) + 1)
     return result
 
 

@@ -38,6 +38,7 @@ def reminder_candidates(today: datetime.date, stages: list[int]):
         Member.objects.renewing_by_hand()
         .filter(
             status__in=[Member.Status.ACTIVE, Member.Status.PAST_DUE],
+            no_end_date=False,  # nothing to renew
             paid_through__isnull=False,
             paid_through__lte=today - datetime.timedelta(earliest),
             # A member whose last stage was more than a week ago is left to staff.

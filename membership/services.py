@@ -4,7 +4,7 @@ from django.db import transaction
 from django.db.models import Case, DateField, F, Value, When
 from django.db.models.functions import Cast
 
-from membership.models.members import FOREVER, Member, membership_grace_days
+from membership.models.members import FOREVER, PAYING, Member, membership_grace_days
 from membership.signals import good_standing_changed
 
 
@@ -19,9 +19,9 @@ def members_refresh_good_standing(*, grace_days: int | None = None) -> int:
     grace = datetime.timedelta(days=grace_days)
     updated = Member.objects.update(
         good_standing_until=Case(
-            When(status=Member.Status.ACTIVE, then=Value(FOREVER)),
+            When(status__in=PAYING, no_end_date=True, then=Value(FOREVER)),
             When(
-                status__in=[Member.Status.PAST_DUE, Member.Status.LAPSED],
+                status__in=PAYING,
                 paid_through__isnull=False,
                 then=Cast(F("paid_through") + grace, output_field=DateField()),
             ),

@@ -37,7 +37,13 @@ from chamber.viewsets import (
 )
 from membership import admin_views, dues
 from membership.models.applications import APPLICANT_FIELDS, Application
-from membership.models.members import ContactInvitation, Member, MemberContact, MembershipLevel
+from membership.models.members import (
+    ContactInvitation,
+    Member,
+    MemberContact,
+    MembershipLevel,
+    standing_until_label,
+)
 from membership.models.payments import Payment, RenewalReminder, StripeEvent
 
 
@@ -102,15 +108,23 @@ class MembershipLevelViewSet(SnippetViewSet):
 
 
 class MemberFilterSet(WagtailFilterSet):
+    status = django_filters.ChoiceFilter(
+        label=_("Status"),
+        choices=Member.Status.choices,
+        field_name="current_status",  # what the dates say today (Member.status_on)
+    )
     in_good_standing = django_filters.BooleanFilter(
         label=_("In good standing today"),
         method="filter_in_good_standing",
         widget=BooleanRadioSelect,
     )
+    no_end_date = django_filters.BooleanFilter(
+        label=_("No end date (honorary, life)"), widget=BooleanRadioSelect
+    )
 
     class Meta:
         model = Member
-        fields = ["status", "level"]
+        fields = ["status", "level", "no_end_date"]
 
     def filter_in_good_standing(self, queryset, name, value):
         in_good_standing = Member.objects.in_good_standing()
@@ -162,12 +176,33 @@ class MemberEditView(SnippetViewSet.edit_view_class):
         ]
 
     def save_instance(self):
-        """Save, and log a status or level typed into the form like the dues service does."""
+        """Save, and log a status, level or "no end date" typed into the form like the dues
+        service does."""
         before = Member.objects.select_related("level").get(pk=self.object.pk)
         member = super().save_instance()
         dues.log_changes(
-            member, before.status, before.level, reason="edited by staff", user=self.request.user
+            member,
+            before.status,
+            before.level,
+            reason="edited by staff",
+            user=self.request.user,
+            previous_no_end_date=before.no_end_date,
         )
+        return member
+
+
+class MemberCreateView(SnippetViewSet.add_view_class):
+    def save_instance(self):
+        member = super().save_instance()
+        if member.no_end_date:
+            dues.log_changes(
+                member,
+                member.status,
+                member.level,
+                reason="added by staff",
+                user=self.request.user,
+                previous_no_end_date=False,
+            )
         return member
 
 
@@ -179,6 +214,24 @@ class MemberInspectView(LocalTimeInspectView):
             *member_action_buttons(self.request.user, self.object),
         ]
 
+    def get_field_display_value(self, field_name, field):
+        if field_name == "good_standing_until":
+            return self.object.good_standing_label()
+        if field_name == "status":
+            return self.object.get_current_status_display()
+        return super().get_field_display_value(field_name, field)
+
+
+class StandingPanel(FieldPanel):
+    """The stored good-standing date, read only, as staff should read it."""
+
+    def __init__(self, field_name="good_standing_until", **kwargs):
+        kwargs.setdefault("read_only", True)
+        super().__init__(field_name, **kwargs)
+
+    def format_value_for_display(self, value):
+        return standing_until_label(value)
+
 
 class MemberViewSet(SnippetViewSet):
     model = Member
@@ -186,6 +239,7 @@ class MemberViewSet(SnippetViewSet):
     menu_label = _("Members")
     menu_name = "members"
     index_view_class = MemberIndexView
+    add_view_class = MemberCreateView
     edit_view_class = MemberEditView
     inspect_view_class = MemberInspectView
     inspect_view_enabled = True
@@ -193,10 +247,14 @@ class MemberViewSet(SnippetViewSet):
     list_display = [
         "name",
         "level",
-        "status",
+        # What the dates say today, whether or not update_membership_status has run.
+        Column("current_status", label=_("Status"), accessor="get_current_status_display"),
         "paid_through",
-        BooleanColumn(
-            "in_good_standing", label=_("In good standing"), sort_key="good_standing_until"
+        Column(
+            "good_standing_until",
+            label=_("In good standing until"),
+            accessor="good_standing_label",
+            sort_key="good_standing_until",
         ),
     ]
     filterset_class = MemberFilterSet
@@ -208,18 +266,20 @@ class MemberViewSet(SnippetViewSet):
     list_export = [
         "name",
         "level",
-        "get_status_display",
+        "get_current_status_display",
         "paid_through",
         "joined_on",
         "auto_renew",
+        "no_end_date",
         "in_good_standing",
-        "good_standing_until",
+        "good_standing_label",
         "stripe_customer_id",
     ]
     export_headings = {
-        "get_status_display": _("Status"),
+        "get_current_status_display": _("Status"),
+        "no_end_date": _("No end date"),
         "in_good_standing": _("In good standing"),
-        "good_standing_until": _("In good standing until"),
+        "good_standing_label": _("In good standing until"),
     }
     export_filename = "members"
 
@@ -229,7 +289,8 @@ class MemberViewSet(SnippetViewSet):
         FieldPanel("level", widget=forms.Select),
         FieldRowPanel([FieldPanel("status"), FieldPanel("paid_through")]),
         FieldRowPanel([FieldPanel("joined_on"), FieldPanel("auto_renew")]),
-        FieldPanel("good_standing_until", read_only=True),
+        FieldPanel("no_end_date"),
+        StandingPanel(),
         MultiFieldPanel(
             [
                 # Written by the Stripe integration; editing them here would desynchronise it.
@@ -241,7 +302,7 @@ class MemberViewSet(SnippetViewSet):
     ]
 
     def get_queryset(self, request):
-        return Member.objects.select_related("level")
+        return Member.objects.select_related("level").with_current_status()
 
     @property
     def record_payment_view(self):

@@ -66,6 +66,19 @@ def register_membership_log_actions(actions):
             }
             return with_reason(message, data)
 
+    @actions.register_action(dues.NO_END_DATE_CHANGED)
+    class NoEndDateChanged(LogFormatter):
+        label = _("Change membership end date")
+
+        def format_message(self, log_entry):
+            data = log_entry.data or {}
+            message = (
+                _("Marked as having no end date")
+                if data.get("to")
+                else _("No longer without an end date: standing follows the paid-through date")
+            )
+            return with_reason(message, data)
+
     @actions.register_action(dues.PAYMENT_RECORDED)
     class PaymentRecorded(LogFormatter):
         label = _("Record payment")

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from membership.models.members import FOREVER, Member
+from membership.models.members import Member
 
 # Members paying by hand are offered "Renew now" this many days before their dues run out.
 RENEW_OFFERED_DAYS = 60
@@ -36,9 +36,17 @@ def standing(member: Member, today: datetime.date | None = None) -> Standing:
     today = today or timezone.localdate()
     paid_through = member.paid_through
     Status = Member.Status
-    if member.status == Status.ACTIVE:
-        if paid_through is None:
-            return Standing("Active", "Your membership does not need renewing.", "good", "")
+    status = member.status_on(today)  # the word the dates say, whether or not cron has run
+    if member.no_end_date and status in (Status.ACTIVE, Status.PAST_DUE, Status.LAPSED):
+        return Standing("Active", "Your membership does not need renewing.", "good", "")
+    if status in (Status.ACTIVE, Status.PAST_DUE) and paid_through is None:
+        return Standing(
+            "No dues recorded",
+            "The chamber has not recorded what your dues cover yet. Contact the office.",
+            "warning",
+            "contact",
+        )
+    if status == Status.ACTIVE:
         if member.renews_automatically and not member.cancel_at_period_end:
             return Standing(
                 f"Active until {_day(paid_through)}",
@@ -58,11 +66,11 @@ def standing(member: Member, today: datetime.date | None = None) -> Standing:
             "warning" if soon else "good",
             "renew" if soon else "",
         )
-    if member.status == Status.PAST_DUE:
+    if status == Status.PAST_DUE:
         until = member.good_standing_until
         grace = (
             f" You keep member benefits until {_day(until)}."
-            if until and until != FOREVER and until >= today
+            if member.has_end_date and until >= today
             else ""
         )
         if member.renews_automatically:
@@ -74,19 +82,29 @@ def standing(member: Member, today: datetime.date | None = None) -> Standing:
             )
         due = f" on {_day(paid_through)}" if paid_through else ""
         return Standing("Dues are overdue", f"Your dues were due{due}." + grace, "bad", "renew")
-    if member.status == Status.LAPSED:
+    if status == Status.LAPSED:
         until = member.good_standing_until
-        if until and until != FOREVER:
-            headline = f"Lapsed on {_day(until + datetime.timedelta(days=1))}"
-        else:
-            headline = "Lapsed"
+        if member.has_end_date and until >= today:
+            # Lapsed early (the subscription ended after failed payments): benefits last
+            # until the grace period ends.
+            return Standing(
+                "Membership ended",
+                f"You keep member benefits until {_day(until)}; renew to keep them after that.",
+                "bad",
+                "renew",
+            )
+        headline = (
+            f"Lapsed on {_day(until + datetime.timedelta(days=1))}"
+            if member.has_end_date
+            else "Lapsed"
+        )
         return Standing(
             headline,
             "Your listing is hidden from the directory until you renew.",
             "bad",
             "renew",
         )
-    if member.status == Status.PENDING:
+    if status == Status.PENDING:
         return Standing(
             "Awaiting confirmation",
             "Your membership starts once the chamber has confirmed your application and dues.",

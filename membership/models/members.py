@@ -4,8 +4,10 @@ standing (`Member.compute_good_standing_until`)."""
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from wagtail.fields import RichTextField
 from wagtail.search import index
@@ -21,8 +23,18 @@ def membership_grace_days() -> int:
     return chamber.membership_grace_days if chamber else DEFAULT_GRACE_DAYS
 
 
-# Stored for members whose standing does not run out on a date (status "active").
+# Stored for members whose standing has no end date (honorary, life, staff organisations):
+# chosen by staff (`Member.no_end_date`), never implied by a status. Shown as "No end date".
 FOREVER = datetime.date.max
+
+
+def standing_until_label(until: datetime.date | None) -> str:
+    if until is None:
+        return str(_("Not in good standing"))
+    if until == FOREVER:
+        return str(_("No end date"))
+    return date_format(until)
+
 
 # Dues currencies: two-decimal ones only, as amounts go to Stripe in cents.
 CURRENCIES = [
@@ -92,9 +104,44 @@ class MembershipLevel(index.Indexed, models.Model):
 RENEWS_AUTOMATICALLY = models.Q(auto_renew=True) & ~models.Q(stripe_subscription_id="")
 
 
+# Statuses whose words follow the dates (active, then past due, then lapsed) and whose
+# standing lasts until paid_through + grace; the others (pending, cancelled) have none.
+PAYING = ("active", "past_due", "lapsed")
+
+
 class MemberQuerySet(models.QuerySet):
     def in_good_standing(self, on: datetime.date | None = None):
         return self.filter(good_standing_until__gte=on or timezone.localdate())
+
+    def with_current_status(self, on: datetime.date | None = None):
+        """Annotate `current_status`: `Member.status_on`, in SQL (tests hold the two equal)."""
+        on = on or timezone.localdate()
+        grace = datetime.timedelta(days=membership_grace_days())
+        Status = Member.Status
+        dates = [
+            models.When(paid_through__gte=on, then=models.Value(Status.ACTIVE)),
+            models.When(paid_through__gte=on - grace, then=models.Value(Status.PAST_DUE)),
+            models.When(paid_through__isnull=False, then=models.Value(Status.LAPSED)),
+        ]
+        return self.annotate(
+            current_status=models.Case(
+                models.When(
+                    ~models.Q(status__in=PAYING)
+                    | models.Q(no_end_date=True)
+                    | models.Q(paid_through__isnull=True),
+                    then="status",
+                ),
+                # The worse of the stored word and the dates' word.
+                models.When(status=Status.LAPSED, then=models.Value(Status.LAPSED)),
+                models.When(
+                    status=Status.PAST_DUE,
+                    paid_through__gte=on - grace,
+                    then=models.Value(Status.PAST_DUE),
+                ),
+                *dates,
+                output_field=models.CharField(),
+            )
+        )
 
     def renewing_by_hand(self):
         """Members no subscription will charge: they pay each year themselves."""
@@ -130,10 +177,18 @@ class Member(index.Indexed, models.Model):
         _("Stripe subscription id"), max_length=255, blank=True
     )
     cancel_at_period_end = models.BooleanField(_("cancels at period end"), default=False)
+    no_end_date = models.BooleanField(
+        _("no end date"),
+        default=False,
+        help_text=_(
+            "Honorary, life and staff organisations: in good standing whatever the paid-through "
+            "date, until this is turned off. Every change is in the member's history."
+        ),
+    )
     # When the Stripe state last applied to status/level happened (Stripe's event time), and how
     # strongly: events arrive out of order, so an older snapshot never overwrites a newer one.
     stripe_state_at = models.DateTimeField(null=True, blank=True, editable=False)
-    # Derived from status, paid_through and the grace period on every save (see
+    # Derived from status, paid_through, no_end_date and the grace period on every save (see
     # compute_good_standing_until); stored so that listings and deals can filter on a date
     # and membership lapses by the calendar, with no scheduled job.
     good_standing_until = models.DateField(null=True, blank=True, editable=False, db_index=True)
@@ -167,18 +222,80 @@ class Member(index.Indexed, models.Model):
     def compute_good_standing_until(self, *, grace_days: int) -> datetime.date | None:
         """The last day this member is in good standing: THE rule, decided here only.
 
-        Active members are in good standing; past-due and lapsed members stay so until their
-        paid-through date plus the grace period; pending and cancelled members are not.
+        A paying member (active, past due or lapsed alike) is in good standing until its
+        paid-through date plus the grace period; one staff marked "no end date", for good
+        (FOREVER). Pending and cancelled members are not, and neither is a paying member with
+        no paid-through date. The status word never keeps standing alive.
         """
-        if self.status == self.Status.ACTIVE:
+        if self.status not in PAYING:
+            return None
+        if self.no_end_date:
             return FOREVER
-        if self.status in (self.Status.PAST_DUE, self.Status.LAPSED) and self.paid_through:
+        if self.paid_through:
             return self.paid_through + datetime.timedelta(days=grace_days)
         return None
 
     def in_good_standing(self, on: datetime.date | None = None) -> bool:
         until = self.good_standing_until
         return until is not None and until >= (on or timezone.localdate())
+
+    @property
+    def has_end_date(self) -> bool:
+        return self.good_standing_until not in (None, FOREVER)
+
+    def good_standing_label(self) -> str:
+        """The stored standing in words for staff: a date, "No end date" or "Not in good
+        standing" (never 9999-12-31)."""
+        return standing_until_label(self.good_standing_until)
+
+    def status_on(self, on: datetime.date | None = None, *, grace_days: int | None = None) -> str:
+        """The status word the dates say on `on`, never better than the stored one.
+
+        Paid through `on`: active; within the grace period after it: past due; later: lapsed.
+        A stored word that is worse (past due after a failed card payment, lapsed after a
+        cancelled subscription) stands. Pending, cancelled and no-end-date members keep theirs.
+        `update_membership_status` stores this word and sends what goes with it.
+        """
+        if self.status not in PAYING or self.no_end_date or self.paid_through is None:
+            return self.status
+        on = on or timezone.localdate()
+        if grace_days is None:
+            grace_days = membership_grace_days()
+        Status = self.Status
+        if self.paid_through >= on:
+            by_dates = Status.ACTIVE
+        elif self.paid_through + datetime.timedelta(days=grace_days) >= on:
+            by_dates = Status.PAST_DUE
+        else:
+            by_dates = Status.LAPSED
+        order = list(PAYING)
+        return max(self.status, by_dates, key=order.index)
+
+    @property
+    def current_status(self) -> str:
+        """status_on today (the `with_current_status` annotation when the queryset has it)."""
+        annotated = self.__dict__.get("_current_status")
+        return annotated if annotated is not None else self.status_on()
+
+    @current_status.setter
+    def current_status(self, value):  # set by MemberQuerySet.with_current_status
+        self.__dict__["_current_status"] = value
+
+    def get_current_status_display(self) -> str:
+        return self.Status(self.current_status).label
+
+    def clean(self):
+        super().clean()
+        if self.status in PAYING and not self.paid_through and not self.no_end_date:
+            raise ValidationError(
+                {
+                    "paid_through": _(
+                        'A %(status)s member needs a paid-through date, or tick "No end '
+                        'date" for an honorary or life member.'
+                    )
+                    % {"status": self.Status(self.status).label.lower()}
+                }
+            )
 
     @property
     def renews_automatically(self) -> bool:

@@ -5,6 +5,7 @@ standing may take a deal up; page views of the offering member's own people don'
 """
 
 import csv
+import datetime
 import io
 import re
 
@@ -364,7 +365,12 @@ def test_a_members_redemptions_go_with_the_member_they_act_for(
     """A user representing two members in good standing takes the deal up for the first by
     name (or the account area's choice): one redemption, for that member."""
     user = viewer(GOOD_STANDING)
-    other = Member.objects.create(name="Aardvark Co", level=community_level, status="active")
+    other = Member.objects.create(
+        name="Aardvark Co",
+        level=community_level,
+        status="active",
+        paid_through=timezone.localdate() + datetime.timedelta(days=100),
+    )
     user.member_contacts.create(member=other)
     client.force_login(user)
     client.post(redeem_url(members_deal))

@@ -497,7 +497,10 @@ def test_lapsed_member_is_delisted_and_comes_back_when_reactivated(client, baker
     assert _listed_everywhere(client, bakery, category_slug="bakeries") == NOWHERE
     assert client.get(f"/directory/{bakery.slug}/").status_code == 404
 
-    member.status = Member.Status.ACTIVE
+    member.status = Member.Status.ACTIVE  # the word alone brings nothing back: dues do
+    member.save()
+    assert _listed_everywhere(client, bakery, category_slug="bakeries") == NOWHERE
+    member.paid_through = TODAY + 365 * DAY
     member.save()
     assert _listed_everywhere(client, bakery, category_slug="bakeries") == EVERYWHERE
 

@@ -5,10 +5,12 @@ import io
 import pytest
 from bs4 import BeautifulSoup
 from django.utils import timezone
+from django.utils.formats import date_format
+from wagtail.models import ModelLogEntry
 from wagtail.test.utils.form_data import rich_text
 
 from directory.models import Business
-from membership.models import Member, MemberContact, MembershipLevel
+from membership.models import FOREVER, Member, MemberContact, MembershipLevel
 from tests.factories import (
     BusinessFactory,
     EnhancedLevelFactory,
@@ -102,19 +104,41 @@ def members(site_tree):
             paid_through=TODAY - datetime.timedelta(days=400),
         ),
         "pending": MemberFactory(name="Damson Deli", status=Member.Status.PENDING),
+        # Still "active" in the database: no job has run since its dues ran out.
+        "overdue": MemberFactory(
+            name="Elm Joinery",
+            status=Member.Status.ACTIVE,
+            paid_through=TODAY - datetime.timedelta(days=400),
+        ),
+        "honorary": MemberFactory(
+            name="Fir Library", status=Member.Status.ACTIVE, paid_through=None, no_end_date=True
+        ),
         "leadership": leadership,
     }
+
+
+ALL_MEMBERS = {
+    "Aspen Books",
+    "Beech Florist",
+    "Cherry Garage",
+    "Damson Deli",
+    "Elm Joinery",
+    "Fir Library",
+}
 
 
 @pytest.mark.parametrize(
     ("params", "expected"),
     [
-        ({}, {"Aspen Books", "Beech Florist", "Cherry Garage", "Damson Deli"}),
-        ({"status": "active"}, {"Aspen Books"}),
+        ({}, ALL_MEMBERS),
+        ({"status": "active"}, {"Aspen Books", "Fir Library"}),  # by the dates, not the word
         ({"status": "past_due"}, {"Beech Florist"}),
+        ({"status": "lapsed"}, {"Cherry Garage", "Elm Joinery"}),
         ({"status": "pending"}, {"Damson Deli"}),
-        ({"in_good_standing": "true"}, {"Aspen Books", "Beech Florist"}),
-        ({"in_good_standing": "false"}, {"Cherry Garage", "Damson Deli"}),
+        ({"status": "bogus"}, ALL_MEMBERS),
+        ({"in_good_standing": "true"}, {"Aspen Books", "Beech Florist", "Fir Library"}),
+        ({"in_good_standing": "false"}, {"Cherry Garage", "Damson Deli", "Elm Joinery"}),
+        ({"no_end_date": "true"}, {"Fir Library"}),
         ({"q": "cherry"}, {"Cherry Garage"}),
     ],
 )
@@ -135,10 +159,19 @@ def test_member_export_lists_status_and_standing(staff_client, members):
         row["Organisation name"]: row
         for row in csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode()))
     }
-    assert set(rows) == {"Aspen Books", "Beech Florist", "Cherry Garage", "Damson Deli"}
+    assert set(rows) == ALL_MEMBERS
     assert rows["Beech Florist"]["Status"] == "Past due"
     assert rows["Beech Florist"]["In good standing"] == "True"
+    assert rows["Beech Florist"]["In good standing until"] == date_format(
+        TODAY + datetime.timedelta(days=25)
+    )
     assert rows["Cherry Garage"]["In good standing"] == "False"
+    assert (rows["Elm Joinery"]["Status"], rows["Elm Joinery"]["In good standing"]) == (
+        "Lapsed",
+        "False",
+    )
+    assert rows["Fir Library"]["In good standing until"] == "No end date"
+    assert rows["Fir Library"]["No end date"] == "True"
     xlsx = staff_client.get(MEMBER_URL, {"export": "xlsx"})
     assert b"".join(xlsx.streaming_content)[:2] == b"PK"
 
@@ -151,6 +184,7 @@ def member_form(member: Member, **changes) -> dict[str, str]:
         "paid_through": member.paid_through.isoformat() if member.paid_through else "",
         "joined_on": member.joined_on.isoformat(),
         "auto_renew": "on" if member.auto_renew else "",
+        "no_end_date": "on" if member.no_end_date else "",
         **changes,
     }
 
@@ -182,6 +216,54 @@ def test_staff_edit_a_member_and_its_listings_follow(staff_client, members):
     assert member.stripe_customer_id == "cus_123"  # read-only: the posted value is ignored
     assert not member.in_good_standing()
     assert not Business.objects.publicly_listed().filter(pk=business.pk).exists()
+
+
+def test_the_admin_shows_a_date_or_no_end_date_never_9999(staff_client, members):
+    listing = staff_client.get(MEMBER_URL)
+    assert "9999" not in listing.text
+    assert "No end date" in listing.text
+    assert date_format(TODAY + datetime.timedelta(days=25)) in listing.text  # Beech Florist
+    for member in (members["honorary"], members["active"]):
+        for view in ("edit", "inspect"):
+            page = staff_client.get(MEMBER_URL + f"{view}/{member.pk}/")
+            assert page.status_code == 200
+            assert "9999" not in page.text
+    inspect = staff_client.get(MEMBER_URL + f"inspect/{members['honorary'].pk}/")
+    assert "No end date" in inspect.text
+    overdue = staff_client.get(MEMBER_URL + f"inspect/{members['overdue'].pk}/")
+    assert "Lapsed" in overdue.text  # what the dates say, though no job has run
+
+
+def test_staff_mark_a_member_no_end_date_and_it_is_logged(staff_client, members):
+    member = members["lapsed"]
+    url = MEMBER_URL + f"edit/{member.pk}/"
+    response = staff_client.post(url, member_form(member, no_end_date="on"))
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert member.no_end_date and member.in_good_standing()
+    assert member.good_standing_until == FOREVER
+    (entry,) = ModelLogEntry.objects.filter(action="membership.no_end_date", object_id=member.pk)
+    assert entry.data == {"to": True, "reason": "edited by staff"}
+    assert entry.user_id == int(staff_client.session["_auth_user_id"])
+    history = staff_client.get(MEMBER_URL + f"history/{member.pk}/")
+    assert "Marked as having no end date (edited by staff)" in history.text
+
+    staff_client.post(url, member_form(member, no_end_date=""))  # ticked off again
+    member.refresh_from_db()
+    assert not member.no_end_date and not member.in_good_standing()
+    assert ModelLogEntry.objects.filter(action="membership.no_end_date").count() == 2
+
+
+def test_an_active_member_needs_a_paid_through_date(staff_client, members):
+    member = members["active"]
+    response = staff_client.post(
+        MEMBER_URL + f"edit/{member.pk}/", member_form(member, paid_through="", name="Renamed")
+    )
+    assert response.status_code == 200
+    assert "needs a paid-through date" in response.text
+    assert 'value="Renamed"' in response.text  # what was typed is kept
+    member.refresh_from_db()
+    assert member.name == "Aspen Books" and member.paid_through is not None
 
 
 def test_staff_add_a_member(staff_client, members):

@@ -91,8 +91,9 @@ def test_nothing_the_day_before_the_first_stage(member):
         {"status": Member.Status.LAPSED},
         {"status": Member.Status.CANCELLED},
         {"status": Member.Status.PENDING},
+        {"no_end_date": True},
     ],
-    ids=["auto-renew-subscription", "lapsed", "cancelled", "pending"],
+    ids=["auto-renew-subscription", "lapsed", "cancelled", "pending", "no-end-date"],
 )
 def test_members_not_paying_by_hand_or_not_current_get_nothing(member, changes):
     Member.objects.filter(pk=member.pk).update(**changes)

@@ -72,6 +72,20 @@ def member_in(state: str, levels) -> Member:
                 "paid_through": datetime.date(2025, 3, 31),
             },
             "pending": {"status": Member.Status.PENDING, "paid_through": None},
+            # Still "active" in the database: no job has run since the dues ran out.
+            "active_in_grace": {
+                "status": Member.Status.ACTIVE,
+                "paid_through": TODAY - datetime.timedelta(days=3),
+            },
+            "active_but_lapsed": {
+                "status": Member.Status.ACTIVE,
+                "paid_through": datetime.date(2025, 3, 31),
+            },
+            "subscription_ended_in_grace": {
+                "status": Member.Status.LAPSED,
+                "paid_through": TODAY - datetime.timedelta(days=3),
+            },
+            "honorary": {"status": Member.Status.ACTIVE, "paid_through": None, "no_end_date": True},
             "cancelled": {"status": Member.Status.CANCELLED},
         }[state]
     )
@@ -90,6 +104,10 @@ def member_in(state: str, levels) -> Member:
         ("lapsed", "Lapsed on 1 May 2025", "bad", "renew"),  # 31 March + 30 days' grace
         ("pending", "Awaiting confirmation", "warning", "contact"),
         ("cancelled", "Cancelled", "bad", "contact"),
+        ("active_in_grace", "Dues are overdue", "bad", "renew"),
+        ("active_but_lapsed", "Lapsed on 1 May 2025", "bad", "renew"),
+        ("subscription_ended_in_grace", "Membership ended", "bad", "renew"),
+        ("honorary", "Active", "good", ""),
     ],
 )
 def test_standing_in_words(levels, site_tree, state, headline, tone, action):
