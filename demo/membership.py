@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from directory.models import Category
 from membership.account.contact_services import INVITATION_DAYS
-from membership.dues import add_years
+from membership.dues import add_years, log_changes
 from membership.models import (
     Application,
     ContactInvitation,
@@ -285,6 +285,43 @@ def ensure_demo_member_login() -> bool:
     return True
 
 
+# Members staff marked "no end date": in good standing whatever the dates (no listing).
+DEMO_HONORARY = (
+    ("Riverside Public Library", COMMUNITY, datetime.date(1990, 1, 1), "honorary member"),
+    ("Riverside Historical Society", COMMUNITY, datetime.date(1952, 6, 1), "life member"),
+)
+
+
+def ensure_demo_honorary_members() -> int:
+    levels = ensure_demo_levels()
+    existing = set(
+        Member.objects.filter(name__in=[name for name, *_ in DEMO_HONORARY]).values_list(
+            "name", flat=True
+        )
+    )
+    created = 0
+    for name, level, joined_on, why in DEMO_HONORARY:
+        if name in existing:
+            continue
+        member = Member.objects.create(
+            name=name,
+            level=levels[level],
+            status=Member.Status.ACTIVE,
+            no_end_date=True,
+            joined_on=joined_on,
+            auto_renew=False,
+        )
+        log_changes(
+            member,
+            member.status,
+            member.level,
+            reason=f"demo: {why}",
+            previous_no_end_date=False,
+        )
+        created += 1
+    return created
+
+
 DEMO_BILLING_EMAIL = "billing@example.org"
 DEMO_INVITED_EMAIL = "office.manager@example.org"
 
@@ -331,7 +368,11 @@ def build_membership(*, log) -> bool:
         applications = ensure_demo_applications(today=today)
         login = ensure_demo_member_login()
         contacts = ensure_demo_contacts(now=timezone.now())
-    log(f"Demo: {payments} dues payment(s), {applications} application(s).")
+        honorary = ensure_demo_honorary_members()
+    log(
+        f"Demo: {payments} dues payment(s), {applications} application(s), "
+        f"{honorary} honorary member(s)."
+    )
     if login:
         log(f"Demo: member login {DEMO_MEMBER_EMAIL} / {DEMO_MEMBER_PASSWORD}")
     if contacts:
