@@ -9,16 +9,24 @@
   only through an app's own actions, which check the model's real permissions and call the
   services that write the audit log.
 - ``LocalTimeInspectView``: inspect pages that show date-times in the user's time zone.
+- ``ObjectActionView``: a staff action on one object (approve, record a payment, send an
+  e-mail again): a summary of the object, a form, the service call on POST.
 """
 
 import datetime
 
 from django.contrib.admin.utils import quote
 from django.contrib.auth import get_user_model
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import FormView
+from wagtail.admin import messages
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.widgets.button import Button
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
@@ -106,3 +114,72 @@ class ReadOnlySnippetViewSet(SnippetViewSet):
     inspect_view_enabled = True
     copy_view_enabled = False
     search_backend_name = None
+
+
+class ObjectActionView(PermissionCheckedMixin, WagtailAdminTemplateMixin, FormView):
+    """A form about one object, shown on GET and acted upon on POST (CSRF-protected)."""
+
+    model = None
+    permission_policy = None  # the real model permission, set by subclasses
+    permission_required = None
+    index_url_name = None
+    inspect_url_name = None
+    edit_url_name = None
+    header_icon = ""
+    template_name = "chamber/admin/action_form.html"
+    submit_button_label = _("Save")
+    intro = ""
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.object = get_object_or_404(self.get_queryset(), pk=kwargs["pk"])
+
+    def get_queryset(self):
+        return self.model._default_manager.all()
+
+    def get_page_subtitle(self):
+        return str(self.object)
+
+    def get_object_url(self):
+        """Where the object is shown: its edit page if the user may edit it, else inspect."""
+        user = self.request.user
+        policy = ModelPermissionPolicy(self.model)
+        if self.edit_url_name and policy.user_has_permission(user, "change"):
+            return reverse(self.edit_url_name, args=(quote(self.object.pk),))
+        if self.inspect_url_name:
+            return reverse(self.inspect_url_name, args=(quote(self.object.pk),))
+        return reverse(self.index_url_name)
+
+    def get_breadcrumbs_items(self):
+        return [
+            *self.breadcrumbs_items,
+            {
+                "url": reverse(self.index_url_name),
+                "label": capfirst(self.model._meta.verbose_name_plural),
+            },
+            {"url": self.get_object_url(), "label": str(self.object)},
+            {"url": "", "label": self.get_page_title(), "sublabel": str(self.object)},
+        ]
+
+    def get_summary(self) -> list[tuple[str, object]]:
+        """(label, value) pairs shown above the form, so staff see what they act on."""
+        return []
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            object=self.object,
+            summary=self.get_summary(),
+            intro=self.intro,
+            action_url=self.request.path,
+            submit_button_label=self.submit_button_label,
+            cancel_url=self.get_object_url(),
+            media=context["form"].media,
+        )
+        return context
+
+    def form_invalid(self, form):
+        messages.validation_error(
+            self.request, _("Nothing was saved: please correct the errors below."), form
+        )
+        return super().form_invalid(form)

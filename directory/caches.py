@@ -10,9 +10,8 @@ process at once):
   listing, member, category or standing change.
 """
 
-from django.db import transaction
-
 from chamber.caching import bump_cache_version
+from chamber.transactions import on_commit_once
 
 TAXONOMY = "taxonomy"
 FACETS = "directory-facets"
@@ -30,13 +29,7 @@ def listings_changed() -> None:
     import, the demo, a bulk action) queues that second drop once.
     """
     drop_facets()
-    connection = transaction.get_connection()
-    if connection.in_atomic_block and any(
-        func is drop_facets and savepoints <= set(connection.savepoint_ids)
-        for savepoints, func, _robust in connection.run_on_commit
-    ):
-        return  # already queued, and only a rollback that also undoes this change drops it
-    transaction.on_commit(drop_facets)
+    on_commit_once(drop_facets)
 
 
 def drop_facets() -> None:

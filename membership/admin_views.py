@@ -12,19 +12,16 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib.admin.utils import quote
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import FormView
 from wagtail.admin import messages
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.widgets import AdminDateInput
 from wagtail.permission_policies import ModelPermissionPolicy
 
+from chamber.viewsets import ObjectActionView
 from membership import dues
 from membership.applications import (
     DECIDABLE,
@@ -42,75 +39,6 @@ APPROVABLE = (*DECIDABLE, Application.Status.PAID)
 def member_url(name: str, member: Member) -> str:
     """A URL of the member viewset (edit, inspect, record_payment, change_level)."""
     return reverse(Member.snippet_viewset.get_url_name(name), args=(quote(member.pk),))
-
-
-class ObjectActionView(PermissionCheckedMixin, WagtailAdminTemplateMixin, FormView):
-    """A form about one object, shown on GET and acted upon on POST (CSRF-protected)."""
-
-    model = None
-    permission_policy = None  # the real model permission, set by subclasses
-    permission_required = None
-    index_url_name = None
-    inspect_url_name = None
-    edit_url_name = None
-    header_icon = ""
-    template_name = "membership/admin/action_form.html"
-    submit_button_label = _("Save")
-    intro = ""
-
-    def setup(self, request, *args, **kwargs):
-        super().setup(request, *args, **kwargs)
-        self.object = get_object_or_404(self.get_queryset(), pk=kwargs["pk"])
-
-    def get_queryset(self):
-        return self.model._default_manager.all()
-
-    def get_page_subtitle(self):
-        return str(self.object)
-
-    def get_object_url(self):
-        """Where the object is shown: its edit page if the user may edit it, else inspect."""
-        user = self.request.user
-        policy = ModelPermissionPolicy(self.model)
-        if self.edit_url_name and policy.user_has_permission(user, "change"):
-            return reverse(self.edit_url_name, args=(quote(self.object.pk),))
-        if self.inspect_url_name:
-            return reverse(self.inspect_url_name, args=(quote(self.object.pk),))
-        return reverse(self.index_url_name)
-
-    def get_breadcrumbs_items(self):
-        return [
-            *self.breadcrumbs_items,
-            {
-                "url": reverse(self.index_url_name),
-                "label": capfirst(self.model._meta.verbose_name_plural),
-            },
-            {"url": self.get_object_url(), "label": str(self.object)},
-            {"url": "", "label": self.get_page_title(), "sublabel": str(self.object)},
-        ]
-
-    def get_summary(self) -> list[tuple[str, object]]:
-        """(label, value) pairs shown above the form, so staff see what they act on."""
-        return []
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(
-            object=self.object,
-            summary=self.get_summary(),
-            intro=self.intro,
-            action_url=self.request.path,
-            submit_button_label=self.submit_button_label,
-            cancel_url=self.get_object_url(),
-            media=context["form"].media,
-        )
-        return context
-
-    def form_invalid(self, form):
-        messages.validation_error(
-            self.request, _("Nothing was saved: please correct the errors below."), form
-        )
-        return super().form_invalid(form)
 
 
 # Applications -------------------------------------------------------------------------------
