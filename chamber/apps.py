@@ -7,4 +7,16 @@ class ChamberConfig(AppConfig):
     verbose_name = "Chamber"
 
     def ready(self):
+        import datetime
+
         from chamber import signals  # noqa: F401 - connects the receivers
+        from chamber.scheduled import ScheduledJob, register
+
+        register(
+            ScheduledJob(
+                "deliver_mail",
+                "E-mail delivery",
+                schedule="every minute",
+                stale_after=datetime.timedelta(hours=1),
+            )
+        )

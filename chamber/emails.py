@@ -34,8 +34,9 @@ def absolute(path: str) -> str:
 def send(template: str, to: list[str], context: dict) -> int:
     """Render `template`'s subject, plain-text and HTML parts and send them to `to`.
 
-    Raises on a failed send: callers that must retry (reminders) rely on it; callers inside
-    a transaction send from `transaction.on_commit`, so a rolled-back change mails nobody.
+    Sending queues the message (chamber/mail.py) in the caller's transaction: call it inside
+    the transaction of the change the e-mail is about, and a rolled-back change mails nobody.
+    A mail server that is down never makes this fail; the queue retries.
     """
     recipients = [address for address in to if address]
     if not recipients:

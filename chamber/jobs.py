@@ -2,10 +2,12 @@
 message goes at most once, and one that could not be sent goes on the next run.
 
 `send_once` claims a message by writing its record (a unique constraint on the record says
-"already sent") and sends it, in one transaction: a failed send rolls the claim back, so the
-next run retries it; a run going on at the same time that claimed it first makes the claim fail,
-and the message is left to it. Something with no one to send to is skipped, not failed
-(retrying would not help): the command reports it for staff.
+"already sent") and sends it, in one transaction: sending queues the e-mail (chamber/mail.py),
+which then delivers it with its own retries, so the claim and the queued message commit
+together; a send that raises rolls the claim back, so the next run retries it; a run going on
+at the same time that claimed it first makes the claim fail, and the message is left to it.
+Something with no one to send to is skipped, not failed (retrying would not help): the command
+reports it for staff.
 """
 
 import logging

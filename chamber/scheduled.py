@@ -5,7 +5,7 @@ Nothing a member is owed waits for a job: good standing, deals and listings foll
 must know when cron stopped. Each app registers its jobs from `AppConfig.ready()` with
 `register(ScheduledJob(...))`; a command built on `ScheduledCommand` records every run in
 `JobHeartbeat`; `job_health()` says, for the admin home and `/healthz`, which jobs have not run
-for more than `STALE_AFTER` (or failed last time).
+for more than their `stale_after` (36 hours for the daily ones) or failed last time.
 """
 
 import datetime
@@ -25,6 +25,7 @@ class ScheduledJob:
     name: str  # the management command's name
     label: str  # what it does, for staff
     schedule: str = "daily"  # as the README's cron section runs it
+    stale_after: datetime.timedelta = STALE_AFTER
 
 
 _jobs: dict[str, ScheduledJob] = {}
@@ -44,7 +45,7 @@ class JobHealth:
     finished_at: datetime.datetime | None
     succeeded: bool
     summary: str
-    stale: bool  # never finished, or not for more than STALE_AFTER
+    stale: bool  # never finished, or not within its job's stale_after
     warning: str  # "" when all is well
 
     @property
@@ -60,12 +61,13 @@ def job_health(now: datetime.datetime | None = None) -> list[JobHealth]:
     for job in scheduled_jobs():
         beat = beats.get(job.name)
         finished_at = beat.finished_at if beat else None
-        stale = finished_at is None or now - finished_at > STALE_AFTER
+        stale = finished_at is None or now - finished_at > job.stale_after
         if finished_at is None:
             warning = "has never run: is cron set up?"
         elif stale:
-            hours = int((now - finished_at).total_seconds() // 3600)
-            warning = f"last ran {hours} hours ago: is cron still running?"
+            minutes = int((now - finished_at).total_seconds() // 60)
+            ago = f"{minutes // 60} hours" if minutes >= 120 else f"{minutes} minutes"
+            warning = f"last ran {ago} ago: is cron still running?"
         elif not beat.succeeded:
             warning = "failed on its last run: see its output"
         else:

@@ -45,6 +45,9 @@ GROUP_PERMISSIONS = {
         "wagtailadmin.access_admin",
         "chamber.change_chambersettings",
         "chamber.view_jobheartbeat",  # the scheduled-jobs panel on the admin home
+        # Outgoing e-mail: see what failed, and send it again (chamber/mail_admin.py).
+        "django_tasks_database.view_dbtaskresult",
+        "django_tasks_database.change_dbtaskresult",
         "wagtailredirects.add_redirect",
         "wagtailredirects.change_redirect",
         "wagtailredirects.delete_redirect",

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_safe
 
+from chamber.mail import mail_health
 from chamber.scheduled import job_health
 
 logger = logging.getLogger(__name__)
@@ -19,12 +20,14 @@ ROBOTS_DISALLOW = ("/admin/", "/account/", "/accounts/", "/search/")
 def healthz(request):
     """Liveness and readiness for load balancers: 200 when the database answers, else 503.
 
-    It also says when each scheduled job last finished: "status" is "warn" (still 200, since
-    the site serves fine) when one has not run for 36 hours, never ran or failed last time,
-    for monitoring to alert on.
+    It also says when each scheduled job last finished, and how many e-mails wait for staff
+    (failed for good, stuck sending, overdue): "status" is "warn" (still 200, since the site
+    serves fine) when a job is late, never ran or failed, or an e-mail waits, for monitoring
+    to alert on.
     """
     try:
         health = job_health()
+        mail = mail_health()
     except DatabaseError:
         logger.exception("Health check: database unavailable")
         return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
@@ -37,8 +40,15 @@ def healthz(request):
         }
         for job in health
     }
-    status = "warn" if any(job.warning for job in health) else "ok"
-    return JsonResponse({"status": status, "database": "ok", "jobs": jobs})
+    warn = any(job.warning for job in health) or mail.problems
+    return JsonResponse(
+        {
+            "status": "warn" if warn else "ok",
+            "database": "ok",
+            "jobs": jobs,
+            "mail": {"failed": mail.failed, "stuck": mail.stuck, "overdue": mail.overdue},
+        }
+    )
 
 
 @cache_control(max_age=3600, public=True)

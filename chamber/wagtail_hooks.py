@@ -1,10 +1,15 @@
-"""The shared core in the Wagtail admin: the scheduled-jobs panel on the admin home."""
+"""The shared core in the Wagtail admin: outgoing e-mail (Settings), and the admin home's
+panels for scheduled jobs and for e-mail that needs staff."""
 
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
 
+from chamber.mail import mail_health
+from chamber.mail_admin import MailProblemsPanel, OutgoingMailViewSet
 from chamber.scheduled import STALE_AFTER, job_health
+from chamber.viewsets import register_read_only
 
 
 class ScheduledJobsPanel(Component):
@@ -29,3 +34,20 @@ class ScheduledJobsPanel(Component):
 def add_scheduled_jobs_panel(request, panels):
     if request.user.has_perm("chamber.view_jobheartbeat"):
         panels.append(ScheduledJobsPanel())
+
+
+register_read_only(DBTaskResult)  # listed, never edited: "Send again" checks the real permission
+
+
+@hooks.register("register_admin_viewset")
+def register_outgoing_mail():
+    return OutgoingMailViewSet()
+
+
+@hooks.register("construct_homepage_panels")
+def add_mail_problems_panel(request, panels):
+    if not request.user.has_perm("django_tasks_database.view_dbtaskresult"):
+        return
+    health = mail_health()
+    if health.problems:
+        panels.append(MailProblemsPanel(health))

@@ -51,7 +51,7 @@ def deal_published(sender, instance, **kwargs):
         return
     recipients = member_recipients(instance.business.member)
     context = {**_context(instance), "starts_later": instance.valid_from > timezone.now()}
-    transaction.on_commit(lambda: emails.send("deals/emails/deal_live", recipients, context))
+    emails.send("deals/emails/deal_live", recipients, context)
 
 
 def deals_due_expiry_notice(now: datetime.datetime):

@@ -146,9 +146,7 @@ def _notify_staff(*, deal: Deal, title: str, user, is_new: bool, fields: list[st
         "live": deal.live,
         "admin_url": emails.absolute(reverse("wagtailsnippets_deals_deal:edit", args=[deal.pk])),
     }
-    transaction.on_commit(
-        lambda: emails.send("deals/emails/staff_deal_submitted", emails.staff_recipients(), context)
-    )
+    emails.send("deals/emails/staff_deal_submitted", emails.staff_recipients(), context)
 
 
 def _field_labels(names) -> list[str]:

@@ -1,6 +1,5 @@
 """E-mail to a member when staff publish the listing changes the member sent for review."""
 
-from django.db import transaction
 from django.dispatch import receiver
 from django.urls import reverse
 from wagtail.models import ModelLogEntry
@@ -63,6 +62,4 @@ def listing_published(sender, instance, revision=None, **kwargs):
             reverse("account_listings:listings") + f"?member={member.pk}"
         ),
     }
-    transaction.on_commit(
-        lambda: emails.send("directory/emails/listing_published", recipients, context)
-    )
+    emails.send("directory/emails/listing_published", recipients, context)

@@ -131,11 +131,7 @@ def listing_submit_changes(*, business: Business, changes: dict, user) -> Submit
             reverse("wagtailsnippets_directory_business:edit", args=[business.pk])
         ),
     }
-    transaction.on_commit(
-        lambda: emails.send(
-            "directory/emails/staff_listing_changes", emails.staff_recipients(), context
-        )
-    )
+    emails.send("directory/emails/staff_listing_changes", emails.staff_recipients(), context)
     return SubmittedChanges(revision=revision, published=not needs_approval)
 
 

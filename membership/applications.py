@@ -55,9 +55,7 @@ def approve_application(application: Application, *, user, note: str = "") -> Me
         "decision_note": note,
         "set_password_url": set_password_url(contact.user) if contact and new_user else "",
     }
-    transaction.on_commit(
-        lambda: emails.send("membership/emails/application_approved", [application.email], context)
-    )
+    emails.send("membership/emails/application_approved", [application.email], context)
     return member
 
 
@@ -73,7 +71,5 @@ def reject_application(application: Application, *, user, note: str = "") -> App
     application.save()
     log(instance=application, action=APPLICATION_REJECTED, user=user, data={"note": note})
     context = {"application": application, "decision_note": note}
-    transaction.on_commit(
-        lambda: emails.send("membership/emails/application_rejected", [application.email], context)
-    )
+    emails.send("membership/emails/application_rejected", [application.email], context)
     return application

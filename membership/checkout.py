@@ -262,7 +262,9 @@ def _paid_period(session) -> PaidPeriod:
         paid_at=paid_at,
         start=None,
         end=None,
-        invoice_id="",
+        # An invoice that came as an id still names the payment: the invoice.paid event for
+        # it must find this payment and not record it again.
+        invoice_id=object_id(invoice),
         payment_intent_id=object_id(intent),
     )
 
@@ -360,9 +362,7 @@ def _fulfil_join(session, metadata) -> Fulfilment:
         application.stripe_checkout_session_id = session["id"]
         application.save(update_fields=["status", "stripe_checkout_session_id", "updated_at"])
         if created:
-            transaction.on_commit(
-                lambda: send_welcome(application.pk, member.pk, new_user=new_user)
-            )
+            send_welcome(application.pk, member.pk, new_user=new_user)
         elif payment is None:
             return Fulfilment("already fulfilled", application, member)
     return Fulfilment("member created" if created else "payment recorded", application, member)
@@ -379,7 +379,7 @@ def _fulfil_renewal(session, metadata) -> Fulfilment:
             return Fulfilment("unknown member")
         payment = _apply_paid_session(member, session, reason="renewed at Stripe Checkout")
         if payment is not None:
-            transaction.on_commit(lambda: send_payment_receipt(payment.pk))
+            send_payment_receipt(payment.pk)
     return Fulfilment("payment recorded" if payment else "already fulfilled", member=member)
 
 
@@ -454,20 +454,14 @@ def send_welcome(application_id: int, member_id: int, *, new_user: bool) -> None
         "set_password_url": set_password_url(contact.user) if contact and new_user else "",
         "login_url": emails.absolute(reverse("login")),
     }
-    try:
-        emails.send("membership/emails/welcome", [application.email], context)
-        emails.send("membership/emails/staff_new_member", emails.staff_recipients(), context)
-    except Exception:
-        logger.exception("Welcome e-mails for member %s could not be sent", member_id)
+    emails.send("membership/emails/welcome", [application.email], context)
+    emails.send("membership/emails/staff_new_member", emails.staff_recipients(), context)
 
 
 def send_payment_receipt(payment_id: int) -> None:
     payment = Payment.objects.select_related("member").get(pk=payment_id)
-    try:
-        emails.send(
-            "membership/emails/payment_received",
-            payment.member.billing_emails(),
-            {"payment": payment, "member": payment.member},
-        )
-    except Exception:
-        logger.exception("Receipt for payment %s could not be sent", payment_id)
+    emails.send(
+        "membership/emails/payment_received",
+        payment.member.billing_emails(),
+        {"payment": payment, "member": payment.member},
+    )

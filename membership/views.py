@@ -78,10 +78,12 @@ def join(request, *, page):
                 )
             application = form.save(commit=False)
             application.submitted_from = client_address(request)
-            application.save()
             if stripe_enabled():
+                application.save()
                 return _to_checkout(request, page, application)
-            transaction.on_commit(lambda: _send_application_received(application.pk))
+            with transaction.atomic():  # the application and its e-mails, together
+                application.save()
+                _send_application_received(application.pk)
             token = signing.dumps(application.pk, salt=RESUME_SALT)
             return SeeOther(f"{page.url}{page.reverse_subpage('thanks_view')}?application={token}")
     else:
@@ -152,11 +154,8 @@ def join_thanks(request, *, page):
 def _send_application_received(application_id: int) -> None:
     application = Application.objects.select_related("level").get(pk=application_id)
     context = {"application": application}
-    try:
-        emails.send("membership/emails/application_received", [application.email], context)
-        emails.send("membership/emails/staff_new_application", emails.staff_recipients(), context)
-    except Exception:
-        logger.exception("E-mails for application %s could not be sent", application_id)
+    emails.send("membership/emails/application_received", [application.email], context)
+    emails.send("membership/emails/staff_new_application", emails.staff_recipients(), context)
 
 
 @never_cache

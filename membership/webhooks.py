@@ -176,12 +176,10 @@ def on_async_payment_failed(session: dict, event: StripeEvent, fetched: None) ->
         return "already paid"
     email = application.email
     join_url = application_join_url()
-    transaction.on_commit(
-        lambda: emails.send(
-            "membership/emails/payment_failed_checkout",
-            [email],
-            {"application": application, "join_url": join_url},
-        )
+    emails.send(
+        "membership/emails/payment_failed_checkout",
+        [email],
+        {"application": application, "join_url": join_url},
     )
     return "payment failed"
 
@@ -257,7 +255,7 @@ def on_invoice_paid(invoice: dict, event: StripeEvent, checkout: dict | None) ->
     if payment is None:
         return "invoice already recorded"
     if invoice.get("billing_reason") != "subscription_create":
-        transaction.on_commit(lambda: send_payment_receipt(payment.pk))
+        send_payment_receipt(payment.pk)
     return "payment recorded"
 
 
@@ -283,13 +281,11 @@ def on_invoice_payment_failed(invoice: dict, event: StripeEvent, checkout: dict 
             else None
         ),
     }
-    transaction.on_commit(
-        lambda: emails.send("membership/emails/payment_failed", recipients, context)
-    )
+    emails.send("membership/emails/payment_failed", recipients, context)
     return "member past due"
 
 
-def _subscription_price(subscription: dict):
+def subscription_price(subscription: dict):
     items = (subscription.get("items") or {}).get("data") or []
     return items[0].get("price") if items else None
 
@@ -303,7 +299,7 @@ def on_subscription_updated(subscription: dict, event: StripeEvent, checkout: di
     state = StripeState(
         at=event.created,
         status=SUBSCRIPTION_STATUS.get(subscription.get("status")),
-        level=level_for_price(_subscription_price(subscription)),
+        level=level_for_price(subscription_price(subscription)),
         auto_renew=not cancelling,
         cancel_at_period_end=cancelling,
     )

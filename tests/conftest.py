@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
-from django.test import Client, TestCase
+from django.test import Client
 from django.utils import timezone
 
 from chamber.site_setup import site_setup
@@ -22,6 +22,7 @@ from tests.factories import (
     account_member,
     two_level_categories,
 )
+from tests.mail import committed
 from tests.membership.helpers import STAFF_INBOX, WEBHOOK_SECRET
 from tests.stripe_double import FakeStripe
 
@@ -36,6 +37,13 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _mail_through_the_queue(settings):
+    """pytest-django sets EMAIL_BACKEND to locmem; put the site's queue back, as production
+    has it (test settings deliver after each commit, to locmem: `mail.outbox`)."""
+    settings.EMAIL_BACKEND = "chamber.mail.QueuedEmailBackend"
 
 
 @pytest.fixture(autouse=True)
@@ -197,9 +205,10 @@ def staff_inbox(settings) -> str:
     return STAFF_INBOX
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def requests_commit(monkeypatch):
-    """Each test-client request ends like a real one: its on-commit work (e-mails) runs.
+    """Each test-client request ends like a real one: its on-commit work (e-mail delivery,
+    cache drops) runs.
 
     pytest-django wraps a test in a transaction that never commits; this runs the callbacks
     that a request's committed transactions registered (rolled-back ones are dropped, as in
@@ -208,7 +217,7 @@ def requests_commit(monkeypatch):
     original = Client.request
 
     def request(self, **kwargs):
-        with TestCase.captureOnCommitCallbacks(execute=True):
+        with committed():
             return original(self, **kwargs)
 
     monkeypatch.setattr(Client, "request", request)

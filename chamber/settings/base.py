@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
+    "django_tasks_db",  # the e-mail queue (chamber/mail.py)
     "axes",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -193,7 +194,20 @@ if AWS_STORAGE_BUCKET_NAME:
     AWS_S3_FILE_OVERWRITE = False
 
 # E-mail: console by default so a first run never sends real mail.
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Every e-mail is queued first (chamber/mail.py); MAIL_TRANSPORT is how it then leaves (the
+# EMAIL_BACKEND environment variable: the console here, SMTP in production).
+EMAIL_BACKEND = "chamber.mail.QueuedEmailBackend"
+MAIL_TRANSPORT = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# "inline": also deliver right after each commit, in-process (development, no worker needed);
+# "queue": leave it to `manage.py deliver_mail` (cron) or a db_worker (production).
+MAIL_DELIVERY = env_str("MAIL_DELIVERY", "inline")
+# Minutes to wait before each further attempt at a failed send (then it waits for staff).
+MAIL_RETRY_MINUTES = [1, 5, 30, 120, 360, 720]
+TASKS = {
+    # Wagtail's own background work (search index, references) runs at once, as before.
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "mail": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["mail"]},
+}
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 587)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")

@@ -20,7 +20,8 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+MAIL_TRANSPORT = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+MAIL_DELIVERY = env_str("MAIL_DELIVERY", "queue")  # delivered by `manage.py deliver_mail`
 
 STORAGES["staticfiles"] = {
     "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",

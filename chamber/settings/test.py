@@ -6,7 +6,11 @@ DEBUG = False
 SECRET_KEY = "test-only-secret-key-not-for-any-real-deployment-0123456789"  # noqa: S105
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Queued as in production (tests/conftest.py puts this back after pytest-django's locmem),
+# delivered to django.core.mail.outbox right after each commit.
+EMAIL_BACKEND = "chamber.mail.QueuedEmailBackend"
+MAIL_TRANSPORT = "django.core.mail.backends.locmem.EmailBackend"
+MAIL_DELIVERY = "inline"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # Tests configure Stripe explicitly, against a local double; never from the environment.

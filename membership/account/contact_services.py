@@ -142,7 +142,7 @@ def invitation_create(*, member: Member, email: str, role: str, invited_by) -> C
         user=invited_by,
         data={"email": email, "role": role, "replaced": replaced},
     )
-    transaction.on_commit(lambda: send_invitation(invitation.pk))
+    send_invitation(invitation.pk)
     return invitation
 
 
@@ -157,10 +157,7 @@ def send_invitation(invitation_id: int) -> None:
         "accept_url": invitation_url(invitation),
         "days": INVITATION_DAYS,
     }
-    try:
-        emails.send("membership/emails/contact_invitation", [invitation.email], context)
-    except Exception:
-        logger.exception("Invitation %s could not be sent", invitation_id)
+    emails.send("membership/emails/contact_invitation", [invitation.email], context)
 
 
 @transaction.atomic
@@ -202,7 +199,7 @@ def invitation_accept(*, invitation: ContactInvitation, user) -> MemberContact:
             user=user,
             data={"email": user.email, "role": contact.role, "invitation": locked.pk},
         )
-        transaction.on_commit(lambda: send_contact_added(contact.pk, locked.pk))
+        send_contact_added(contact.pk, locked.pk)
     return contact
 
 
@@ -243,10 +240,7 @@ def send_contact_added(contact_id: int, invitation_id: int) -> None:
         "invitation": invitation,
         "contacts_url": emails.absolute(reverse("account:contacts")),
     }
-    try:
-        emails.send("membership/emails/contact_added", [inviter.email], context)
-    except Exception:
-        logger.exception("Contact-added notice for invitation %s could not be sent", invitation_id)
+    emails.send("membership/emails/contact_added", [inviter.email], context)
 
 
 def _other_primary_exists(contact: MemberContact) -> bool:

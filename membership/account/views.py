@@ -4,7 +4,6 @@ import logging
 
 import stripe
 from django.contrib import messages
-from django.db import transaction
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -208,11 +207,7 @@ def level_change(request):
                 reverse("wagtailsnippets_membership_member:edit", args=[member.pk])
             ),
         }
-        transaction.on_commit(
-            lambda: emails.send(
-                "membership/emails/staff_level_change", emails.staff_recipients(), context
-            )
-        )
+        emails.send("membership/emails/staff_level_change", emails.staff_recipients(), context)
         messages.success(
             request,
             f"Thank you: we've asked the chamber office to move you to {level.name}. "

@@ -13,6 +13,7 @@ from deals.models import DealNotice
 from membership.models import MemberContact
 from tests.deals.helpers import DAY, deal_url
 from tests.factories import DealFactory, MemberContactFactory, MemberFactory, UserFactory
+from tests.mail import committed
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +23,8 @@ OLIVE = "olive@riverbend.example"
 
 def run_reminders() -> str:
     out = io.StringIO()
-    call_command("send_deal_expiry_reminders", stdout=out)
+    with committed():
+        call_command("send_deal_expiry_reminders", stdout=out)
     return out.getvalue()
 
 

@@ -17,6 +17,7 @@ from membership.dues import add_years, record_offline_payment
 from membership.models import Member, MemberContact, RenewalReminder
 from membership.reminders import send_renewal_reminders
 from tests.factories import MemberContactFactory, UserFactory
+from tests.mail import committed
 from tests.membership.helpers import member_paying_by_hand
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +42,8 @@ def day(offset: int) -> datetime.date:
 
 
 def remind(on: datetime.date):
-    return send_renewal_reminders(today=on, stages=STAGES)
+    with committed():
+        return send_renewal_reminders(today=on, stages=STAGES)
 
 
 def sent_stages(member) -> list[tuple[int, datetime.date]]:
@@ -231,7 +233,8 @@ def due_today(member):
 def test_the_command_sends_what_is_due(due_today):
     out = io.StringIO()
 
-    call_command("send_renewal_reminders", stdout=out)
+    with committed():
+        call_command("send_renewal_reminders", stdout=out)
 
     assert out.getvalue().strip() == "1 reminder(s) sent, 0 failed."
     assert len(mail.outbox) == 1

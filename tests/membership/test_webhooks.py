@@ -8,6 +8,7 @@ import pytest
 from django.core import mail
 from wagtail.models import ModelLogEntry
 
+from membership.checkout import fulfil_session, retrieve_checkout_session
 from membership.models import Application, Member, Payment, StripeEvent
 from membership.stripe_prices import sync_level_prices
 from tests.membership.helpers import WEBHOOK_SECRET, application_data
@@ -378,3 +379,25 @@ def test_staff_level_change_moves_the_subscription_so_stripe_agrees(
     deliver(client, fake_stripe.events_of("customer.subscription.updated")[-1:])
     subscriber.refresh_from_db()
     assert subscriber.level == leadership
+
+
+def test_a_session_whose_invoice_is_only_an_id_records_the_payment_under_it(
+    client, join_page, levels, fake_stripe
+):
+    """Issue #25 (4): a Checkout Session read without its invoice and subscription expanded
+    still records the payment under the invoice's id, so the invoice.paid that follows finds
+    it and records nothing more."""
+    client.post(join_page.url, application_data(levels["community"]))
+    application = Application.objects.get()
+    events = fake_stripe.complete_checkout(application.stripe_checkout_session_id)
+    session = retrieve_checkout_session(application.stripe_checkout_session_id)
+    invoice_id = session["invoice"]["id"]
+    session["invoice"] = invoice_id
+    session["subscription"] = session["subscription"]["id"]
+
+    fulfil_session(session)
+    payment = Payment.objects.get()
+    assert payment.stripe_invoice_id == invoice_id
+
+    deliver(client, events)
+    assert Payment.objects.count() == 1

@@ -29,6 +29,7 @@ from directory.actions import (
 from directory.models import Business
 from tests.admin_actions import staff_publish
 from tests.factories import BusinessFactory
+from tests.mail import committed
 from tests.membership.helpers import STAFF_INBOX
 
 LIST_URL = "/account/listings/"
@@ -653,7 +654,8 @@ def test_categories_are_grouped_under_their_top_level_category(ada, member_a, ba
 
 def run_check_requests() -> str:
     out = io.StringIO()
-    call_command("send_listing_check_requests", stdout=out)
+    with committed():
+        call_command("send_listing_check_requests", stdout=out)
     return out.getvalue()
 
 
@@ -701,8 +703,9 @@ def test_members_are_asked_once_a_year_to_confirm_their_listings(
 def test_a_listing_still_unconfirmed_a_year_later_is_asked_about_again(due_listings, mailoutbox):
     from directory.check_requests import send_listing_check_requests
 
-    send_listing_check_requests(now=NOW)
-    assert len(send_listing_check_requests(now=NOW + YEAR / 2).sent) == 0
+    with committed():
+        send_listing_check_requests(now=NOW)
+        assert len(send_listing_check_requests(now=NOW + YEAR / 2).sent) == 0
     for member in (due_listings["aspen"].member, due_listings["birch"].member):
         member.paid_through = (NOW + 2 * YEAR).date()  # both renewed meanwhile
         member.save()

@@ -34,6 +34,7 @@ from membership.account.contact_services import (
 from membership.checkout import send_payment_receipt
 from membership.models import ContactInvitation, MemberContact, Payment
 from tests.factories import MemberContactFactory, UserFactory
+from tests.mail import committed
 
 Role = MemberContact.Role
 CONTACTS = "/account/contacts/"
@@ -670,9 +671,7 @@ def test_contacts_of_another_member_the_user_represents_are_reached_by_switching
 # Billing contacts get the dues e-mails ------------------------------------------------------------
 
 
-def test_an_invited_billing_contact_receives_payment_receipts(
-    client, member_a, django_capture_on_commit_callbacks
-):
+def test_an_invited_billing_contact_receives_payment_receipts(client, member_a):
     invitation = invitation_for(member_a, email="bo@aspen.example", role=Role.BILLING)
     client.post(accept_url(invitation), signup_data(first_name="Bo"))
     mail.outbox.clear()
@@ -686,7 +685,8 @@ def test_an_invited_billing_contact_receives_payment_receipts(
         stripe_invoice_id="in_test_receipt",
     )
 
-    send_payment_receipt(payment.pk)
+    with committed():
+        send_payment_receipt(payment.pk)
 
     assert member_a.billing_emails() == ["ada@aspen.example", "bo@aspen.example"]
     (receipt,) = mail.outbox
