@@ -18,6 +18,7 @@ class MembershipConfig(AppConfig):
             ScheduledJob("update_membership_status", "Membership statuses (past due, lapsed)")
         )
         register_job(ScheduledJob("send_renewal_reminders", "Renewal reminders"))
+        register_job(ScheduledJob("stripe_reconcile", "Stripe reconciliation"))
 
         register_setup(
             AppSetup(

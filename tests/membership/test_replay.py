@@ -20,6 +20,7 @@ from django.test import Client
 
 from directory.models import Business
 from membership.models import Application, Member, MemberContact, Payment, StripeEvent
+from membership.reconcile import reconcile
 from membership.stripe_prices import sync_level_prices
 from tests.membership.helpers import WEBHOOK_SECRET, application_data
 from tests.stripe_double import post_event
@@ -211,3 +212,47 @@ def test_replayed_history_gives_the_same_state_however_it_arrives(
             deliver_twice_at_once(event)
         assert state() == in_order
         assert StripeEvent.objects.filter(processed_at__isnull=False).count() == len(events)
+
+
+def test_webhooks_missed_for_days_are_made_good_by_reconciliation(
+    client, join_page, levels, fake_stripe, settings
+):
+    """Issue #25: three webhooks never arrive (a one-time join's checkout.session.completed,
+    a renewal's invoice.paid, a subscription's deletion); `stripe_reconcile` brings the
+    database to the state the full delivery gives, and running it again changes nothing."""
+    settings.JOIN_RATE_LIMIT_PER_HOUR = 0
+    events = record_history(client, fake_stripe, levels)
+    for event in events:
+        deliver(client, event)
+    in_order = state()
+
+    def first(type_, **match):
+        return next(
+            e
+            for e in events
+            if e["type"] == type_
+            and all(e["data"]["object"].get(key) == value for key, value in match.items())
+        )
+
+    missed = {
+        first("checkout.session.completed", mode="payment")["id"],  # Cedar Books joins
+        first("invoice.paid", billing_reason="subscription_cycle")["id"],  # Anchor renews
+        first("customer.subscription.deleted")["id"],  # Dockside's subscription ends
+    }
+    reset()
+    for event in events:
+        if event["id"] not in missed:
+            deliver(client, event)
+    gapped = state()
+    assert "Cedar Books" not in gapped["members"]
+    assert gapped["members"]["Anchor Hardware"][2] < in_order["members"]["Anchor Hardware"][2]
+
+    dry = reconcile(since_days=30, dry_run=True)
+    assert state() == gapped
+    assert len(dry.changes) >= 3
+
+    done = reconcile(since_days=30)
+    assert state() == in_order
+    assert sum(1 for line in done.changes if line.startswith("event ")) == 3
+    assert reconcile(since_days=30).changes == []
+    assert state() == in_order

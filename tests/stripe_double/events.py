@@ -17,7 +17,7 @@ from typing import Any
 
 from .core import StripeCore
 from .fixtures import from_fixture
-from .wire import API_VERSION, JSON
+from .wire import API_VERSION, JSON, _created_filter, _error, _list
 
 
 def _diff(before: JSON, after: JSON) -> JSON:
@@ -78,7 +78,24 @@ def post_event(
 
 
 class Events(StripeCore):
-    """Recording events; every resource and simulation reports its changes through these."""
+    """Recording events; every resource and simulation reports its changes through these.
+    `GET /v1/events` lists them as Stripe does (newest first; `type`, `types`, `created`)."""
+
+    routes = (("GET", "/v1/events", "_list_events", "EventListParams"),)
+
+    def _list_events(self, p: JSON) -> JSON:
+        events = list(self.events)
+        if "type" in p:
+            events = [e for e in events if e["type"] == p["type"]]
+        if "types" in p:
+            types = _list(p["types"], "types")
+            if len(types) > 20:
+                raise _error("You may pass up to 20 types.", "types")
+            events = [e for e in events if e["type"] in types]
+        if "created" in p:
+            keep = _created_filter(p["created"])
+            events = [e for e in events if keep(e["created"])]
+        return self._list_response("/v1/events", events, p)
 
     def event(self, type: str, obj: JSON, previous_attributes: JSON | None = None) -> JSON:
         """Record and return a Stripe event of `type` whose `data.object` is a snapshot of `obj`

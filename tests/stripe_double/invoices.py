@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 from .core import StripeCore
 from .fixtures import from_fixture
-from .wire import DAY, JSON
+from .wire import DAY, JSON, _created_filter
 
 _CURRENCY_SYMBOLS = {"usd": "$", "eur": "€", "gbp": "£", "cad": "CA$", "aud": "A$"}
 
@@ -22,6 +22,24 @@ def _money(amount: int, currency: str) -> str:
 class Invoices(StripeCore):
     stores = {"invoices": "invoice"}
     invoices: dict[str, JSON]
+    routes = (("GET", "/v1/invoices", "_list_invoices", "InvoiceListParams"),)
+
+    def _list_invoices(self, p: JSON) -> JSON:
+        invoices = list(self.invoices.values())
+        if "subscription" in p:
+            invoices = [
+                i
+                for i in invoices
+                if (i["parent"] or {}).get("subscription_details", {}).get("subscription")
+                == p["subscription"]
+            ]
+        for name in ("status", "customer"):
+            if name in p:
+                invoices = [i for i in invoices if i[name] == p[name]]
+        if "created" in p:
+            keep = _created_filter(p["created"])
+            invoices = [i for i in invoices if keep(i["created"])]
+        return self._list_response("/v1/invoices", invoices, p)
 
     def _new_invoice(
         self,

@@ -6,6 +6,7 @@ package's own, not for tests.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -166,3 +167,21 @@ def _check_params(params: JSON, typed_dict_name: str) -> None:
     for name in params:
         if name not in allowed:
             raise _error(f"Received unknown parameter: {name}", name, "parameter_unknown")
+
+
+def _created_filter(value: Any, param: str = "created") -> Callable[[int], bool]:
+    """Stripe's `created` list filter: an exact unix time, or a hash of gt/gte/lt/lte."""
+    if isinstance(value, dict):
+        bounds = {op: _int(value[op], f"{param}[{op}]") for op in value}
+        unknown = set(bounds) - {"gt", "gte", "lt", "lte"}
+        if unknown:
+            raise _error(f"Received unknown parameter: {param}[{unknown.pop()}]", param)
+        checks = {
+            "gt": lambda t, b: t > b,
+            "gte": lambda t, b: t >= b,
+            "lt": lambda t, b: t < b,
+            "lte": lambda t, b: t <= b,
+        }
+        return lambda t: all(checks[op](t, bound) for op, bound in bounds.items())
+    exact = _int(value, param)
+    return lambda t: t == exact
