@@ -12,6 +12,7 @@ locked (`Handler.fetch`): no Stripe call waits on the network while a lock is he
 
 import json
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -68,37 +69,87 @@ def stripe_webhook(request):
     secret = settings.STRIPE_WEBHOOK_SECRET
     if not secret:
         return HttpResponse("Stripe webhooks are not configured.", status=400)
+    header = request.headers.get("Stripe-Signature", "")
     try:
         body = request.body.decode("utf-8")
         stripe.WebhookSignature.verify_header(
-            body,
-            request.headers.get("Stripe-Signature", ""),
-            secret,
-            tolerance=SIGNATURE_TOLERANCE_SECONDS,
+            body, header, secret, tolerance=SIGNATURE_TOLERANCE_SECONDS
         )
     except (stripe.SignatureVerificationError, UnicodeDecodeError):
         return HttpResponse("Invalid signature.", status=400)
-    try:
-        event = json.loads(body)
-    except ValueError:
-        return HttpResponse("Malformed payload.", status=400)
-    if (
-        not isinstance(event, dict)
-        or not isinstance(event.get("id"), str)
-        or not isinstance(event.get("type"), str)
-        or not isinstance(event.get("data"), dict)
-    ):
+    if signed_in_the_future(header):
+        # The library checks only that a signature is not too old.
+        return HttpResponse("Invalid signature timestamp.", status=400)
+    event = parse_event(body)
+    if event is None:
         return HttpResponse("Not a Stripe event.", status=400)
     row = store_event(event)
     try:
         result = process_event(row.pk)
     except Exception as error:
         logger.exception("Stripe event %s failed", row.stripe_id)
-        StripeEvent.objects.filter(pk=row.pk).update(
+        # Only a delivery that did not see the event processed records its failure: a twin
+        # that processed it meanwhile keeps its outcome.
+        StripeEvent.objects.filter(pk=row.pk, processed_at__isnull=True).update(
             error=f"{type(error).__name__}: {error}"[:2000], attempts=F("attempts") + 1
         )
         return JsonResponse({"received": True, "error": "processing failed"}, status=500)
     return JsonResponse({"received": True, "result": result})
+
+
+def signed_in_the_future(header: str) -> bool:
+    """A `t=` more than the tolerance ahead of our clock (verify_header has accepted `header`,
+    so it has one)."""
+    for part in header.split(","):
+        key, _, value = part.partition("=")
+        if key.strip() == "t" and value.strip().isdigit():
+            return int(value) > time.time() + SIGNATURE_TOLERANCE_SECONDS
+    return False
+
+
+MAX_EVENT_DEPTH = 32  # Stripe's objects nest a handful of levels
+
+
+def parse_event(body: str) -> dict | None:
+    """The event in a signed body, or None when it is not one the handlers can read and the
+    database store: not JSON, nested absurdly deep, holding a NUL, or without an id, a type, a
+    creation time and a `data.object` that is an object."""
+    try:
+        event = json.loads(body)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(event, dict) or not _storable(event):
+        return None
+    data = event.get("data")
+    created = event.get("created", 0)
+    if (
+        not isinstance(event.get("id"), str)
+        or not 0 < len(event["id"]) <= 255
+        or not isinstance(event.get("type"), str)
+        or not 0 < len(event["type"]) <= 100
+        or not isinstance(data, dict)
+        or not isinstance(data.get("object"), dict)
+        or not isinstance(created, int)
+        or isinstance(created, bool)
+        or not 0 <= created < 2**37  # a unix time a datetime can hold
+    ):
+        return None
+    return event
+
+
+def _storable(value, level: int = 0) -> bool:
+    """Nested at most MAX_EVENT_DEPTH deep, and no NUL character (PostgreSQL's JSON refuses it)."""
+    if level > MAX_EVENT_DEPTH:
+        return False
+    if isinstance(value, str):
+        return "\x00" not in value
+    if isinstance(value, dict):
+        return all(
+            _storable(key, level) and _storable(item, level + 1) for key, item in value.items()
+        )
+    if isinstance(value, list):
+        return all(_storable(item, level + 1) for item in value)
+    return True
 
 
 def store_event(payload: dict) -> StripeEvent:

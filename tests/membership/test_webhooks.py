@@ -94,11 +94,80 @@ def test_tampered_payload_is_rejected(client, fake_stripe):
     assert StripeEvent.objects.count() == 0
 
 
-@pytest.mark.parametrize("body", [b"{not json", b"[]", b'{"object": "event"}'])
+DEEP = (
+    b'{"id": "evt_deep", "type": "x", "data": {"object": {}}, "n": '
+    + b"[" * 100_000
+    + b"]" * 100_000
+    + b"}"
+)
+
+
+def signed_event(**changes) -> bytes:
+    event = {
+        "id": "evt_1",
+        "type": "invoice.paid",
+        "created": 1_700_000_000,
+        "data": {"object": {"id": "in_1"}},
+    }
+    event.update(changes)
+    return json.dumps(event).encode()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"{not json",
+        b"[]",
+        b'{"object": "event"}',
+        signed_event(data={"object": "in_1"}),  # data.object a string: was a 500, stored
+        signed_event(data={"object": ["in_1"]}),
+        signed_event(data="x"),
+        signed_event(id=""),
+        signed_event(id="e" * 300),
+        signed_event(type="t" * 200),
+        signed_event(created="yesterday"),
+        signed_event(created=10**20),
+        signed_event(created=True),
+        signed_event(note="nul \u0000 inside"),
+        DEEP,  # nested 100,000 deep: was a 500 (RecursionError)
+        b'{"id": "evt_2", "type": "x", "data": {"object": {}}, "a": '
+        + b'{"a": ' * 40
+        + b"1"
+        + b"}" * 41,
+    ],
+    ids=lambda body: body[:40].decode(errors="replace"),
+)
 def test_malformed_but_signed_bodies_are_rejected(client, fake_stripe, body):
     response = post_event(client, body, WEBHOOK_SECRET)
     assert response.status_code == 400
     assert StripeEvent.objects.count() == 0
+
+
+def test_a_signature_from_the_future_is_rejected(client, fake_stripe):
+    event = _event(fake_stripe)
+    ahead = post_event(client, event, WEBHOOK_SECRET, timestamp=int(time.time()) + 301)
+    near = post_event(client, event, WEBHOOK_SECRET, timestamp=int(time.time()) + 250)
+    assert (ahead.status_code, near.status_code) == (400, 200)
+    assert StripeEvent.objects.count() == 1
+
+
+def test_a_failing_twin_leaves_the_outcome_of_the_delivery_that_processed_it(
+    client, fake_stripe, monkeypatch
+):
+    """Two deliveries of one event: the first processes it; the second fails after the first
+    committed (here: its processing raises). The stored outcome stays the first's."""
+    from membership import webhooks
+
+    event = _event(fake_stripe)
+    deliver(client, [event])
+
+    def fails(pk):
+        raise RuntimeError("twin failed")
+
+    monkeypatch.setattr(webhooks, "process_event", fails)
+    assert post_event(client, event, WEBHOOK_SECRET).status_code == 500
+    stored = StripeEvent.objects.get()
+    assert (stored.result, stored.error, stored.attempts) == ("ignored", "", 1)
 
 
 def test_get_is_not_allowed(client):
