@@ -6,6 +6,9 @@ completed password reset lifts the lock for that user, so a member who was locke
 has a way back in.
 """
 
+import hashlib
+import logging
+
 from axes.utils import reset as axes_reset
 from django import forms
 from django.conf import settings
@@ -13,10 +16,13 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.forms import AuthenticationForm
+from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 
 from chamber.emails import site_context
 from chamber.ratelimit import allow, client_address, client_ip
+
+logger = logging.getLogger(__name__)
 
 
 def find_login_user(identifier: str):
@@ -100,8 +106,12 @@ class LoginView(auth_views.LoginView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
-    """Reset by e-mail (plain text and HTML), at most PASSWORD_RESET_RATE_LIMIT_PER_HOUR
-    requests per address an hour: the form sends mail, so it must not be a mail cannon."""
+    """The one password reset (the Wagtail admin's URL redirects here): by e-mail (plain text
+    and HTML), at most PASSWORD_RESET_RATE_LIMIT_PER_HOUR requests per client address an hour,
+    and at most PASSWORD_RESET_PER_RECIPIENT_PER_HOUR e-mails to one address however many
+    clients ask: the form sends mail, so it must not be a mail cannon, nor a way to flood one
+    member's inbox. Past the recipient's limit the answer is the usual "check your e-mail"
+    page, so it says nothing about the address."""
 
     html_email_template_name = "registration/password_reset_email_html.html"
 
@@ -118,6 +128,15 @@ class PasswordResetView(auth_views.PasswordResetView):
             response = self.form_invalid(form)
             response.status_code = 429
             return response
+        recipient = hashlib.sha256(form.cleaned_data["email"].strip().lower().encode()).hexdigest()
+        if not allow(
+            "password_reset_to",
+            recipient,
+            limit=settings.PASSWORD_RESET_PER_RECIPIENT_PER_HOUR,
+            window_seconds=3600,
+        ):
+            logger.warning("Password reset e-mails to one address held back: too many this hour")
+            return HttpResponseRedirect(self.get_success_url())
         self.extra_email_context = site_context()
         return super().form_valid(form)
 

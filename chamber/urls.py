@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.urls import include, path
+from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps import Sitemap as PageSitemap
@@ -22,6 +23,12 @@ urlpatterns = [
         sitemap_views.sitemap,
         {"sitemaps": SITEMAPS},
         name="django.contrib.sitemaps.views.sitemap",
+    ),
+    # One password reset for everyone, with its limits (chamber/auth.py): the admin's own
+    # "Forgotten password?" page sends people there.
+    path(
+        "admin/password_reset/",
+        RedirectView.as_view(pattern_name="password_reset", permanent=False),
     ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

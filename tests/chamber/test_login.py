@@ -294,3 +294,28 @@ def test_behind_a_proxy_a_lockout_holds_the_attackers_address_only(client, ada, 
     )
     assert at_home.status_code == 302
     assert logged_in_as(client) is not None
+
+
+def test_the_admin_password_reset_goes_through_the_one_limited_view(client, ada):
+    """Issue #23: POST /admin/password_reset/ sent a reset e-mail every time, past every limit."""
+    for _ in range(15):
+        response = client.post("/admin/password_reset/", {"email": "ada@aspen.example"})
+        assert response.status_code == 302
+        assert response["Location"] == "/accounts/password_reset/"
+    assert mail.outbox == []
+    login_page = client.get("/admin/login/")
+    assert "/admin/password_reset/" in login_page.text  # the link staff follow still works
+    assert client.get("/admin/password_reset/", follow=True).status_code == 200
+
+
+def test_one_address_gets_at_most_three_reset_emails_an_hour_from_any_number_of_clients(
+    client, ada
+):
+    for number in range(12):
+        response = client.post(
+            "/accounts/password_reset/",
+            {"email": "ADA@aspen.example"},
+            REMOTE_ADDR=f"198.51.100.{number}",
+        )
+        assert response.status_code == 302  # the same answer whether sent or held back
+    assert len(mail.outbox) == 3
