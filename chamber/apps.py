@@ -9,7 +9,7 @@ class ChamberConfig(AppConfig):
     def ready(self):
         import datetime
 
-        from chamber import signals  # noqa: F401 - connects the receivers
+        from chamber import checks, signals  # noqa: F401 - registers checks, connects receivers
         from chamber.scheduled import ScheduledJob, register
 
         register(

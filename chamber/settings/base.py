@@ -67,6 +67,8 @@ MIDDLEWARE = [
     "chamber.routing.SiteMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "chamber.middleware.BrowserSessionIdleTimeoutMiddleware",
+    "chamber.middleware.PrivateWhenLoggedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -151,6 +153,7 @@ AXES_CLIENT_IP_CALLABLE = "chamber.auth.axes_client_ip"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 PASSWORD_RESET_RATE_LIMIT_PER_HOUR = env_int("PASSWORD_RESET_RATE_LIMIT_PER_HOUR", 10)
+PASSWORD_RESET_PER_RECIPIENT_PER_HOUR = env_int("PASSWORD_RESET_PER_RECIPIENT_PER_HOUR", 3)
 # How many reverse proxies (nginx, a load balancer) stand in front of the application and append
 # the address they were reached from to X-Forwarded-For. The rate limits and log-in lockouts
 # key on the client address (chamber/ratelimit.py): with 0 it is REMOTE_ADDR, and behind a
@@ -158,7 +161,9 @@ PASSWORD_RESET_RATE_LIMIT_PER_HOUR = env_int("PASSWORD_RESET_RATE_LIMIT_PER_HOUR
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 # "Remember me" is off by default: a log-in lasts until the browser closes, or two weeks
 # when ticked.
-SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
+SESSION_COOKIE_AGE = 60 * 60 * 24 * 14  # "keep me logged in"
+# Without "keep me logged in": the session also ends after this long without a request.
+SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 60 * 60 * 2)
 LOGIN_URL = "/accounts/login/"
 # Pages editors restrict to logged-in users send visitors to the site's log-in page too.
 WAGTAIL_FRONTEND_LOGIN_URL = LOGIN_URL

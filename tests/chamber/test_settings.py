@@ -13,13 +13,17 @@ PRODUCTION_ENV = {
     "ALLOWED_HOSTS": "chamber.example.org",
     "DATABASE_URL": "postgres://chamber@127.0.0.1:5432/chamber",
 }
+# Not required to start, but to pass check --deploy (chamber/checks.py): a shared cache.
+SHARED_CACHE = {"REDIS_URL": "redis://127.0.0.1:6379/0"}
 
 
 def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     base_env = {
         key: value
         for key, value in os.environ.items()
-        if key not in PRODUCTION_ENV and not key.startswith(("DJANGO_", "STRIPE_"))
+        if key not in PRODUCTION_ENV
+        and key not in ("REDIS_URL", "CACHE_URL")
+        and not key.startswith(("DJANGO_", "STRIPE_"))
     }
     return subprocess.run(  # noqa: S603 - fixed argv, our own manage.py
         [sys.executable, "manage.py", *args, "--settings=chamber.settings.production"],
@@ -42,9 +46,17 @@ def test_production_settings_refuse_to_start_without(missing):
 
 
 def test_production_settings_pass_check_deploy_with_zero_warnings():
-    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
+    env = {**PRODUCTION_ENV, **SHARED_CACHE}
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=env)
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_check_deploy_fails_on_a_cache_each_process_keeps_for_itself():
+    """Issue #23: without Redis every worker counted rate limits on its own."""
+    result = run_manage("check", "--deploy", env=PRODUCTION_ENV)
+    assert result.returncode != 0
+    assert "chamber.E001" in result.stderr and "REDIS_URL" in result.stderr
 
 
 def read_setting(expression: str, *, env: dict[str, str], module: str = "dev") -> str:
