@@ -1,11 +1,8 @@
 from django import forms
-from django.contrib.auth import get_user_model
-from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from membership.models.applications import APPLICANT_FIELDS, Application
-from membership.models.members import Member, MembershipLevel
+from membership.models.members import MembershipLevel
 
 
 class LevelChoiceField(forms.ModelChoiceField):
@@ -96,32 +93,4 @@ class ApplicationForm(forms.ModelForm):
         cleaned = super().clean()
         if cleaned.get("website_url"):
             self.is_spam = True
-        email = cleaned.get("email")
-        name = cleaned.get("organisation_name")
-        login, reset = reverse("login"), reverse("password_reset")
-        current = Member.objects.exclude(status=Member.Status.CANCELLED)
-        if email and (
-            get_user_model()
-            .objects.filter(email__iexact=email, member_contacts__member__in=current)
-            .exists()
-        ):
-            self.add_error(
-                "email",
-                format_html(
-                    'This e-mail address already belongs to a member. <a href="{}">Log in</a> '
-                    'or <a href="{}">reset your password</a> to renew or change your membership.',
-                    login,
-                    reset,
-                ),
-            )
-        if name and current.filter(name__iexact=name).exists():
-            self.add_error(
-                "organisation_name",
-                format_html(
-                    '"{}" is already a member. <a href="{}">Log in</a> to manage the membership, '
-                    "or contact the chamber if you need to be added as a contact.",
-                    name,
-                    login,
-                ),
-            )
         return cleaned

@@ -5,15 +5,14 @@ import logging
 import stripe
 from django.conf import settings
 from django.core import signing
-from django.db import transaction
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from chamber import emails
 from chamber.http import SeeOther
 from chamber.ratelimit import allow, client_address, client_ip
+from membership.applications import submit_application
 from membership.checkout import (
     CHECKOUT_SESSION_ID,
     first_charge_day,
@@ -29,8 +28,15 @@ from membership.tokens import renewal_member_id
 
 logger = logging.getLogger(__name__)
 
-RESUME_SALT = "membership.join.resume"
-RESUME_MAX_AGE = 60 * 60 * 24 * 2
+# What the thanks page confirms (the address and level typed) is kept in the session, not in
+# its URL: the answer is the same whether or not the address belongs to a member, and a link
+# to it shows nothing to anyone else.
+THANKS_SESSION_KEY = "membership_join_thanks"
+RETRY_SALT = "membership.join.retry"  # "try Checkout again", posted from the retry page
+RETRY_MAX_AGE = 60 * 60 * 24 * 2
+# Back from Stripe without paying, the form is filled in again from the application this
+# browser session started: its id is kept in the session, never in a URL someone could share.
+RESUME_SESSION_KEY = "membership_join_resume"
 
 
 def _context(page, **extra):
@@ -38,18 +44,28 @@ def _context(page, **extra):
     return {"page": page, "self": page, "levels": levels, "stripe": stripe_enabled(), **extra}
 
 
-def _signed_application(token: str) -> Application | None:
-    """The application a signed token (from `signing.dumps(pk, salt=RESUME_SALT)`) names."""
+def _signed_application(token: str, *, salt: str, max_age: int) -> Application | None:
+    """The application a token signed with `salt` names."""
     try:
-        application_id = signing.loads(token, salt=RESUME_SALT, max_age=RESUME_MAX_AGE)
+        application_id = signing.loads(token, salt=salt, max_age=max_age)
     except signing.BadSignature:
         return None
     return Application.objects.select_related("level").filter(pk=application_id).first()
 
 
 def _resume_initial(request) -> dict:
-    """What the applicant typed, back in the form after cancelling at Stripe."""
-    application = _signed_application(request.GET.get("resume", ""))
+    """What the applicant typed, back in the form after cancelling at Stripe (only in the
+    browser session that went there, and only while the application is open)."""
+    if not request.GET.get("resume"):
+        return {}
+    application = (
+        Application.objects.filter(
+            pk=request.session.get(RESUME_SESSION_KEY),
+            status__in=[Application.Status.SUBMITTED, Application.Status.AWAITING_PAYMENT],
+        ).first()
+        if request.session.get(RESUME_SESSION_KEY)
+        else None
+    )
     if application is None:
         return {}
     initial = {name: getattr(application, name) for name in APPLICANT_FIELDS}
@@ -62,30 +78,35 @@ def _resume_initial(request) -> dict:
 def join(request, *, page):
     if request.method == "POST":
         form = ApplicationForm(request.POST, online_payment=stripe_enabled())
+        # Every post counts, valid or not: the form must not be an unlimited oracle.
+        limit = settings.JOIN_RATE_LIMIT_PER_HOUR
+        if not allow("join", client_ip(request), limit=limit, window_seconds=3600):
+            form.is_valid()  # show what was typed, with any field errors
+            form.add_error(
+                None,
+                "We have received several applications from your network in the last "
+                "hour. Please try again later, or contact the chamber office.",
+            )
+            return TemplateResponse(
+                request, "membership/join_page.html", _context(page, form=form), status=429
+            )
         if form.is_valid():
+            thanks = page.url + page.reverse_subpage("thanks_view")
             if form.is_spam:
                 # Bots get the same answer as people and nothing is stored or sent.
-                return SeeOther(page.url + page.reverse_subpage("thanks_view"))
-            limit = settings.JOIN_RATE_LIMIT_PER_HOUR
-            if not allow("join", client_ip(request), limit=limit, window_seconds=3600):
-                form.add_error(
-                    None,
-                    "We have received several applications from your network in the last "
-                    "hour. Please try again later, or contact the chamber office.",
-                )
-                return TemplateResponse(
-                    request, "membership/join_page.html", _context(page, form=form), status=429
-                )
+                return SeeOther(thanks)
             application = form.save(commit=False)
             application.submitted_from = client_address(request)
-            if stripe_enabled():
-                application.save()
-                return _to_checkout(request, page, application)
-            with transaction.atomic():  # the application and its e-mails, together
-                application.save()
-                _send_application_received(application.pk)
-            token = signing.dumps(application.pk, salt=RESUME_SALT)
-            return SeeOther(f"{page.url}{page.reverse_subpage('thanks_view')}?application={token}")
+            submitted = submit_application(application, notify=not stripe_enabled())
+            if submitted.application is not None and stripe_enabled():
+                return _to_checkout(request, page, submitted.application)
+            # A member's address (its holder was e-mailed instead) gets the same answer as
+            # anyone's, so the form tells a stranger nothing.
+            request.session[THANKS_SESSION_KEY] = {
+                "email": application.email,
+                "level": {"name": application.level.name},
+            }
+            return SeeOther(thanks)
     else:
         form = ApplicationForm(initial=_resume_initial(request), online_payment=stripe_enabled())
     return TemplateResponse(request, "membership/join_page.html", _context(page, form=form))
@@ -93,19 +114,23 @@ def join(request, *, page):
 
 def _to_checkout(request, page, application):
     thanks = request.build_absolute_uri(page.url + page.reverse_subpage("thanks_view"))
-    resume = signing.dumps(application.pk, salt=RESUME_SALT)
+    request.session[RESUME_SESSION_KEY] = application.pk
     try:
         url = start_join_checkout(
             application,
             success_url=thanks + "?session_id={CHECKOUT_SESSION_ID}",
-            cancel_url=request.build_absolute_uri(page.url) + f"?resume={resume}#apply",
+            cancel_url=request.build_absolute_uri(page.url) + "?resume=1#apply",
         )
     except stripe.StripeError:
         logger.exception("Checkout for application %s failed", application.pk)
         return TemplateResponse(
             request,
             "membership/join_retry.html",
-            _context(page, application=application, token=resume),
+            _context(
+                page,
+                application=application,
+                token=signing.dumps(application.pk, salt=RETRY_SALT),
+            ),
             status=503,
         )
     return SeeOther(url)
@@ -115,7 +140,9 @@ def join_retry(request, *, page):
     """Try Checkout again for a saved application (after a Stripe error)."""
     if request.method != "POST" or not stripe_enabled():
         return SeeOther(page.url)
-    application = _signed_application(request.POST.get("token", ""))
+    application = _signed_application(
+        request.POST.get("token", ""), salt=RETRY_SALT, max_age=RETRY_MAX_AGE
+    )
     if application is None or application.status not in (
         Application.Status.SUBMITTED,
         Application.Status.AWAITING_PAYMENT,
@@ -143,19 +170,12 @@ def join_thanks(request, *, page):
             "membership/join_thanks.html",
             _context(page, fulfilment=fulfilment, paid=True),
         )
-    application = _signed_application(request.GET.get("application", ""))
+    application = request.session.pop(THANKS_SESSION_KEY, None)
     return TemplateResponse(
         request,
         "membership/join_thanks.html",
         _context(page, application=application, paid=False),
     )
-
-
-def _send_application_received(application_id: int) -> None:
-    application = Application.objects.select_related("level").get(pk=application_id)
-    context = {"application": application}
-    emails.send("membership/emails/application_received", [application.email], context)
-    emails.send("membership/emails/staff_new_application", emails.staff_recipients(), context)
 
 
 @never_cache

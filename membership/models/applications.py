@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from membership.models.members import Member, MembershipLevel
@@ -96,6 +97,14 @@ class Application(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name = _("application")
+        constraints = [
+            # One open application per address, however many times (or at once) it is sent.
+            models.UniqueConstraint(
+                Lower("email"),
+                condition=models.Q(status__in=["submitted", "awaiting_payment"]),
+                name="one_open_application_per_email",
+            )
+        ]
 
     def __str__(self):
         return f"{self.organisation_name} ({self.get_status_display()})"

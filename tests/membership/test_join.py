@@ -4,11 +4,17 @@ import datetime
 
 import pytest
 from django.core import mail
+from django.test import Client
 from django.utils import timezone
 
 from directory.models import Business
 from membership.models import Application, Member, MemberContact, Payment
-from tests.factories import MemberContactFactory, MemberFactory, UserFactory
+from tests.factories import (
+    ApplicationFactory,
+    MemberContactFactory,
+    MemberFactory,
+    UserFactory,
+)
 from tests.membership.helpers import application_data
 
 pytestmark = pytest.mark.django_db
@@ -104,30 +110,82 @@ def test_rate_limit_per_address(client, join_page, levels, settings):
     assert other_address.status_code == 303
 
 
-def test_existing_member_is_sent_to_log_in_not_made_twice(client, join_page, levels):
+def test_a_members_address_gets_the_same_answer_and_its_holder_an_email(client, join_page, levels):
+    """Issue #23: the form said "This e-mail address already belongs to a member" to anyone.
+    Now everyone gets the thanks page; the address's holder is told how to log in."""
     member = MemberFactory(name="Riverbend Bakery", level=levels["community"])
     MemberContactFactory(member=member, user=UserFactory(email="rosa@riverbend.example"))
+    stranger = client.post("/join/", application_data(levels["community"], email="new@x.example"))
+    mail.outbox.clear()
 
     response = client.post("/join/", application_data(levels["community"]))
 
-    html = response.content.decode()
-    assert response.status_code == 200
-    assert "already belongs to a member" in html and 'href="/accounts/login/"' in html
-    assert "/accounts/password_reset/" in html
-    assert "is already a member" in html
+    assert response.status_code == 303 and stranger.status_code == 303
+    assert response["Location"] == stranger["Location"] == "/join/thanks/"
+    assert (
+        "We have sent a confirmation to rosa@riverbend.example" in client.get("/join/thanks/").text
+    )
+    assert Application.objects.filter(email__iexact="rosa@riverbend.example").count() == 0
+    (message,) = mail.outbox
+    assert message.to == ["rosa@riverbend.example"]
+    assert "already belongs to a member" in message.body and "/accounts/login/" in message.body
+
+
+def test_an_email_only_post_reveals_nothing_and_counts_toward_the_limit(
+    client, join_page, levels, settings
+):
+    settings.JOIN_RATE_LIMIT_PER_HOUR = 3
+    MemberContactFactory(user=UserFactory(email="rosa@riverbend.example"))
+    for _ in range(3):
+        response = client.post("/join/", {"email": "rosa@riverbend.example"})
+        assert response.status_code == 200
+        assert "belongs to a member" not in response.text
+    limited = client.post("/join/", application_data(levels["community"], email="x@y.example"))
+    assert limited.status_code == 429
+    assert 'value="Riverbend Bakery"' in limited.text  # what was typed is kept
     assert Application.objects.count() == 0
 
 
-def test_member_names_in_errors_are_escaped(client, join_page, levels):
-    MemberFactory(name="<script>alert(1)</script>", level=levels["community"])
-
-    response = client.post(
+def test_one_open_application_per_address(client, join_page, levels, settings):
+    """Sent again (or by a double click), the application is updated, not repeated."""
+    settings.JOIN_RATE_LIMIT_PER_HOUR = 0
+    client.post("/join/", application_data(levels["community"]))
+    client.post(
         "/join/",
-        application_data(levels["community"], organisation_name="<script>alert(1)</script>"),
+        application_data(levels["community"], email="ROSA@riverbend.example", phone="555 0199"),
     )
+    (application,) = Application.objects.all()
+    assert application.phone == "555 0199"
+    assert len(mail.outbox) == 2  # the applicant's and the staff's, once
 
-    assert "<script>alert(1)</script>" not in response.content.decode()
-    assert "&lt;script&gt;" in response.content.decode()
+
+def test_approving_refuses_a_second_member_for_the_same_contact_or_name(staff_client, levels):
+    member = MemberFactory(name="Riverbend Bakery", level=levels["community"])
+    MemberContactFactory(member=member, user=UserFactory(email="rosa@riverbend.example"))
+    same_contact = ApplicationFactory(
+        organisation_name="Other Name", email="rosa@riverbend.example"
+    )
+    same_name = ApplicationFactory(organisation_name="riverbend bakery", email="new@x.example")
+
+    for application in (same_contact, same_name):
+        url = f"/admin/snippets/membership/application/approve/{application.pk}/"
+        response = staff_client.post(url, {"note": ""}, follow=True)
+        assert "is already" in response.text
+        application.refresh_from_db()
+        assert application.status == Application.Status.SUBMITTED
+    assert Member.objects.count() == 1
+
+
+def test_no_link_shows_or_refills_an_applicants_details(client, join_page, levels):
+    """Issue #23: one token served the thanks page and refilled the form with the applicant's
+    details for two days. The thanks page now reads the session, once, and resuming the form
+    after Stripe needs the browser session that went there."""
+    response = client.post("/join/", application_data(levels["community"]))
+    assert response["Location"] == "/join/thanks/"
+    assert "rosa@riverbend.example" in client.get("/join/thanks/").text
+    assert "rosa@riverbend.example" not in client.get("/join/thanks/").text  # once
+    other_browser = Client()
+    assert "Riverbend" not in other_browser.get("/join/?resume=1").text
 
 
 # With Stripe ------------------------------------------------------------------------------------
@@ -157,7 +215,7 @@ def test_application_goes_to_stripe_checkout(
     assert sent.params["customer_email"] == "rosa@riverbend.example"
     assert sent.params["metadata"]["application_id"] == str(application.pk)
     assert sent.params["success_url"].endswith("/join/thanks/?session_id={CHECKOUT_SESSION_ID}")
-    assert "/join/?resume=" in sent.params["cancel_url"]
+    assert sent.params["cancel_url"].endswith("/join/?resume=1#apply")  # no token in it
     assert sent.idempotency_key == f"chamber-application-{application.pk}-checkout-1"
     price = sent.params["line_items"][0]["price"]
     level = levels["community"]
