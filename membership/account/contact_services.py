@@ -51,6 +51,15 @@ class AccountExists(ContactError):
     """An account already uses the invited address: its owner logs in and accepts."""
 
 
+class WrongAccount(ContactError):
+    """The invitation was sent to another address than this account's: only the account of
+    the invited address may accept it (whoever else holds the link may not)."""
+
+
+def for_this_account(invitation: ContactInvitation, user) -> bool:
+    return (user.email or "").strip().lower() == invitation.email.strip().lower()
+
+
 # Why an invitation link doesn't work (None: it does).
 INVALID, EXPIRED, USED, REVOKED = "invalid", "expired", "used", "revoked"
 
@@ -186,6 +195,8 @@ def invitation_accept(*, invitation: ContactInvitation, user) -> MemberContact:
     locked = ContactInvitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation_problem(locked) is not None:
         raise InvitationClosed("This invitation can no longer be used.")
+    if not for_this_account(locked, user):
+        raise WrongAccount("This invitation was sent to another e-mail address.")
     contact, created = MemberContact.objects.get_or_create(
         member_id=locked.member_id, user=user, defaults={"role": locked.role}
     )

@@ -209,9 +209,12 @@ def invitation_accept(request, token):
 
 
 def _accept_signed_in(request, invitation):
+    """Accept for the logged-in account, which must be the invited address's: a link that
+    reached someone else (forwarded, leaked) links nobody else to the member."""
     user = request.user
     existing = MemberContact.objects.filter(member=invitation.member, user=user).first()
-    if request.method == "POST":
+    other_address = not services.for_this_account(invitation, user)
+    if request.method == "POST" and not other_address:
         try:
             contact = services.invitation_accept(invitation=invitation, user=user)
         except services.InvitationClosed:
@@ -221,11 +224,8 @@ def _accept_signed_in(request, invitation):
     return TemplateResponse(
         request,
         "membership/account/invitation_confirm.html",
-        {
-            "invitation": invitation,
-            "existing": existing,
-            "other_address": (user.email or "").lower() != invitation.email.lower(),
-        },
+        {"invitation": invitation, "existing": existing, "other_address": other_address},
+        status=403 if other_address and request.method == "POST" else 200,
     )
 
 

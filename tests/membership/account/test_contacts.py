@@ -27,6 +27,7 @@ from membership.account.contact_services import (
     INVITATION_MAX_AGE,
     INVITATION_SALT,
     InvitationClosed,
+    WrongAccount,
     invitation_accept,
     invitation_from_token,
     invitation_token,
@@ -321,10 +322,18 @@ def test_the_invited_person_following_the_link_again_goes_to_their_account(clien
 
 def test_accepting_twice_in_the_service_is_refused(member_a):
     invitation = invitation_for(member_a)
-    invitation_accept(invitation=invitation, user=UserFactory())
+    invitation_accept(invitation=invitation, user=UserFactory(email=invitation.email))
 
     with pytest.raises(InvitationClosed):
-        invitation_accept(invitation=invitation, user=UserFactory())
+        invitation_accept(invitation=invitation, user=UserFactory(email=invitation.email))
+
+
+def test_the_service_refuses_an_account_of_another_address(member_a):
+    invitation = invitation_for(member_a, email="nia@aspen.example")
+    with pytest.raises(WrongAccount):
+        invitation_accept(invitation=invitation, user=UserFactory(email="eve@evil.example"))
+    invitation.refresh_from_db()
+    assert invitation.accepted_at is None
 
 
 @pytest.mark.parametrize(
@@ -391,22 +400,27 @@ def test_logged_in_user_confirms_and_is_linked(client, member_a, member_b):
     assert client.get("/account/").context["account"].member == member_a
 
 
-def test_logged_in_user_with_another_address_is_told_which_login_is_linked(
-    client, member_a, member_b
-):
-    invitation = invitation_for(member_a, email="someone.else@birch.example")
+def test_another_login_cannot_accept_an_invitation_sent_to_someone_else(client, member_a, member_b):
+    """Issue #23: member B, logged in as himself, accepted A's primary-contact invitation (a
+    link that reached him) and could read A's receipts."""
+    invitation = invitation_for(member_a, email="someone.else@birch.example", role=Role.PRIMARY)
     client.force_login(member_b.user)
 
     confirm = client.get(accept_url(invitation))
+    refused = client.post(accept_url(invitation))
 
     assert "You are logged in as <strong>ben@birch.example</strong>" in confirm.text
-    assert "not someone.else@birch.example" in confirm.text
-    client.post(accept_url(invitation))
-    assert MemberContact.objects.filter(member=member_a, user=member_b.user).exists()
+    assert "Only the login of the address the invitation was sent to" in confirm.text
+    assert "Accept the invitation</button>" not in confirm.text
+    assert refused.status_code == 403
+    assert not MemberContact.objects.filter(member=member_a, user=member_b.user).exists()
+    invitation.refresh_from_db()
+    assert invitation.accepted_at is None  # still there for the person it was sent to
+    assert "Aspen Bakery" not in client.get("/account/").text
 
 
 def test_accepting_never_demotes_an_existing_contact(client, member_a):
-    invitation = invitation_for(member_a, email="other@aspen.example", role=Role.STAFF)
+    invitation = invitation_for(member_a, email="ada@aspen.example", role=Role.STAFF)
     client.force_login(member_a.user)
 
     client.post(accept_url(invitation))
