@@ -6,6 +6,10 @@ local Stripe double (tests/stripe_double/) behind the real stripe library, lets 
 applicants join and pay, and times the signed webhook deliveries: the checkout that creates a
 member (user, contact, listing, payment, e-mails), a renewal's `invoice.paid`, and a duplicate
 delivery. Prints p50/p95/p99 in milliseconds and SQL queries per delivery; drops the database.
+
+E-mail goes as production sends it: queued (chamber/mail.py, MAIL_DELIVERY="queue"), with the
+time `deliver_mail` then takes per message; `--mail direct` sends straight to memory instead,
+as the portal did before the queue, for the floor.
 """
 
 import argparse
@@ -32,6 +36,7 @@ from django.test.utils import (  # noqa: E402
     teardown_databases,
 )
 
+from chamber.mail import deliver_queued, mail_rows  # noqa: E402
 from chamber.site_setup import site_setup  # noqa: E402
 from membership import stripe_gateway  # noqa: E402
 from membership.models import Application, MembershipLevel  # noqa: E402
@@ -70,9 +75,14 @@ def report(name: str, timings: list[float], queries: list[int]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--members", type=int, default=200)
+    parser.add_argument("--mail", choices=["queue", "direct"], default="queue")
     args = parser.parse_args()
 
-    setup_test_environment()
+    setup_test_environment()  # sets EMAIL_BACKEND to memory: "direct"
+    settings.MAIL_TRANSPORT = "django.core.mail.backends.locmem.EmailBackend"
+    if args.mail == "queue":
+        settings.EMAIL_BACKEND = "chamber.mail.QueuedEmailBackend"
+        settings.MAIL_DELIVERY = "queue"
     settings.ALLOWED_HOSTS = ["testserver"]
     settings.STRIPE_SECRET_KEY = "sk_test_bench"  # noqa: S105
     settings.STRIPE_WEBHOOK_SECRET = SECRET
@@ -117,6 +127,15 @@ def main() -> None:
             )
         report("invoice.paid (renewal)", *deliver(client, renewals))
         report("duplicate delivery", *deliver(client, renewals))
+        if args.mail == "queue":
+            waiting = mail_rows().filter(status="READY").count()
+            start = time.perf_counter()
+            run = deliver_queued()
+            elapsed = (time.perf_counter() - start) * 1000
+            print(
+                f"deliver_mail: {len(run.sent)} of {waiting} queued e-mails sent in "
+                f"{elapsed:.0f} ms ({elapsed / max(1, len(run.sent)):.2f} ms each)"
+            )
     finally:
         teardown_databases(databases, verbosity=0)
 
