@@ -10,10 +10,13 @@
   log-in's and the Wagtail admin's: a session that ends with the browser) ends on the server
   too after ``SESSION_IDLE_TIMEOUT`` seconds without a request, instead of living out
   SESSION_COOKIE_AGE (14 days) for whoever holds its cookie.
+- ``ContentSecurityPolicyMiddleware``: django-csp's, with the Wagtail admin's own policy under
+  /admin/ (settings.ADMIN_CONTENT_SECURITY_POLICY), and a Permissions-Policy on every response.
 """
 
 import time
 
+from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.contrib.auth import logout
 from django.utils.cache import patch_cache_control
@@ -58,3 +61,16 @@ class BrowserSessionIdleTimeoutMiddleware:
             elif last_seen is None or now - last_seen >= TOUCH_EVERY:
                 request.session[LAST_SEEN] = now
         return self.get_response(request)
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    def get_policy_parts(self, request, response, report_only=False):
+        parts = super().get_policy_parts(request, response, report_only=report_only)
+        if not report_only and parts.config is None and request.path_info.startswith("/admin/"):
+            parts.config = settings.ADMIN_CONTENT_SECURITY_POLICY
+        return parts
+
+    def process_response(self, request, response):
+        response = super().process_response(request, response)
+        response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response

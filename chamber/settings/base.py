@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     "django_tasks_db",  # the e-mail queue (chamber/mail.py)
+    "csp",
     "axes",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -60,6 +61,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "chamber.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -233,6 +235,12 @@ STRIPE_ENABLED = bool(STRIPE_SECRET_KEY)
 # Membership (see README, "Membership and dues").
 # Applications accepted per IP address and hour on /join/ (0: no limit).
 JOIN_RATE_LIMIT_PER_HOUR = env_int("JOIN_RATE_LIMIT_PER_HOUR", 5)
+# What one member may send for review: (how many, in how many seconds).
+MEMBER_SUBMISSION_LIMITS = {
+    "listing": (20, 60 * 60),
+    "deal": (20, 60 * 60),
+    "level-change": (3, 60 * 60 * 24),
+}
 # Renewal reminders for members not on auto-renew, in days from the paid-through date.
 RENEWAL_REMINDER_DAYS = [
     int(day) for day in env_list("RENEWAL_REMINDER_DAYS", ["-30", "-7", "0", "14"])
@@ -276,3 +284,53 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+
+# Content-Security-Policy (django-csp; chamber/middleware.py picks the admin's policy under
+# /admin/). Public pages run no inline script but the one in base.html that swaps the "no-js"
+# class before the page paints, allowed by its hash (tests/chamber/test_csp.py checks it).
+# Forms may post to Stripe Checkout and the billing portal, which the site redirects to.
+NO_JS_SCRIPT_HASH = "'sha256-tlTtfpdsMQSdcfX3DLM1fgx/y++BLw+48vFj+5cTJa0='"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", NO_JS_SCRIPT_HASH],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", "https:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        # News and pages may embed videos (wagtail.embeds).
+        "frame-src": [
+            "'self'",
+            "https://www.youtube.com",
+            "https://www.youtube-nocookie.com",
+            "https://player.vimeo.com",
+        ],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'", "https://checkout.stripe.com", "https://billing.stripe.com"],
+    }
+}
+# The Wagtail admin (and its previews of public pages) needs inline scripts and styles and
+# frames its own pages; still no plugins, no foreign base, no framing by other sites.
+ADMIN_CONTENT_SECURITY_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'", "'unsafe-inline'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:", "blob:", "https:"],
+    "font-src": ["'self'", "data:"],
+    "connect-src": ["'self'"],
+    "frame-src": ["'self'", "https:"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "frame-ancestors": ["'self'"],
+    "form-action": ["'self'"],
+}
+# No page uses these browser features.
+PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
+)
+# The admin calls no one else: no Gravatar (staff e-mail hashes would go to a third party)
+# and no "new Wagtail release" check from staff browsers.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False

@@ -15,6 +15,7 @@
 - The tests are skipped, with the reason, when chromium or playwright is missing.
 """
 
+import copy
 import io
 import os
 
@@ -70,6 +71,18 @@ def browser():
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
+@pytest.fixture(autouse=True)
+def _stripe_double_may_take_forms(settings):
+    """Forms may be sent on to the Stripe double's hosted pages, as to Stripe's own in
+    production (the Content-Security-Policy's form-action)."""
+    policy = copy.deepcopy(settings.CONTENT_SECURITY_POLICY)
+    policy["DIRECTIVES"]["form-action"] += [
+        "https://checkout.stripe.test",
+        "https://billing.stripe.test",
+    ]
+    settings.CONTENT_SECURITY_POLICY = policy
+
+
 @pytest.fixture
 def new_page(browser, live_server):
     """`new_page(**context_options)`: a page in a fresh context (cookies, viewport, JS...)."""
@@ -77,6 +90,7 @@ def new_page(browser, live_server):
     contexts = []
     stray_requests: list[str] = []
     page_errors: list[str] = []
+    csp_violations: list[str] = []
 
     def only_the_live_server(route):
         url = route.request.url
@@ -96,6 +110,15 @@ def new_page(browser, live_server):
         contexts.append(context)
         page = context.new_page()
         page.on("pageerror", lambda error: page_errors.append(str(error)))
+        # Chromium reports what the Content-Security-Policy blocked on the console.
+        page.on(
+            "console",
+            lambda message: (
+                csp_violations.append(f"{page.url}: {message.text}")
+                if "Content Security Policy" in message.text
+                else None
+            ),
+        )
         return page
 
     yield make
@@ -104,6 +127,7 @@ def new_page(browser, live_server):
     # Pages intercepted by a test (page.route) never reach the guard above.
     assert not stray_requests, f"pages requested other hosts: {stray_requests}"
     assert not page_errors, f"JavaScript errors: {page_errors}"
+    assert not csp_violations, f"Content-Security-Policy violations: {csp_violations}"
 
 
 @pytest.fixture
