@@ -9,6 +9,7 @@ An e-mail is three templates named by one base path, e.g. ``membership/emails/we
 import logging
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from wagtail.models import Site
@@ -61,3 +62,13 @@ def staff_recipients() -> list[str]:
         return configured
     chamber = site_context()["chamber"]
     return [chamber.email] if chamber and chamber.email else []
+
+
+def notify_staff_once(about: str, template: str, context: dict, *, window_seconds=3600) -> bool:
+    """E-mail the staff about `about` (e.g. "listing:12") unless they were e-mailed about it
+    within the last `window_seconds`: a member saving the same listing eleven times in an hour
+    makes one e-mail, and the admin shows the latest state. True if it was sent."""
+    if not cache.add(f"staff-notice:{about}", 1, timeout=window_seconds):
+        return False
+    send(template, staff_recipients(), context)
+    return True

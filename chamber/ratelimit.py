@@ -53,3 +53,17 @@ def allow(scope: str, key: str, *, limit: int, window_seconds: int) -> bool:
         cache.add(cache_key, 1, timeout=window_seconds)
         count = 1
     return count <= limit
+
+
+def member_may_submit(kind: str, member_id: int) -> bool:
+    """Count one submission of `kind` ("listing", "deal", "level-change") by a member; False
+    past MEMBER_SUBMISSION_LIMITS[kind] in its window. Each submission goes to staff review
+    and sends e-mail, so a member (or a stolen login) can't flood either."""
+    limit, window_seconds = settings.MEMBER_SUBMISSION_LIMITS[kind]
+    return allow(f"submit-{kind}", str(member_id), limit=limit, window_seconds=window_seconds)
+
+
+TOO_MANY_SUBMISSIONS = (
+    "You have sent a lot of changes in a short time; please wait a while and try again, "
+    "or contact the chamber office."
+)

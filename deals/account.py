@@ -17,6 +17,7 @@ from django.utils import dateformat, timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from chamber.http import SeeOther
+from chamber.ratelimit import TOO_MANY_SUBMISSIONS, member_may_submit
 from deals import submissions
 from deals.account_forms import DealForm
 from deals.models.deals import Deal
@@ -149,6 +150,9 @@ def deal_new(request):
     allowance = deal_allowance(member)
     if not allowance.can_add:
         return _form_page(request, form=form, allowance=allowance, status=400 if posted else 200)
+    if posted and form.is_valid() and not member_may_submit("deal", member.pk):
+        form.add_error(None, TOO_MANY_SUBMISSIONS)
+        return _form_page(request, form=form, allowance=allowance, status=429)
     if posted and form.is_valid():
         try:
             deal = submissions.deal_submit_new(
@@ -179,6 +183,9 @@ def deal_edit(request, slug):
         if not form.has_changed():
             messages.info(request, "Nothing was changed.")
             return SeeOther(_list_url())
+        if not member_may_submit("deal", request.account.member.pk):
+            form.add_error(None, TOO_MANY_SUBMISSIONS)
+            return _form_page(request, form=form, deal=deal, locked=locked, status=429)
         try:
             submissions.deal_submit_changes(deal=deal, changes=form.changes(), user=request.user)
         except DealLimitReached as refused:

@@ -146,7 +146,7 @@ def _notify_staff(*, deal: Deal, title: str, user, is_new: bool, fields: list[st
         "live": deal.live,
         "admin_url": emails.absolute(reverse("wagtailsnippets_deals_deal:edit", args=[deal.pk])),
     }
-    emails.send("deals/emails/staff_deal_submitted", emails.staff_recipients(), context)
+    emails.notify_staff_once(f"deal:{deal.pk}", "deals/emails/staff_deal_submitted", context)
 
 
 def _field_labels(names) -> list[str]:

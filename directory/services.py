@@ -131,7 +131,9 @@ def listing_submit_changes(*, business: Business, changes: dict, user) -> Submit
             reverse("wagtailsnippets_directory_business:edit", args=[business.pk])
         ),
     }
-    emails.send("directory/emails/staff_listing_changes", emails.staff_recipients(), context)
+    emails.notify_staff_once(
+        f"listing:{business.pk}", "directory/emails/staff_listing_changes", context
+    )
     return SubmittedChanges(revision=revision, published=not needs_approval)
 
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from chamber.http import SeeOther
+from chamber.ratelimit import TOO_MANY_SUBMISSIONS, member_may_submit
 from directory.account.forms import ListingForm
 from directory.listing_state import changes_by_member, listing_state, member_listing_states
 from directory.models.listings import Business
@@ -82,6 +83,9 @@ def listing_edit(request, slug):
         if not form.has_changed():
             messages.info(request, "Nothing was changed.")
             return SeeOther(_list_url())
+        if not member_may_submit("listing", business.member_id):
+            form.add_error(None, TOO_MANY_SUBMISSIONS)
+            return _edit_page(request, business, form, locked, status=429)
         with transaction.atomic():
             result = listing_submit_changes(
                 business=business, changes=form.changes(user=request.user), user=request.user
@@ -99,6 +103,10 @@ def listing_edit(request, slug):
                 request, "Saved. The chamber office will publish the listing after a check."
             )
         return SeeOther(_list_url())
+    return _edit_page(request, business, form, locked, status=400 if form.is_bound else 200)
+
+
+def _edit_page(request, business, form, locked, *, status):
     return TemplateResponse(
         request,
         "directory/account/listing_edit.html",
@@ -111,7 +119,7 @@ def listing_edit(request, slug):
             "locked": locked,
             "needs_approval": changes_need_approval(business),
         },
-        status=400 if form.is_bound else 200,
+        status=status,
     )
 
 

@@ -12,6 +12,7 @@ from wagtail.log_actions import log
 
 from chamber import emails
 from chamber.http import SeeOther
+from chamber.ratelimit import TOO_MANY_SUBMISSIONS, member_may_submit
 from membership.account.access import account_view, choose_member
 from membership.account.actions import LEVEL_CHANGE_REQUESTED
 from membership.account.forms import LevelChangeForm, PayForm
@@ -190,6 +191,18 @@ def level_change(request):
     """Ask the chamber office for another level; staff make the change (and its dues)."""
     member = request.account.member
     form = LevelChangeForm(request.POST or None, member=member)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and not member_may_submit("level-change", member.pk)
+    ):
+        form.add_error(None, TOO_MANY_SUBMISSIONS)
+        return TemplateResponse(
+            request,
+            "membership/account/level_change.html",
+            {"account": request.account, "member": member, "form": form},
+            status=429,
+        )
     if request.method == "POST" and form.is_valid():
         level = form.cleaned_data["level"]
         log(
@@ -207,7 +220,9 @@ def level_change(request):
                 reverse("wagtailsnippets_membership_member:edit", args=[member.pk])
             ),
         }
-        emails.send("membership/emails/staff_level_change", emails.staff_recipients(), context)
+        emails.notify_staff_once(
+            f"level-change:{member.pk}", "membership/emails/staff_level_change", context
+        )
         messages.success(
             request,
             f"Thank you: we've asked the chamber office to move you to {level.name}. "

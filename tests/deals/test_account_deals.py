@@ -717,3 +717,12 @@ def test_script_in_title_and_details_is_shown_as_text(
     public_page = client.get(public_url(deal)).text
     assert PAYLOAD not in public_page
     assert "Hello &lt;script&gt;alert(1)&lt;/script&gt;" in public_page
+
+
+def test_deal_submissions_are_limited_per_member(ada, member_a, settings):
+    settings.MEMBER_SUBMISSION_LIMITS = {**settings.MEMBER_SUBMISSION_LIMITS, "deal": (1, 3600)}
+    assert ada.post(NEW_URL, new_deal_data(ada)).status_code in (302, 303)
+    refused = ada.post(NEW_URL, new_deal_data(ada, title="A second deal"))
+    assert refused.status_code == 429
+    assert 'value="A second deal"' in refused.text
+    assert Deal.objects.filter(business__member=member_a, title="A second deal").count() == 0

@@ -751,3 +751,22 @@ def test_asking_is_remembered_on_a_draft_waiting_for_review(
     business = Business.objects.get(pk=due_listings["aspen"].pk)
     assert business.summary == "Rye and spelt."
     assert business.verification_requested_at is not None
+
+
+def test_eleven_edits_in_an_hour_email_the_staff_once(ada, member_a, mailoutbox):
+    """Issue #23: each saved edit e-mailed the staff (11 edits, 11 e-mails)."""
+    for number in range(11):
+        response = submit(ada, member_a.business, summary=f"Fresh bread, batch {number}")
+        assert response.status_code == 303
+    staff = [message for message in mailoutbox if message.to == [STAFF_INBOX]]
+    assert len(staff) == 1
+
+
+def test_a_member_may_send_twenty_edits_an_hour(ada, member_a, settings):
+    settings.MEMBER_SUBMISSION_LIMITS = {**settings.MEMBER_SUBMISSION_LIMITS, "listing": (2, 3600)}
+    for number in range(2):
+        assert submit(ada, member_a.business, summary=f"Batch {number}").status_code == 303
+    refused = submit(ada, member_a.business, summary="Batch three")
+    assert refused.status_code == 429
+    assert "a lot of changes in a short time" in refused.text
+    assert 'value="Batch three"' in refused.text  # what was typed is kept

@@ -448,3 +448,14 @@ def test_a_level_request_without_a_level_keeps_the_message(client, member_a):
     assert "Please call me" in response.text
     assert 'role="alert"' in response.text
     assert mail.outbox == []
+
+
+def test_level_change_requests_are_limited_and_email_the_staff_once(client, member_a):
+    client.force_login(member_a.user)
+    community = client.get("/account/level/").context["form"].fields["level"].queryset.get()
+    statuses = [
+        client.post("/account/level/", {"level": community.pk, "message": f"Try {n}"}).status_code
+        for n in range(4)
+    ]
+    assert statuses == [302, 302, 302, 429]
+    assert len(mail.outbox) == 1
