@@ -75,7 +75,7 @@ def deal_detail(request, *, page, slug):
     directory = DirectoryPage.objects.live().first()
     business_url = directory.business_url(deal.business, full=True) if directory else ""
     if not _is_offering_member(request.user, deal):
-        services.count_view(deal)
+        services.count_view(deal, visitor=services.visitor_key(request))
     response = TemplateResponse(
         request,
         "deals/deal_detail.html",

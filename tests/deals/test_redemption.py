@@ -10,9 +10,12 @@ import io
 import re
 
 import pytest
+import time_machine
 from bs4 import BeautifulSoup
 from django.contrib.auth.models import Group
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -198,14 +201,14 @@ def views_today(deal) -> int:
 def test_page_views_are_counted_except_the_offering_members_own(
     client, members_deal, log_in_as, offering_owner, offering_business
 ):
-    assert client.get(deal_url(members_deal)).status_code == 200
-    assert client.get(deal_url(members_deal)).status_code == 200
+    assert client.get(deal_url(members_deal), REMOTE_ADDR="10.0.0.1").status_code == 200
+    assert client.get(deal_url(members_deal), REMOTE_ADDR="10.0.0.2").status_code == 200
     assert views_today(members_deal) == 2
     log_in_as(client, GOOD_STANDING)
-    client.get(deal_url(members_deal))
+    client.get(deal_url(members_deal), REMOTE_ADDR="10.0.0.3")
     assert views_today(members_deal) == 3
     client.force_login(offering_owner)
-    assert client.get(deal_url(members_deal)).status_code == 200
+    assert client.get(deal_url(members_deal), REMOTE_ADDR="10.0.0.4").status_code == 200
     assert views_today(members_deal) == 3
     # Nor do the deals page, the feed or the listing's page count as views of the deal.
     for url in ("/deals/", "/deals/feed/", f"/directory/{offering_business.slug}/", "/"):
@@ -217,12 +220,34 @@ def test_page_views_are_counted_except_the_offering_members_own(
 
 def test_views_are_counted_per_day(members_deal):
     DealViews.objects.create(deal=members_deal, day=timezone.localdate() - DAY, views=7)
-    services.count_view(members_deal)
-    services.count_view(members_deal)
+    services.count_view(members_deal, visitor="a")
+    services.count_view(members_deal, visitor="b")
     assert dict(DealViews.objects.values_list("day", "views")) == {
         timezone.localdate() - DAY: 7,
         timezone.localdate(): 2,
     }
+
+
+def test_a_visitor_is_counted_once_a_day_and_reloading_writes_nothing(
+    client, members_deal, django_assert_num_queries
+):
+    """Issue #23: every view was an UPDATE of one row, and anyone could inflate it."""
+    for _ in range(30):
+        client.get(deal_url(members_deal), HTTP_USER_AGENT="Bot/1.0")
+    assert views_today(members_deal) == 1
+    with CaptureQueriesContext(connection) as queries:
+        client.get(deal_url(members_deal), HTTP_USER_AGENT="Bot/1.0")
+    assert not [q for q in queries if "deals_dealviews" in q["sql"].lower()]
+    client.get(deal_url(members_deal), HTTP_USER_AGENT="Another browser")
+    assert views_today(members_deal) == 2
+
+
+def test_the_visitor_key_holds_no_address_and_changes_every_day(rf, settings):
+    request = rf.get("/", REMOTE_ADDR="203.0.113.9", HTTP_USER_AGENT="Firefox")
+    today = services.visitor_key(request)
+    assert "203.0.113.9" not in today and len(today) == 32
+    with time_machine.travel(timezone.now() + DAY):
+        assert services.visitor_key(request) != today
 
 
 def test_hidden_deal_page_is_not_counted(client, offering_business, deal_factory):
