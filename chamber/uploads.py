@@ -9,6 +9,7 @@ after the image data are gone.
 """
 
 import io
+import secrets
 import struct
 import warnings
 from dataclasses import dataclass
@@ -119,6 +120,9 @@ def clean_image(upload) -> CleanImage:
 
 def _reencode(image: Image.Image, *, image_format: str) -> CleanImage:
     image = ImageOps.exif_transpose(image)  # a phone photo's rotation, before EXIF goes
+    # Pillow writes some of what it read back out (a JPEG's comment): keep nothing but a
+    # palette's transparency, which is part of the pixels.
+    image.info = {key: value for key, value in image.info.items() if key == "transparency"}
     modes = FORMATS[image_format][1]
     if image.mode not in modes:
         has_alpha = "A" in image.getbands() or "transparency" in image.info
@@ -149,7 +153,8 @@ def save_image(clean: CleanImage, *, title: str, collection: str, user=None):
     image = get_image_model()(
         title=title[:255], collection=collection_named(collection), uploaded_by_user=user
     )
-    filename = f"{slugify(title)[:60] or 'image'}.{clean.extension}"
+    # A random part: a logo waiting for review is at no address anyone can guess.
+    filename = f"{slugify(title)[:50] or 'image'}-{secrets.token_hex(8)}.{clean.extension}"
     image.file.save(filename, ImageFile(io.BytesIO(clean.content), name=filename), save=False)
     image._set_image_file_metadata()
     image.save()

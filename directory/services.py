@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from wagtail.images import get_image_model
 from wagtail.log_actions import log
 from wagtail.models import Revision
 
@@ -26,6 +27,9 @@ from directory.actions import (
     LISTING_DETAILS_CONFIRMED,
 )
 from directory.models.listings import Business
+
+# Where members' logos go in the image library (directory/account/forms.py puts them there).
+LOGO_COLLECTION = "Member logos"
 
 # Kept on the listing's row whatever a revision says: the office's records, not listing content.
 ROW_FIELDS = ("verified_at", "verification_requested_at")
@@ -106,8 +110,11 @@ class SubmittedChanges:
 @transaction.atomic
 def listing_submit_changes(*, business: Business, changes: dict, user) -> SubmittedChanges:
     """A member's edit of their listing: a draft for staff to publish, or live at once when the
-    chamber's settings need no approval. Staff are e-mailed either way."""
+    chamber's settings need no approval. Staff are e-mailed either way. A logo uploaded for
+    an earlier draft that this one replaces is deleted."""
+    previous = _pending_logo_id(business.pk)
     revision = listing_draft_save(business_id=business.pk, changes=changes, user=user)
+    _drop_pending_logo(business.pk, previous)
     needs_approval = changes_need_approval(business)
     # Logged before publishing: the "published" e-mail to the member reads this entry to tell
     # staff approval (review=True) from going live at once.
@@ -150,7 +157,9 @@ def listing_withdraw_changes(*, business: Business, user) -> bool:
     if not (row.live and row.has_unpublished_changes):
         return False
     withdrawn_id = row.latest_revision_id
+    withdrawn_logo = _pending_logo_id(row.pk)
     revision = store_revision(row, user=user, waiting=False)
+    _drop_pending_logo(row.pk, withdrawn_logo)
     log(
         instance=row,
         action=LISTING_CHANGES_WITHDRAWN,
@@ -159,6 +168,27 @@ def listing_withdraw_changes(*, business: Business, user) -> bool:
         data={"withdrawn_revision": withdrawn_id},
     )
     return True
+
+
+def _pending_logo_id(business_id: int) -> int | None:
+    """The logo the listing's latest draft names (None without a draft or a logo)."""
+    row = Business.objects.select_related("latest_revision").get(pk=business_id)
+    if row.latest_revision is None:
+        return None
+    return row.latest_revision.content.get("logo")
+
+
+def _drop_pending_logo(business_id: int, logo_id: int | None) -> None:
+    """Delete a member's uploaded logo no longer wanted: not the live one, not the latest
+    draft's, and only from the members' logo collection (never an image staff chose). Wagtail
+    deletes its file and renditions once the transaction commits. Old revisions that named it
+    show no logo."""
+    if not logo_id:
+        return
+    row = Business.objects.get(pk=business_id)
+    if logo_id in (row.logo_id, _pending_logo_id(business_id)):
+        return
+    get_image_model().objects.filter(pk=logo_id, collection__name=LOGO_COLLECTION).delete()
 
 
 def _stamp(business_ids, **values) -> None:

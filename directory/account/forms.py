@@ -14,6 +14,7 @@ from chamber.rich_text import PlainTextField, plain_to_rich_text, rich_text_to_p
 from chamber.uploads import MAX_SIDE, clean_image, max_bytes, save_image
 from directory.forms import CategoryCheckboxes, CategoryChoiceField
 from directory.models.listings import Business
+from directory.services import LOGO_COLLECTION
 
 BASE_FIELDS = [
     "name",
@@ -39,8 +40,6 @@ TIER_FIELDS = {
     "listing_social_links": SOCIAL_FIELDS,
     "listing_opening_hours": ["opening_hours"],
 }
-# Where members' logos go in the image library.
-LOGO_COLLECTION = "Member logos"
 MODEL_FIELDS = [*BASE_FIELDS, "description", *SOCIAL_FIELDS, "opening_hours"]
 
 

@@ -527,6 +527,44 @@ def test_metadata_is_stripped_from_an_uploaded_photo(ada, member_a):
         assert b"home address" not in stored.read()
 
 
+def test_a_jpeg_comment_is_stripped_too(ada, member_a):
+    """Issue #23: the re-encoded JPEG kept its comment segment (Pillow writes it back)."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (50, 50), "blue").save(buffer, format="JPEG", comment=b"call 555-0100")
+    submit(ada, member_a.business, files={"logo": SimpleUploadedFile("me.jpg", buffer.getvalue())})
+    draft = Business.objects.get(pk=member_a.business.pk).get_latest_revision_as_object()
+    with draft.logo.open_file() as stored:
+        content = stored.read()
+    assert b"555-0100" not in content
+    assert "comment" not in Image.open(io.BytesIO(content)).info
+
+
+def test_a_logo_waiting_for_review_is_at_an_address_no_one_can_guess(ada, member_a):
+    submit(ada, member_a.business, files={"logo": image_file("PNG")})
+    first = Business.objects.get(pk=member_a.business.pk).get_latest_revision_as_object().logo
+    submit(ada, member_a.business, files={"logo": image_file("PNG")})
+    second = Business.objects.get(pk=member_a.business.pk).get_latest_revision_as_object().logo
+    assert re.search(r"-[0-9a-f]{16}\.png$", second.file.name)
+    assert first.file.name.rsplit("-", 1)[0] == second.file.name.rsplit("-", 1)[0]
+    assert first.file.name != second.file.name
+
+
+def test_logos_of_replaced_or_withdrawn_drafts_are_deleted(ada, member_a):
+    business = member_a.business
+    submit(ada, business, files={"logo": image_file("PNG")})
+    replaced = Business.objects.get(pk=business.pk).get_latest_revision_as_object().logo
+    submit(ada, business, files={"logo": image_file("JPEG")})
+    waiting = Business.objects.get(pk=business.pk).get_latest_revision_as_object().logo
+    ImageModel = type(waiting)
+    assert not ImageModel.objects.filter(pk=replaced.pk).exists()  # superseded before review
+    assert ImageModel.objects.filter(pk=waiting.pk).exists()
+
+    response = ada.post(edit_url(business) + "withdraw/")
+    assert response.status_code == 303
+    assert not ImageModel.objects.filter(pk=waiting.pk).exists()
+    assert Business.objects.get(pk=business.pk).get_latest_revision_as_object().logo_id is None
+
+
 @pytest.mark.parametrize("fmt", ["PNG", "JPEG", "WEBP"])
 def test_a_valid_logo_is_accepted_and_shown_once_published(client, member_a, staff_user, fmt):
     business = member_a.business
