@@ -222,6 +222,26 @@ def stuck_q(now: datetime.datetime) -> Q:
     return Q(status=TaskResultStatus.RUNNING, started_at__lt=now - STUCK_AFTER)
 
 
+def failed_for_good(row: DBTaskResult) -> bool:
+    """`failed_q()` for one row in memory."""
+    return row.status == TaskResultStatus.FAILED and row.exception_class_path != RETRY_PATH
+
+
+def stuck(row: DBTaskResult, now: datetime.datetime) -> bool:
+    """`stuck_q(now)` for one row in memory."""
+    return (
+        row.status == TaskResultStatus.RUNNING
+        and row.started_at is not None
+        and row.started_at < now - STUCK_AFTER
+    )
+
+
+def may_send_again(row: DBTaskResult, now: datetime.datetime | None = None) -> bool:
+    """Staff may queue it afresh: failed for good, or stuck while sending."""
+    now = now or timezone.now()
+    return failed_for_good(row) or stuck(row, now)
+
+
 def overdue_q(now: datetime.datetime) -> Q:
     """Due long ago and still waiting: nothing is delivering mail."""
     late = now - STUCK_AFTER

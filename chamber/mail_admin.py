@@ -50,13 +50,11 @@ def state(row: DBTaskResult, now=None) -> str:
     if row.status == TaskResultStatus.SUCCESSFUL:
         return str(_("Sent"))
     if row.status == TaskResultStatus.RUNNING:
-        if row.started_at and row.started_at < now - mail.STUCK_AFTER:
-            return str(_("Stuck while sending"))
-        return str(_("Sending"))
+        return str(_("Stuck while sending") if mail.stuck(row, now) else _("Sending"))
     if row.status == TaskResultStatus.FAILED:
-        if row.exception_class_path == mail.RETRY_PATH:
-            return str(_("Failed; tried again later"))
-        return str(_("Failed: waiting for staff"))
+        if mail.failed_for_good(row):
+            return str(_("Failed: waiting for staff"))
+        return str(_("Failed; tried again later"))
     if row.run_after != get_date_max():
         return str(_("Waiting to try again from %(time)s")) % {
             "time": date_format(timezone.localtime(row.run_after), "DATETIME_FORMAT")
@@ -103,16 +101,12 @@ class OutgoingMailFilterSet(WagtailFilterSet):
         return queryset
 
 
-def can_send_again(row: DBTaskResult, now=None) -> bool:
-    now = now or timezone.now()
-    return mail.mail_rows().filter(mail.failed_q() | mail.stuck_q(now), pk=row.pk).exists()
-
-
 class OutgoingMailIndexView(ModelViewSet.index_view_class):
     def get_list_more_buttons(self, instance):
         buttons = list(super().get_list_more_buttons(instance))
-        user = self.request.user
-        if user.has_perm("django_tasks_database.change_dbtaskresult") and can_send_again(instance):
+        may_resend = self.request.user.has_perm("django_tasks_database.change_dbtaskresult")
+        # Decided from the row in memory: no query per row of the list.
+        if may_resend and mail.may_send_again(instance):
             buttons.append(
                 Button(
                     _("Send again"),
