@@ -362,7 +362,7 @@ def _fulfil_join(session, metadata) -> Fulfilment:
         application.stripe_checkout_session_id = session["id"]
         application.save(update_fields=["status", "stripe_checkout_session_id", "updated_at"])
         if created:
-            send_welcome(application.pk, member.pk, new_user=new_user)
+            send_welcome(application, member, new_user=new_user)
         elif payment is None:
             return Fulfilment("already fulfilled", application, member)
     return Fulfilment("member created" if created else "payment recorded", application, member)
@@ -379,7 +379,7 @@ def _fulfil_renewal(session, metadata) -> Fulfilment:
             return Fulfilment("unknown member")
         payment = _apply_paid_session(member, session, reason="renewed at Stripe Checkout")
         if payment is not None:
-            send_payment_receipt(payment.pk)
+            send_payment_receipt(payment)
     return Fulfilment("payment recorded" if payment else "already fulfilled", member=member)
 
 
@@ -442,10 +442,9 @@ def set_password_url(user) -> str:
     )
 
 
-def send_welcome(application_id: int, member_id: int, *, new_user: bool) -> None:
-    """Welcome the new member (with a set-password link for a new account) and tell staff."""
-    application = Application.objects.select_related("level").get(pk=application_id)
-    member = Member.objects.select_related("level").get(pk=member_id)
+def send_welcome(application: Application, member: Member, *, new_user: bool) -> None:
+    """Welcome the new member (with a set-password link for a new account) and tell staff.
+    Queued in the caller's transaction, from the objects it holds."""
     contact = member.primary_contacts().first()
     context = {
         "application": application,
@@ -458,8 +457,7 @@ def send_welcome(application_id: int, member_id: int, *, new_user: bool) -> None
     emails.send("membership/emails/staff_new_member", emails.staff_recipients(), context)
 
 
-def send_payment_receipt(payment_id: int) -> None:
-    payment = Payment.objects.select_related("member").get(pk=payment_id)
+def send_payment_receipt(payment: Payment) -> None:
     emails.send(
         "membership/emails/payment_received",
         payment.member.billing_emails(),

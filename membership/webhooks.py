@@ -306,7 +306,7 @@ def on_invoice_paid(invoice: dict, event: StripeEvent, checkout: dict | None) ->
     if payment is None:
         return "invoice already recorded"
     if invoice.get("billing_reason") != "subscription_create":
-        send_payment_receipt(payment.pk)
+        send_payment_receipt(payment)
     return "payment recorded"
 
 

@@ -151,14 +151,11 @@ def invitation_create(*, member: Member, email: str, role: str, invited_by) -> C
         user=invited_by,
         data={"email": email, "role": role, "replaced": replaced},
     )
-    send_invitation(invitation.pk)
+    send_invitation(invitation)
     return invitation
 
 
-def send_invitation(invitation_id: int) -> None:
-    invitation = ContactInvitation.objects.select_related("member", "invited_by").get(
-        pk=invitation_id
-    )
+def send_invitation(invitation: ContactInvitation) -> None:
     context = {
         "invitation": invitation,
         "member": invitation.member,
@@ -210,7 +207,7 @@ def invitation_accept(*, invitation: ContactInvitation, user) -> MemberContact:
             user=user,
             data={"email": user.email, "role": contact.role, "invitation": locked.pk},
         )
-        send_contact_added(contact.pk, locked.pk)
+        send_contact_added(contact, locked)
     return contact
 
 
@@ -238,10 +235,8 @@ def invitation_accept_as_new_user(
     return user
 
 
-def send_contact_added(contact_id: int, invitation_id: int) -> None:
+def send_contact_added(contact: MemberContact, invitation: ContactInvitation) -> None:
     """Tell whoever sent the invitation that it was accepted."""
-    contact = MemberContact.objects.select_related("member", "user").get(pk=contact_id)
-    invitation = ContactInvitation.objects.select_related("invited_by").get(pk=invitation_id)
     inviter = invitation.invited_by
     if inviter is None or not inviter.email or inviter.pk == contact.user_id:
         return

@@ -110,7 +110,7 @@ def test_a_payment_receipt(member_a, mail_server_down):
         stripe_invoice_id="in_outage",
     )
     with committed():
-        send_payment_receipt(payment.pk)
+        send_payment_receipt(payment)
     assert mail.outbox == []
 
     (sent,) = server_back_and_delivered()

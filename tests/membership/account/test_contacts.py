@@ -700,7 +700,7 @@ def test_an_invited_billing_contact_receives_payment_receipts(client, member_a):
     )
 
     with committed():
-        send_payment_receipt(payment.pk)
+        send_payment_receipt(payment)
 
     assert member_a.billing_emails() == ["ada@aspen.example", "bo@aspen.example"]
     (receipt,) = mail.outbox
