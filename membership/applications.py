@@ -11,14 +11,13 @@ from wagtail.log_actions import log
 
 from chamber import emails
 from membership.checkout import create_member_from_application, set_password_url
-from membership.models.applications import APPLICANT_FIELDS, Application
+from membership.models.applications import APPLICANT_FIELDS, OPEN_STATUSES, Application
 from membership.models.members import Member
 
 APPLICATION_APPROVED = "membership.application_approved"
 APPLICATION_REJECTED = "membership.application_rejected"
 
-DECIDABLE = (Application.Status.SUBMITTED, Application.Status.AWAITING_PAYMENT)
-OPEN = DECIDABLE  # the statuses "one open application per address" counts
+DECIDABLE = OPEN_STATUSES  # staff approve or reject only an open application
 
 
 def current_members():
@@ -65,7 +64,7 @@ def submit_application(application: Application, *, notify: bool) -> Submitted:
         except IntegrityError:
             existing = (
                 Application.objects.select_for_update()
-                .filter(email__iexact=application.email, status__in=OPEN)
+                .filter(email__iexact=application.email, status__in=OPEN_STATUSES)
                 .first()
             )
             if existing is None:  # decided in between: try once more as new

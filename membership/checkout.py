@@ -32,7 +32,7 @@ from membership.dues import (
     next_period,
     record_payment,
 )
-from membership.models.applications import Application
+from membership.models.applications import OPEN_STATUSES, Application
 from membership.models.members import Member, MemberContact
 from membership.models.payments import Payment
 from membership.signals import member_created_from_application
@@ -339,10 +339,7 @@ def _fulfil_join(session, metadata) -> Fulfilment:
         if application is None:
             return Fulfilment("unknown application")
         if not _is_paid(session):
-            if application.status in (
-                Application.Status.SUBMITTED,
-                Application.Status.AWAITING_PAYMENT,
-            ):
+            if application.status in OPEN_STATUSES:
                 application.status = Application.Status.AWAITING_PAYMENT
                 application.stripe_checkout_session_id = session["id"]
                 application.save(update_fields=["status", "stripe_checkout_session_id"])

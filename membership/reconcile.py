@@ -30,7 +30,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from membership.checkout import fulfil_session, retrieve_checkout_session
-from membership.models.applications import Application
+from membership.models.applications import OPEN_STATUSES, Application
 from membership.models.members import Member
 from membership.models.payments import Payment, StripeEvent
 from membership.stripe_gateway import stripe_client
@@ -123,7 +123,7 @@ def _events(client, since, days: int, result: Reconciliation) -> None:
 
 def _checkout_sessions(client, result: Reconciliation) -> None:
     waiting = Application.objects.filter(
-        status__in=[Application.Status.SUBMITTED, Application.Status.AWAITING_PAYMENT],
+        status__in=OPEN_STATUSES,
         member__isnull=True,
     ).exclude(stripe_checkout_session_id="")
     for application in waiting:

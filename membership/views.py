@@ -21,7 +21,7 @@ from membership.checkout import (
     start_renewal_checkout,
 )
 from membership.forms import ApplicationForm
-from membership.models.applications import APPLICANT_FIELDS, Application
+from membership.models.applications import APPLICANT_FIELDS, OPEN_STATUSES, Application
 from membership.models.members import Member, MembershipLevel
 from membership.stripe_gateway import stripe_enabled
 from membership.tokens import renewal_member_id
@@ -61,7 +61,7 @@ def _resume_initial(request) -> dict:
     application = (
         Application.objects.filter(
             pk=request.session.get(RESUME_SESSION_KEY),
-            status__in=[Application.Status.SUBMITTED, Application.Status.AWAITING_PAYMENT],
+            status__in=OPEN_STATUSES,
         ).first()
         if request.session.get(RESUME_SESSION_KEY)
         else None
@@ -143,10 +143,7 @@ def join_retry(request, *, page):
     application = _signed_application(
         request.POST.get("token", ""), salt=RETRY_SALT, max_age=RETRY_MAX_AGE
     )
-    if application is None or application.status not in (
-        Application.Status.SUBMITTED,
-        Application.Status.AWAITING_PAYMENT,
-    ):
+    if application is None or application.status not in OPEN_STATUSES:
         return SeeOther(page.url)
     return _to_checkout(request, page, application)
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from membership.models.members import Member
+from membership.models.members import PAYING, Member
 
 # Members paying by hand are offered "Renew now" this many days before their dues run out.
 RENEW_OFFERED_DAYS = 60
@@ -37,7 +37,7 @@ def standing(member: Member, today: datetime.date | None = None) -> Standing:
     paid_through = member.paid_through
     Status = Member.Status
     status = member.status_on(today)  # the word the dates say, whether or not cron has run
-    if member.no_end_date and status in (Status.ACTIVE, Status.PAST_DUE, Status.LAPSED):
+    if member.no_end_date and status in PAYING:
         return Standing("Active", "Your membership does not need renewing.", "good", "")
     if status in (Status.ACTIVE, Status.PAST_DUE) and paid_through is None:
         return Standing(

@@ -25,6 +25,9 @@ APPLICANT_FIELDS = [
     "auto_renew",
     "message",
 ]
+# An application still waiting for a decision or a payment: one per address at a time (the
+# constraint below), and the ones Checkout may still fulfil.
+OPEN_STATUSES = ("submitted", "awaiting_payment")
 
 
 class Application(models.Model):
@@ -101,7 +104,7 @@ class Application(models.Model):
             # One open application per address, however many times (or at once) it is sent.
             models.UniqueConstraint(
                 Lower("email"),
-                condition=models.Q(status__in=["submitted", "awaiting_payment"]),
+                condition=models.Q(status__in=OPEN_STATUSES),
                 name="one_open_application_per_email",
             )
         ]
