@@ -170,12 +170,16 @@ def listing_withdraw_changes(*, business: Business, user) -> bool:
     return True
 
 
+def _logos(business_id: int) -> tuple[int | None, int | None]:
+    """The listing's live logo and the one its latest draft names, in one query."""
+    row = Business.objects.select_related("latest_revision").get(pk=business_id)
+    draft = row.latest_revision.content.get("logo") if row.latest_revision else None
+    return row.logo_id, draft
+
+
 def _pending_logo_id(business_id: int) -> int | None:
     """The logo the listing's latest draft names (None without a draft or a logo)."""
-    row = Business.objects.select_related("latest_revision").get(pk=business_id)
-    if row.latest_revision is None:
-        return None
-    return row.latest_revision.content.get("logo")
+    return _logos(business_id)[1]
 
 
 def _drop_pending_logo(business_id: int, logo_id: int | None) -> None:
@@ -183,10 +187,7 @@ def _drop_pending_logo(business_id: int, logo_id: int | None) -> None:
     draft's, and only from the members' logo collection (never an image staff chose). Wagtail
     deletes its file and renditions once the transaction commits. Old revisions that named it
     show no logo."""
-    if not logo_id:
-        return
-    row = Business.objects.get(pk=business_id)
-    if logo_id in (row.logo_id, _pending_logo_id(business_id)):
+    if not logo_id or logo_id in _logos(business_id):
         return
     get_image_model().objects.filter(pk=logo_id, collection__name=LOGO_COLLECTION).delete()
 
