@@ -1,7 +1,12 @@
 """What membership's tests share besides fixtures: the webhook secret and the staff inbox the
-tests configure, a filled-in join form, and a member who pays by hand."""
+tests configure, a filled-in join form, a member who pays by hand and a card payment."""
 
-from membership.models import Member
+import datetime
+from decimal import Decimal
+
+from django.utils import timezone
+
+from membership.models import Member, Payment
 from tests.factories import MemberContactFactory, MemberFactory, UserFactory
 
 # Set by the `fake_stripe` fixture (tests/conftest.py): webhook tests sign with it.
@@ -46,3 +51,18 @@ def member_paying_by_hand(level, *, paid_through) -> Member:
         member=member, user=UserFactory(username="rosa", email="rosa@riverbend.example")
     )
     return member
+
+
+def card_payment(member, *, invoice_id: str) -> Payment:
+    """A year of `member`'s Leadership dues (995.00) paid by card today, as Stripe's invoice
+    `invoice_id` records it."""
+    today = timezone.localdate()
+    return Payment.objects.create(
+        member=member,
+        amount=Decimal("995.00"),
+        method=Payment.Method.STRIPE,
+        paid_on=today,
+        period_start=today,
+        period_end=today + datetime.timedelta(days=365),
+        stripe_invoice_id=invoice_id,
+    )

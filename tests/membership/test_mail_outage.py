@@ -10,7 +10,6 @@ request); production's queue mode is covered in tests/chamber/test_mail_queue.py
 
 import datetime
 import smtplib
-from decimal import Decimal
 
 import pytest
 import time_machine
@@ -21,11 +20,16 @@ from django_tasks_db.models import DBTaskResult
 
 from chamber.mail import deliver_queued, mail_rows
 from membership.checkout import send_payment_receipt
-from membership.models import Application, Member, Payment
+from membership.models import Application, Member
 from membership.reminders import send_renewal_reminders
 from tests.factories import ApplicationFactory
 from tests.mail import committed
-from tests.membership.helpers import WEBHOOK_SECRET, application_data, member_paying_by_hand
+from tests.membership.helpers import (
+    WEBHOOK_SECRET,
+    application_data,
+    card_payment,
+    member_paying_by_hand,
+)
 from tests.stripe_double import post_event
 
 pytestmark = pytest.mark.django_db
@@ -100,15 +104,7 @@ def test_approving_an_application(staff_client, mail_server_down):
 
 
 def test_a_payment_receipt(member_a, mail_server_down):
-    payment = Payment.objects.create(
-        member=member_a,
-        amount=Decimal("995.00"),
-        method=Payment.Method.STRIPE,
-        paid_on=timezone.localdate(),
-        period_start=timezone.localdate(),
-        period_end=timezone.localdate() + datetime.timedelta(days=365),
-        stripe_invoice_id="in_outage",
-    )
+    payment = card_payment(member_a, invoice_id="in_outage")
     with committed():
         send_payment_receipt(payment)
     assert mail.outbox == []

@@ -4,7 +4,6 @@ login), roles, removal, the one-primary rule, and nobody reaching another member
 import datetime
 import re
 import time
-from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -33,9 +32,10 @@ from membership.account.contact_services import (
     invitation_token,
 )
 from membership.checkout import send_payment_receipt
-from membership.models import ContactInvitation, MemberContact, Payment
+from membership.models import ContactInvitation, MemberContact
 from tests.factories import MemberContactFactory, UserFactory
 from tests.mail import committed
+from tests.membership.helpers import card_payment
 
 Role = MemberContact.Role
 CONTACTS = "/account/contacts/"
@@ -689,15 +689,7 @@ def test_an_invited_billing_contact_receives_payment_receipts(client, member_a):
     invitation = invitation_for(member_a, email="bo@aspen.example", role=Role.BILLING)
     client.post(accept_url(invitation), signup_data(first_name="Bo"))
     mail.outbox.clear()
-    payment = Payment.objects.create(
-        member=member_a,
-        amount=Decimal("995.00"),
-        method=Payment.Method.STRIPE,
-        paid_on=timezone.localdate(),
-        period_start=timezone.localdate(),
-        period_end=timezone.localdate() + datetime.timedelta(days=365),
-        stripe_invoice_id="in_test_receipt",
-    )
+    payment = card_payment(member_a, invoice_id="in_test_receipt")
 
     with committed():
         send_payment_receipt(payment)
