@@ -23,6 +23,8 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from wagtail.images import get_image_model
 from wagtail.models import Collection
 
+from chamber.storage import private_name
+
 MAX_SIDE = 4000
 # Pillow format → file extension, and the modes each format stores as they are.
 FORMATS = {
@@ -148,13 +150,18 @@ def collection_named(name: str) -> Collection:
     return Collection.get_first_root_node().add_child(name=name)
 
 
-def save_image(clean: CleanImage, *, title: str, collection: str, user=None):
-    """A Wagtail image from a cleaned upload, in the collection called `collection`."""
+def save_image(clean: CleanImage, *, title: str, collection: str, user=None, awaiting_review=False):
+    """A Wagtail image from a cleaned upload, in the collection called `collection`.
+
+    `awaiting_review`: the file is kept private (chamber/storage.py) until `make_public`.
+    """
     image = get_image_model()(
         title=title[:255], collection=collection_named(collection), uploaded_by_user=user
     )
-    # A random part: a logo waiting for review is at no address anyone can guess.
+    # A random part: no address anyone can guess, before or after review.
     filename = f"{slugify(title)[:50] or 'image'}-{secrets.token_hex(8)}.{clean.extension}"
+    if awaiting_review:
+        filename = private_name(filename)
     image.file.save(filename, ImageFile(io.BytesIO(clean.content), name=filename), save=False)
     image._set_image_file_metadata()
     image.save()

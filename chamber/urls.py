@@ -17,6 +17,7 @@ SITEMAPS = {"pages": PageSitemap, "listings": BusinessSitemap, "deals": DealSite
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots-txt"),
+    path("private-media/<path:name>", views.private_media, name="private_media"),
     path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS}, name="sitemap-index"),
     path(
         "sitemap-<section>.xml",

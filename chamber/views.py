@@ -1,11 +1,15 @@
 import logging
 
+from django.core.files.storage import default_storage
 from django.db import DatabaseError
-from django.http import HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_safe
+from wagtail.images import get_image_model
+from wagtail.permissions import policy_registry
 
+from chamber import storage
 from chamber.mail import mail_health
 from chamber.scheduled import job_health
 
@@ -63,3 +67,40 @@ def robots_txt(request):
         f"Sitemap: {sitemap_url}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def _image_of(name: str):
+    """The image whose file or one of whose renditions is stored as `name` (None if neither)."""
+    Image = get_image_model()
+    image = Image.objects.filter(file=name).first()
+    if image is None:
+        rendition = Image.get_rendition_model().objects.filter(file=name).first()
+        image = rendition.image if rendition else None
+    return image
+
+
+def may_read(user, image) -> bool:
+    """Whether `user` may see the private file of `image`: its uploader, staff who may choose
+    or edit it, and whoever an app's rule (storage.register_reader) lets in."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if image.uploaded_by_user_id == user.pk:
+        return True
+    images = policy_registry.get_by_type(type(image))
+    if images.user_has_any_permission_for_instance(user, ["choose", "change"], image):
+        return True
+    return any(rule(user, image) for rule in storage.readers)
+
+
+@never_cache
+@require_safe
+def private_media(request, name):
+    """A file waiting for review (chamber/storage.py), for those allowed to see it; a 404 for
+    everyone else, as for a file that does not exist."""
+    image = _image_of(name) if storage.is_private(name) else None
+    if image is None or not may_read(request.user, image):
+        raise Http404
+    try:
+        return FileResponse(default_storage.open(name, "rb"))
+    except FileNotFoundError:
+        raise Http404 from None

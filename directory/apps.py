@@ -11,10 +11,13 @@ class DirectoryConfig(AppConfig):
         from chamber.scheduled import register as register_job
         from chamber.site_setup import AppSetup
         from chamber.site_setup import register as register_setup
+        from chamber.storage import register_reader
         from directory import notifications, setup, signals  # noqa: F401 - connects receivers
         from directory.account.views import overview_panel
+        from directory.selectors import may_see_logo_under_review
         from membership.account.sections import Section, register
 
+        register_reader(may_see_logo_under_review)
         register_job(ScheduledJob("send_listing_check_requests", "Yearly listing check requests"))
 
         register_setup(

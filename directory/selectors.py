@@ -20,6 +20,7 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.functional import cached_property
 from wagtail.images.models import Image
+from wagtail.models import Revision
 
 from chamber.caching import get_cached, set_cached
 from chamber.pagination import parse_page_number
@@ -359,3 +360,12 @@ def publicly_listed_in_order(ids: list[int]) -> list[Business]:
     the others (drafts, lapsed members) are left out."""
     found = {business.pk: business for business in card_queryset().filter(pk__in=ids)}
     return [found[pk] for pk in ids if pk in found]
+
+
+def may_see_logo_under_review(user, image) -> bool:
+    """A logo waiting for review (chamber/storage.py) is shown to the office staff who review
+    listings and to the contacts of the member whose listing's latest draft names it."""
+    if user.has_perm("directory.change_business") or user.has_perm("directory.publish_business"):
+        return True
+    own_drafts = Business.objects.filter(member__contacts__user=user).values("latest_revision")
+    return Revision.objects.filter(pk__in=own_drafts, content__logo=image.pk).exists()

@@ -21,6 +21,7 @@ from chamber import emails
 from chamber.revisions import store_revision
 from chamber.rich_text import clean_rich_text
 from chamber.selectors import default_chamber_settings
+from chamber.storage import AWAITING_REVIEW, make_public
 from directory.actions import (
     LISTING_CHANGES_SUBMITTED,
     LISTING_CHANGES_WITHDRAWN,
@@ -112,9 +113,8 @@ def listing_submit_changes(*, business: Business, changes: dict, user) -> Submit
     """A member's edit of their listing: a draft for staff to publish, or live at once when the
     chamber's settings need no approval. Staff are e-mailed either way. A logo uploaded for
     an earlier draft that this one replaces is deleted."""
-    previous = _pending_logo_id(business.pk)
     revision = listing_draft_save(business_id=business.pk, changes=changes, user=user)
-    _drop_pending_logo(business.pk, previous)
+    drop_unwanted_logos()
     needs_approval = changes_need_approval(business)
     # Logged before publishing: the "published" e-mail to the member reads this entry to tell
     # staff approval (review=True) from going live at once.
@@ -157,9 +157,8 @@ def listing_withdraw_changes(*, business: Business, user) -> bool:
     if not (row.live and row.has_unpublished_changes):
         return False
     withdrawn_id = row.latest_revision_id
-    withdrawn_logo = _pending_logo_id(row.pk)
     revision = store_revision(row, user=user, waiting=False)
-    _drop_pending_logo(row.pk, withdrawn_logo)
+    drop_unwanted_logos()
     log(
         instance=row,
         action=LISTING_CHANGES_WITHDRAWN,
@@ -170,26 +169,34 @@ def listing_withdraw_changes(*, business: Business, user) -> bool:
     return True
 
 
-def _logos(business_id: int) -> tuple[int | None, int | None]:
-    """The listing's live logo and the one its latest draft names, in one query."""
-    row = Business.objects.select_related("latest_revision").get(pk=business_id)
-    draft = row.latest_revision.content.get("logo") if row.latest_revision else None
-    return row.logo_id, draft
+def listing_published(business: Business) -> None:
+    """A listing was published (by staff, or at once when no approval is needed): its logo,
+    private while it waited for review, becomes public, and logos no draft wants any more go."""
+    if business.logo_id:
+        make_public(business.logo)
+    drop_unwanted_logos()
 
 
-def _pending_logo_id(business_id: int) -> int | None:
-    """The logo the listing's latest draft names (None without a draft or a logo)."""
-    return _logos(business_id)[1]
-
-
-def _drop_pending_logo(business_id: int, logo_id: int | None) -> None:
-    """Delete a member's uploaded logo no longer wanted: not the live one, not the latest
-    draft's, and only from the members' logo collection (never an image staff chose). Wagtail
-    deletes its file and renditions once the transaction commits. Old revisions that named it
-    show no logo."""
-    if not logo_id or logo_id in _logos(business_id):
-        return
-    get_image_model().objects.filter(pk=logo_id, collection__name=LOGO_COLLECTION).delete()
+def drop_unwanted_logos() -> int:
+    """Delete members' uploaded logos still waiting for review that neither a listing nor the
+    latest draft of one names: replaced by a later upload, withdrawn, or left out when staff
+    published the listing. Only private uploads in the members' logo collection are touched,
+    never an image staff chose; Wagtail deletes the files once the transaction commits. Older
+    revisions that named one show no logo. Returns how many were deleted."""
+    waiting = get_image_model().objects.filter(
+        collection__name=LOGO_COLLECTION, file__contains=f"/{AWAITING_REVIEW}"
+    )
+    if not waiting.exists():
+        return 0
+    drafts = Revision.objects.filter(pk__in=Business.objects.values("latest_revision"))
+    wanted = {
+        *drafts.exclude(content__logo=None).values_list("content__logo", flat=True),
+        *Business.objects.exclude(logo=None).values_list("logo_id", flat=True),
+    }
+    unwanted = list(waiting.exclude(pk__in=wanted))
+    for image in unwanted:
+        image.delete()
+    return len(unwanted)
 
 
 def _stamp(business_ids, **values) -> None:

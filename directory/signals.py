@@ -5,10 +5,11 @@ from django.db.models import OuterRef, Subquery
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from wagtail.search import index
+from wagtail.signals import published
 
 from directory import caches
 from directory.models.listings import Business, Category
-from directory.services import listing_create_from_application
+from directory.services import listing_create_from_application, listing_published
 from membership.models import Member, MembershipLevel
 from membership.signals import good_standing_changed, member_created_from_application
 
@@ -71,3 +72,8 @@ def business_deleted(sender, instance, **kwargs):
 def first_listing(sender, member, application, **kwargs):
     """A new member's first listing, a draft made from its application."""
     listing_create_from_application(member, application)
+
+
+@receiver(published, sender=Business, dispatch_uid="directory_listing_published")
+def business_published(sender, instance, **kwargs):
+    listing_published(instance)

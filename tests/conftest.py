@@ -50,6 +50,7 @@ def _mail_through_the_queue(settings):
 def _media_root(settings, tmp_path):
     """Uploaded and generated files go to a per-test folder, never the developer's media/."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private-media"
 
 
 @pytest.fixture(scope="session")

@@ -185,14 +185,25 @@ STATIC_ROOT = BASE_DIR / "static_collected"
 STATIC_URL = "/static/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or BASE_DIR / "media")
 MEDIA_URL = "/media/"
+# Uploads waiting for review (members' logos until their listing is published): outside
+# MEDIA_ROOT, never served by the web server; chamber/storage.py routes them here.
+PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT") or BASE_DIR / "private-media")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Routes each file to "public_media" or, while it waits for review, "private_media".
+    "default": {"BACKEND": "chamber.storage.MediaStorage"},
+    "public_media": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private_media": {"BACKEND": "chamber.storage.PrivateFileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-# Media on S3-compatible storage (AWS, MinIO, Scaleway …) when a bucket is named.
+# Media on S3-compatible storage (AWS, MinIO, Scaleway …) when a bucket is named; files
+# waiting for review under "private/" in the same bucket, readable only with the keys.
 AWS_STORAGE_BUCKET_NAME = env_str("AWS_STORAGE_BUCKET_NAME")
 if AWS_STORAGE_BUCKET_NAME:
-    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage"}
+    STORAGES["public_media"] = {"BACKEND": "storages.backends.s3.S3Storage"}
+    STORAGES["private_media"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {"location": "private", "default_acl": "private", "querystring_auth": True},
+    }
     AWS_S3_ENDPOINT_URL = env_str("AWS_S3_ENDPOINT_URL") or None
     AWS_S3_REGION_NAME = env_str("AWS_S3_REGION_NAME") or None
     AWS_S3_CUSTOM_DOMAIN = env_str("AWS_S3_CUSTOM_DOMAIN") or None

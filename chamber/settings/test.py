@@ -20,5 +20,6 @@ STRIPE_WEBHOOK_SECRET = ""
 STRIPE_API_BASE = ""
 STRIPE_ENABLED = False
 MEDIA_ROOT = BASE_DIR / ".test-media"
+PRIVATE_MEDIA_ROOT = BASE_DIR / ".test-private-media"
 WAGTAILADMIN_BASE_URL = "http://testserver"
 LOGGING["root"]["level"] = "WARNING"

@@ -120,6 +120,7 @@ class ListingForm(CategoryCheckboxes, forms.ModelForm):
                 title=f"{name} logo",
                 collection=LOGO_COLLECTION,
                 user=user,
+                awaiting_review=True,
             )
         elif self.cleaned_data.get("remove_logo"):
             values["logo"] = None

@@ -565,6 +565,92 @@ def test_logos_of_replaced_or_withdrawn_drafts_are_deleted(ada, member_a):
     assert Business.objects.get(pk=business.pk).get_latest_revision_as_object().logo_id is None
 
 
+def waiting_logo(business):
+    return Business.objects.get(pk=business.pk).get_latest_revision_as_object().logo
+
+
+def rendition_url(html: str) -> str:
+    return re.search(r'<img[^>]+src="([^"]+)"', html.split("Current logo", 1)[1]).group(1)
+
+
+def test_a_logo_waiting_for_review_is_kept_out_of_public_storage(
+    client, settings, member_a, member_b, staff_user
+):
+    """Issue #23: a logo submitted for review was a public image before anyone approved it."""
+    client.force_login(member_a.user)
+    submit(client, member_a.business, files={"logo": image_file("PNG")})
+    logo = waiting_logo(member_a.business)
+    assert not (settings.MEDIA_ROOT / logo.file.name).exists()
+    assert (settings.PRIVATE_MEDIA_ROOT / logo.file.name).exists()
+    assert not list(settings.MEDIA_ROOT.rglob("*.png"))  # no rendition either
+    assert logo.file.url.startswith("/private-media/")
+    # The member sees it on the edit form, through a rendition that is private too.
+    shown = rendition_url(client.get(edit_url(member_a.business)).text)
+    assert shown.startswith("/private-media/images/")
+    assert not list(settings.MEDIA_ROOT.rglob("*.png"))
+    urls = (logo.file.url, shown)
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200
+        assert Image.open(io.BytesIO(b"".join(response.streaming_content))).format == "PNG"
+        assert "no-store" in response["Cache-Control"]
+    # Nobody else: not the public, not another member.
+    client.logout()
+    assert {client.get(url).status_code for url in urls} == {404}
+    client.force_login(member_b.user)
+    assert {client.get(url).status_code for url in urls} == {404}
+    # Staff who review listings do see it.
+    client.force_login(staff_user)
+    assert {client.get(url).status_code for url in urls} == {200}
+    # Names that are not files waiting for review are not served from here at all.
+    assert client.get("/private-media/original_images/../../settings.py").status_code == 404
+    assert client.get("/private-media/original_images/nothing.png").status_code == 404
+
+
+def test_publishing_the_listing_makes_its_logo_public(client, settings, member_a, staff_user):
+    client.force_login(member_a.user)
+    submit(client, member_a.business, files={"logo": image_file("PNG")})
+    logo = waiting_logo(member_a.business)
+    private_file = settings.PRIVATE_MEDIA_ROOT / logo.file.name
+    client.get(edit_url(member_a.business))  # a private rendition to be replaced
+
+    staff_publish(client, staff_user, member_a.business)
+    logo.refresh_from_db()
+    assert member_a.business.__class__.objects.get(pk=member_a.business.pk).logo_id == logo.pk
+    assert logo.file.url.startswith("/media/original_images/")
+    assert "awaiting-review" not in logo.file.name
+    assert (settings.MEDIA_ROOT / logo.file.name).exists()
+    assert not private_file.exists()
+    assert not [p for p in settings.PRIVATE_MEDIA_ROOT.rglob("*") if p.is_file()]
+    page = public_page(client, member_a.business)
+    assert "/media/images/" in page.text
+    assert "/private-media/" not in page.text
+
+
+def test_a_logo_goes_public_at_once_when_changes_need_no_approval(ada, settings, member_a):
+    chamber_settings(member_edits_need_approval=False)
+    submit(ada, member_a.business, files={"logo": image_file("JPEG")})
+    business = Business.objects.get(pk=member_a.business.pk)
+    assert business.logo is not None
+    assert business.logo.file.url.startswith("/media/original_images/")
+    assert (settings.MEDIA_ROOT / business.logo.file.name).exists()
+
+
+def test_a_logo_staff_leave_out_when_publishing_is_deleted(client, member_a, staff_user):
+    """Staff turn the logo down by publishing the listing without it: the upload goes."""
+    client.force_login(member_a.user)
+    submit(client, member_a.business, files={"logo": image_file("PNG")})
+    logo = waiting_logo(member_a.business)
+    client.force_login(staff_user)
+    url = f"/admin/snippets/directory/business/edit/{member_a.business.pk}/"
+    data = querydict_from_html(client.get(url).text, form_id="w-editor-form")
+    data["logo"] = ""
+    data["action-publish"] = "action-publish"
+    assert client.post(url, dict(data.lists())).status_code == 302
+    assert not type(logo).objects.filter(pk=logo.pk).exists()
+    assert Business.objects.get(pk=member_a.business.pk).logo_id is None
+
+
 @pytest.mark.parametrize("fmt", ["PNG", "JPEG", "WEBP"])
 def test_a_valid_logo_is_accepted_and_shown_once_published(client, member_a, staff_user, fmt):
     business = member_a.business
