@@ -617,6 +617,23 @@ def test_every_body_block_has_a_preview_that_renders(news_image, news_document):
     assert "<caption>" in rendered["table"]
 
 
+def test_a_tables_empty_corner_cell_is_no_header():
+    """A table with a header row and a header column often leaves the corner cell empty: a
+    <th> there would name nothing (axe's empty-table-header), so it is a plain cell."""
+    table = BodyStreamBlock().child_blocks["table"]
+    value = {
+        "first_row_is_table_header": True,
+        "first_col_is_header": True,
+        "table_caption": "What members told us",
+        "data": [["", "Agree", "Disagree"], ["Riverside", "68%", "21%"], ["", "", "1%"]],
+    }
+    rendered = re.sub(r"\s+", " ", str(table.render(table.to_python(value))))
+    assert re.search(r"<thead> <tr> <td\s*></td> <th scope=\"col\"\s*>Agree</th>", rendered)
+    assert re.search(r'<th scope="row"\s*>Riverside</th> <td\s*>68%</td>', rendered)
+    assert re.search(r"<tr> <td\s*></td> <td\s*></td> <td\s*>1%</td> </tr>", rendered)
+    assert re.search(r"<th[^>]*>\s*</th>", rendered) is None
+
+
 @pytest.mark.django_db
 def test_body_blocks_are_previewable_in_the_block_picker():
     stream = BodyStreamBlock()
