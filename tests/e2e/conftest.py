@@ -12,7 +12,8 @@
   browser test on (see `browser`), so these tests run last in a session, and Playwright
   callbacks (`page.route` handlers) must not use the ORM: they run in another context and would
   get other database connections.
-- The tests are skipped, with the reason, when chromium or playwright is missing.
+- The tests are skipped, with the reason, when chromium or playwright is missing; those that
+  use axe-core (`axe_source`), when `npm ci` hasn't installed it (in CI, they fail instead).
 """
 
 import copy
@@ -23,7 +24,7 @@ import pytest
 from django.core.management import call_command
 from wagtail.models import Site
 
-from tests.e2e.helpers import CHROMIUM, DEFAULT_TIMEOUT_MS, is_e2e, missing_tools
+from tests.e2e.helpers import AXE_JS, CHROMIUM, DEFAULT_TIMEOUT_MS, is_e2e, missing_tools
 
 
 @pytest.hookimpl(trylast=True)
@@ -128,6 +129,18 @@ def new_page(browser, live_server):
     assert not stray_requests, f"pages requested other hosts: {stray_requests}"
     assert not page_errors, f"JavaScript errors: {page_errors}"
     assert not csp_violations, f"Content-Security-Policy violations: {csp_violations}"
+
+
+@pytest.fixture(scope="session")
+def axe_source():
+    """axe-core's source, to put into pages (`helpers.axe_violations`). Missing, the tests that
+    use it are skipped on a developer's machine, with how to install it, and fail in CI."""
+    if not AXE_JS.exists():
+        reason = f"no axe-core at {AXE_JS}: `make install` (or `npm ci`) installs it"
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return AXE_JS.read_text(encoding="utf-8")
 
 
 @pytest.fixture

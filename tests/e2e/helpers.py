@@ -7,6 +7,9 @@ from pathlib import Path
 import pytest
 
 HERE = Path(__file__).parent
+# axe-core, the accessibility engine, as `npm ci` installs it from package-lock.json (`make test`
+# and `make install` run it; so does CI).
+AXE_JS = HERE.parent.parent / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM = Path(os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium"))
 DEFAULT_TIMEOUT_MS = 10_000
 # Browser tests share one database with the live server: they need committed data.
@@ -30,3 +33,31 @@ def missing_tools() -> str:
 def is_e2e(item) -> bool:
     """Whether the collected test `item` is one of this folder's browser tests."""
     return HERE in Path(item.path).parents
+
+
+# Every rule axe-core runs by default: WCAG 2.0-2.2 A and AA and its best practices (neither the
+# experimental rules nor AAA). Each violation: "rule (impact): help -- the first elements".
+AXE_RUN_JS = """
+async () => {
+    const results = await window.axe.run(document, {resultTypes: ["violations"]});
+    return results.violations.map((rule) => {
+        const nodes = rule.nodes.slice(0, 5).map((node) => node.target.join(" ")).join(", ");
+        const where = `${rule.nodes.length} element(s): ${nodes}`;
+        return `${rule.id} (${rule.impact}): ${rule.help} -- ${where}`;
+    });
+}
+"""
+
+
+def axe_violations(page, axe_source: str) -> list[str]:
+    """What axe-core finds wrong with the page as it is now (the viewport and state it is in).
+
+    axe is put into the page with `page.evaluate`, i.e. by the DevTools protocol, which the
+    page's Content-Security-Policy doesn't govern: the policy stays in force, unweakened, for
+    everything the site itself runs (an inline <script> tag, Playwright's `add_script_tag`,
+    would be blocked by it; a context with `bypass_csp` would switch it off for the site too,
+    and with it the CSP-violation check of the `new_page` fixture).
+    """
+    if not page.evaluate("typeof window.axe === 'object'"):
+        page.evaluate(axe_source)
+    return page.evaluate(AXE_RUN_JS)
