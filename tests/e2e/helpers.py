@@ -61,3 +61,26 @@ def axe_violations(page, axe_source: str) -> list[str]:
     if not page.evaluate("typeof window.axe === 'object'"):
         page.evaluate(axe_source)
     return page.evaluate(AXE_RUN_JS)
+
+
+# The page's cumulative layout shift so far: the layout-shift entries the browser buffered since
+# navigation, plus any in the next half second, less those right after input (as the CLS metric
+# counts them, though over the page's life rather than its worst five-second window).
+LAYOUT_SHIFT_JS = """
+() => new Promise((resolve) => {
+    const shifts = [];
+    new PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) {
+            if (entry.hadRecentInput) continue;
+            const nodes = entry.sources.map((source) => source.node && source.node.nodeName);
+            shifts.push({value: entry.value, nodes: nodes.filter(Boolean)});
+        }
+    }).observe({type: "layout-shift", buffered: true});
+    setTimeout(() => resolve(shifts), 500);
+})
+"""
+
+
+def layout_shifts(page) -> list[dict]:
+    """The layout shifts of the page loaded last (`{"value": ..., "nodes": [...]}` each)."""
+    return page.evaluate(LAYOUT_SHIFT_JS)

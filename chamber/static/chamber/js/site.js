@@ -16,7 +16,8 @@
   var toggle = document.querySelector(".nav-toggle");
   var nav = document.getElementById("site-nav");
   if (!toggle || !nav) return;
-  toggle.hidden = false;
+  // The stylesheet already shows the toggle and keeps the menu closed (html.js, set in <head>):
+  // this only adds the collapsible menu's own look for when it is opened.
   nav.classList.add("site-nav--collapsible");
   toggle.addEventListener("click", function () {
     var open = toggle.getAttribute("aria-expanded") === "true";
