@@ -57,5 +57,8 @@ format: $(STAMP) ## Reformat the code and apply safe lint fixes
 bench: $(STAMP) ## Run the benchmarks under bench/ (see README)
 	@set -e; for script in bench/*.py; do echo "== $$script"; $(PY) $$script; done
 
+screenshots: $(STAMP) ## Save the README's screenshots (docs/screenshots/) of the demo, on a temporary database
+	$(PY) docs/screenshots.py
+
 clean: ## Remove the virtualenv, node_modules and caches (keeps the database and media)
 	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache .hypothesis
