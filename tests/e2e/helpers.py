@@ -84,3 +84,54 @@ LAYOUT_SHIFT_JS = """
 def layout_shifts(page) -> list[dict]:
     """The layout shifts of the page loaded last (`{"value": ..., "nodes": [...]}` each)."""
     return page.evaluate(LAYOUT_SHIFT_JS)
+
+
+# axe can't tell the contrast of text over a gradient (it reports it as "incomplete", not as a
+# pass or a violation): the hero, the page headers and the footer. So each full-size gradient is
+# swapped in turn for a plain background of each of its opaque colour stops (the first, then the
+# second...), axe's color-contrast rule runs on each, and the element's own style is put back.
+# (Stops with transparency are tints over the others; a small gradient is a select's arrow.)
+GRADIENT_CONTRAST_JS = """
+async () => {
+    const swapped = [];
+    for (const el of document.querySelectorAll("*")) {
+        const style = getComputedStyle(el);
+        if (!style.backgroundImage.includes("gradient")) continue;
+        if (style.backgroundSize.split(",").some((size) => size.trim() !== "auto")) continue;
+        const stops = (style.backgroundImage.match(/rgba?\\([^)]*\\)/g) || [])
+            .filter((colour) => colour.startsWith("rgb("));
+        if (!stops.length) continue;
+        const {backgroundImage: image, backgroundColor: colour} = el.style;
+        swapped.push({el, stops, image, colour});
+    }
+    const problems = [];
+    const rounds = Math.max(0, ...swapped.map(({stops}) => stops.length));
+    for (let round = 0; round < rounds; round++) {
+        for (const {el, stops} of swapped) {
+            el.style.backgroundImage = "none";
+            el.style.backgroundColor = stops[Math.min(round, stops.length - 1)];
+        }
+        const results = await window.axe.run(document, {
+            runOnly: ["color-contrast"], resultTypes: ["violations"],
+        });
+        for (const rule of results.violations) {
+            for (const node of rule.nodes) {
+                problems.push(`${node.target.join(" ")} on ${node.any[0].data.bgColor}: ` +
+                    `${node.any[0].data.contrastRatio}:1`);
+            }
+        }
+    }
+    for (const {el, image, colour} of swapped) {
+        el.style.backgroundImage = image;
+        el.style.backgroundColor = colour;
+    }
+    return [...new Set(problems)];
+}
+"""
+
+
+def contrast_over_gradients(page, axe_source: str) -> list[str]:
+    """Text whose contrast fails against one of the colours of the gradient behind it."""
+    if not page.evaluate("typeof window.axe === 'object'"):
+        page.evaluate(axe_source)
+    return page.evaluate(GRADIENT_CONTRAST_JS)

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from tests.e2e.helpers import E2E_DB, axe_violations, layout_shifts
+from tests.e2e.helpers import E2E_DB, axe_violations, contrast_over_gradients, layout_shifts
 
 playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 expect = playwright.expect
@@ -77,11 +77,18 @@ def check_every_public_page_state_with_axe(new_page, axe_source) -> None:
 
     problems: list[str] = []
 
-    def audit(page, label: str, *, phone_too: bool = True, skip_link: bool = True) -> None:
+    def audit(
+        page, label: str, *, phone_too: bool = True, skip_link: bool = True, gradients=False
+    ) -> None:
         """Axe (and the checks axe lacks) on the page as it is, at 1280 px, then at 390 px."""
         check_by_hand(page, label, problems)
         if skip_link:
             check_skip_link(page, label)
+        if gradients:
+            problems.extend(
+                f"{label}: contrast over a gradient: {problem}"
+                for problem in contrast_over_gradients(page, axe_source)
+            )
         for viewport in (DESKTOP, PHONE) if phone_too else (page.viewport_size,):
             page.set_viewport_size(viewport)
             problems.extend(
@@ -96,9 +103,9 @@ def check_every_public_page_state_with_axe(new_page, axe_source) -> None:
         audit(page, label, **options)
 
     page = new_page(viewport=DESKTOP)
-    visit(page, "/", "home")
+    visit(page, "/", "home", gradients=True)
     expect(page.locator("img").first).to_be_attached()  # the demo home page shows images
-    visit(page, "/directory/", "directory")
+    visit(page, "/directory/", "directory", gradients=True)
     visit(page, "/directory/?q=bakery", "directory search")
     visit(page, f"/directory/?{filters}", "directory filtered")
     expect(page.locator(".business-card").filter(has_text=enhanced.name)).to_have_count(1)
@@ -116,7 +123,7 @@ def check_every_public_page_state_with_axe(new_page, axe_source) -> None:
     visit(page, "/contact/", "contact page")
     visit(page, "/search/?q=parking", "site search")
     visit(page, "/no-such-page/", "404", status=404)
-    visit(page, "/join/", "join")
+    visit(page, "/join/", "join", gradients=True)
     page.get_by_role("button", name="Send application").click()
     expect(page.locator("#form-errors")).to_be_focused()  # so the skip link isn't first
     audit(page, "join with errors", skip_link=False)
