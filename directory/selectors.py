@@ -344,15 +344,20 @@ def publicly_listed_business(slug: str) -> Business | None:
 
 
 def featured_businesses(*, limit: int = 6, on=None) -> list[Business]:
-    """Publicly listed businesses with featured placement, rotated daily so that every featured
+    """Publicly listed businesses with featured placement, one listing per member (a member
+    with two locations is one business to feature), rotated daily so that every featured
     member takes its turn on the home page."""
     featured = card_queryset().filter(is_featured=True).order_by("name", "pk")
-    count = featured.count()
-    if count <= limit:
-        return list(featured)
-    start = (on or timezone.localdate()).toordinal() * limit % count
-    rows = list(featured[start : start + limit])
-    return rows + list(featured[: limit - len(rows)]) if len(rows) < limit else rows
+    seen: set[int] = set()
+    candidates = []
+    for business in featured:
+        if business.member_id not in seen:
+            seen.add(business.member_id)
+            candidates.append(business)
+    if len(candidates) <= limit:
+        return candidates
+    start = (on or timezone.localdate()).toordinal() * limit % len(candidates)
+    return (candidates[start:] + candidates[:start])[:limit]
 
 
 def publicly_listed_in_order(ids: list[int]) -> list[Business]:
