@@ -48,7 +48,9 @@ from directory.taxonomy import CategoryNode, category_tree, level_by_slug
 # Any list can be paged through its first 1,000 listings (as many as a broad search ranks):
 # a page is an index walk past every listing before it, so page 20,000 of a million cost 0.5 s.
 MAX_PAGES = CANDIDATE_LIMIT // PAGE_SIZE
-LOGO_RENDITIONS = ("fill-160x160", "fill-400x400")
+# The logo renditions cards and listing pages show (directory/cards.py, business_detail.html)
+# and the square one shared on social media, prefetched with the listings.
+LOGO_RENDITIONS = ("max-240x120", "max-480x240", "max-200x200", "max-400x400", "fill-400x400")
 # The listing columns a result card shows (directory/cards.py); the rest stay unread.
 CARD_FIELDS = ("slug", "name", "city", "summary", "is_featured", "logo")
 
