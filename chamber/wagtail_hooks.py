@@ -8,7 +8,7 @@ from django_tasks_db.models import DBTaskResult
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
 
-from chamber import privacy
+from chamber import dashboard, privacy
 from chamber.mail import mail_health
 from chamber.mail_admin import MailProblemsPanel, OutgoingMailViewSet
 from chamber.scheduled import STALE_AFTER, job_health
@@ -31,6 +31,13 @@ class ScheduledJobsPanel(Component):
             "stale_hours": int(STALE_AFTER.total_seconds() // 3600),
             "now": timezone.now(),
         }
+
+
+@hooks.register("construct_homepage_panels")
+def add_todays_work_panel(request, panels):
+    items = dashboard.items_for(request.user)
+    if items:
+        panels.append(dashboard.TodaysWorkPanel(items))
 
 
 @hooks.register("construct_homepage_panels")

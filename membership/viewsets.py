@@ -122,10 +122,22 @@ class MemberFilterSet(WagtailFilterSet):
     no_end_date = django_filters.BooleanFilter(
         label=_("No end date (honorary, life)"), widget=BooleanRadioSelect
     )
+    renewal_due = django_filters.BooleanFilter(
+        label=_("Renewal due within 30 days, paying by hand"),
+        method="filter_renewal_due",
+        widget=BooleanRadioSelect,
+    )
+    joined_on = django_filters.DateFromToRangeFilter(label=_("Member since"))
 
     class Meta:
         model = Member
         fields = ["status", "level", "no_end_date"]
+
+    def filter_renewal_due(self, queryset, name, value):
+        due = Member.objects.renewal_due()
+        if value:
+            return queryset.filter(pk__in=due.values("pk"))
+        return queryset.exclude(pk__in=due.values("pk"))
 
     def filter_in_good_standing(self, queryset, name, value):
         in_good_standing = Member.objects.in_good_standing()

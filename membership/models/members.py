@@ -175,6 +175,17 @@ class MemberQuerySet(models.QuerySet):
         """Members no subscription will charge: they pay each year themselves."""
         return self.exclude(RENEWS_AUTOMATICALLY)
 
+    def renewal_due(self, *, within_days: int = 30, on: datetime.date | None = None):
+        """Members paying by hand whose paid-through date falls in the next `within_days` days
+        (the office's "expiring soon" list): no subscription will renew them."""
+        on = on or timezone.localdate()
+        return self.renewing_by_hand().filter(
+            status__in=PAYING,
+            no_end_date=False,
+            paid_through__gte=on,
+            paid_through__lte=on + datetime.timedelta(days=within_days),
+        )
+
 
 class Member(index.Indexed, models.Model):
     """A member organisation. One member may have several directory listings (locations)."""
