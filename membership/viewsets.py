@@ -17,6 +17,7 @@ import json
 import django_filters
 from django import forms
 from django.contrib.admin.utils import quote
+from django.db.models import Q
 from django.urls import path, reverse
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
@@ -108,6 +109,18 @@ class MembershipLevelViewSet(SnippetViewSet):
 # Members ------------------------------------------------------------------------------------
 
 
+MEMBER_SEARCH_FIELDS = [
+    "name",
+    "contacts__user__first_name",
+    "contacts__user__last_name",
+    "contacts__user__email",
+    "contacts__user__username",
+    "businesses__name",
+    "stripe_customer_id",
+    "stripe_subscription_id",
+]
+
+
 class MemberFilterSet(WagtailFilterSet):
     status = django_filters.ChoiceFilter(
         label=_("Status"),
@@ -173,6 +186,20 @@ def member_action_buttons(user, member, button_class=Button, **kwargs) -> list:
 
 
 class MemberIndexView(CsvSafeIndexView):
+    def search_queryset(self, queryset):
+        """Every word typed must match the organisation, a contact's name, e-mail or log-in, a
+        listing's name (directory's `businesses`) or a Stripe id: "rosa riverbend" finds the
+        member whose contact is Rosa and whose listing is Riverbend Bakery."""
+        if not self.is_searching:
+            return queryset
+        matching = Member.objects.all()
+        for word in self.search_query.split()[:10]:
+            any_field = Q()
+            for field in MEMBER_SEARCH_FIELDS:
+                any_field |= Q(**{f"{field}__icontains": word})
+            matching = matching.filter(pk__in=Member.objects.filter(any_field).values("pk"))
+        return queryset.filter(pk__in=matching.values("pk"))
+
     def get_list_more_buttons(self, instance):
         return [
             *super().get_list_more_buttons(instance),
@@ -273,7 +300,7 @@ class MemberViewSet(SnippetViewSet):
     ]
     filterset_class = MemberFilterSet
     search_backend_name = None
-    search_fields = ["name", "stripe_customer_id", "stripe_subscription_id"]
+    search_fields = MEMBER_SEARCH_FIELDS
     ordering = ["name", "pk"]
     list_per_page = 50
 

@@ -4,10 +4,12 @@ keeping Stripe prices in step when staff save a level."""
 import logging
 
 import stripe
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin import messages
+from wagtail.admin.search import SearchArea
 from wagtail.log_actions import LogFormatter
 from wagtail.snippets.models import register_snippet
 
@@ -24,6 +26,24 @@ logger = logging.getLogger(__name__)
 register_read_only(Application, Payment, StripeEvent, RenewalReminder, ContactInvitation)
 
 register_snippet(MembershipViewSetGroup)
+
+
+class MemberSearchArea(SearchArea):
+    def is_shown(self, request):
+        return request.user.has_perm("membership.change_member") or request.user.has_perm(
+            "membership.view_member"
+        )
+
+
+@hooks.register("register_admin_search_area")
+def register_member_search_area():
+    """The admin's search box also finds members (by organisation, contact or listing)."""
+    return MemberSearchArea(
+        _("Members"),
+        reverse("wagtailsnippets_membership_member:list"),
+        icon_name="group",
+        order=150,
+    )
 
 
 # Audit log ----------------------------------------------------------------------------------
