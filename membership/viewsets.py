@@ -24,7 +24,8 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn, UpdatedAtColumn
 from wagtail.admin.widgets import BooleanRadioSelect
 from wagtail.admin.widgets.button import Button, HeaderButton
@@ -60,6 +61,24 @@ def payment_period(payment) -> str:
 # Levels -------------------------------------------------------------------------------------
 
 
+class LevelForm(WagtailAdminModelForm):
+    """The level's slug names its Stripe prices (their lookup keys): once the level has them,
+    it can no longer be changed here."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.stripe_product_id and "slug" in self.fields:
+            self.fields["slug"].disabled = True
+            self.fields["slug"].help_text = _(
+                "Fixed: the level's Stripe prices are named after it."
+            )
+        if "annual_dues" in self.fields:
+            self.fields["annual_dues"].help_text = _(
+                "A new amount applies to new members and to renewals paid by hand. Members "
+                "whose card renews automatically keep the amount they subscribed at."
+            )
+
+
 class MembershipLevelViewSet(SnippetViewSet):
     model = MembershipLevel
     icon = "pick"
@@ -76,34 +95,37 @@ class MembershipLevelViewSet(SnippetViewSet):
     search_fields = ["name", "slug"]
     ordering = ["sort_order", "annual_dues"]
 
-    panels = [
-        FieldPanel("name"),
-        FieldPanel("slug"),
-        FieldRowPanel([FieldPanel("annual_dues"), FieldPanel("currency")]),
-        FieldPanel("benefits"),
-        MultiFieldPanel(
-            [
-                FieldPanel("listing_logo"),
-                FieldPanel("listing_description"),
-                FieldPanel("listing_social_links"),
-                FieldPanel("listing_opening_hours"),
-                FieldPanel("featured_placement"),
-            ],
-            heading=_("Directory listing"),
-        ),
-        FieldPanel("deals_allowed"),
-        FieldRowPanel([FieldPanel("sort_order"), FieldPanel("active")]),
-        MultiFieldPanel(
-            [
-                # Kept by membership.stripe_prices.sync_level_prices after each save
-                # (wagtail_hooks.py); typing them would point the level at the wrong prices.
-                FieldPanel("stripe_product_id", read_only=True),
-                FieldPanel("stripe_price_id", read_only=True),
-                FieldPanel("stripe_one_time_price_id", read_only=True),
-            ],
-            heading=_("Stripe"),
-        ),
-    ]
+    edit_handler = ObjectList(
+        [
+            FieldPanel("name"),
+            FieldPanel("slug"),
+            FieldRowPanel([FieldPanel("annual_dues"), FieldPanel("currency")]),
+            FieldPanel("benefits"),
+            MultiFieldPanel(
+                [
+                    FieldPanel("listing_logo"),
+                    FieldPanel("listing_description"),
+                    FieldPanel("listing_social_links"),
+                    FieldPanel("listing_opening_hours"),
+                    FieldPanel("featured_placement"),
+                ],
+                heading=_("Directory listing"),
+            ),
+            FieldPanel("deals_allowed"),
+            FieldRowPanel([FieldPanel("sort_order"), FieldPanel("active")]),
+            MultiFieldPanel(
+                [
+                    # Kept by membership.stripe_prices.sync_level_prices after each save
+                    # (wagtail_hooks.py); typing them would point the level at the wrong prices.
+                    FieldPanel("stripe_product_id", read_only=True),
+                    FieldPanel("stripe_price_id", read_only=True),
+                    FieldPanel("stripe_one_time_price_id", read_only=True),
+                ],
+                heading=_("Stripe"),
+            ),
+        ],
+        base_form_class=LevelForm,
+    )
 
 
 # Members ------------------------------------------------------------------------------------
