@@ -571,6 +571,19 @@ class PaymentFilterSet(WagtailFilterSet):
         fields = []
 
 
+class PaymentInspectView(ReadOnlyInspectView):
+    @cached_property
+    def header_more_buttons(self):
+        return [
+            *super().header_more_buttons,
+            Button(
+                _("Receipt"),
+                url=reverse("wagtailsnippets_membership_payment:receipt", args=[self.object.pk]),
+                icon_name="doc-full",
+            ),
+        ]
+
+
 class PaymentViewSet(ReadOnlySnippetViewSet):
     model = Payment
     icon = "form"
@@ -626,8 +639,20 @@ class PaymentViewSet(ReadOnlySnippetViewSet):
     export_headings = {"get_method_display": _("Method"), "member.level": _("Level")}
     export_filename = "payments"
 
+    inspect_view_class = PaymentInspectView
+
     def get_queryset(self, request):
         return Payment.objects.select_related("member__level", "application", "recorded_by")
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path(
+                "receipt/<int:pk>/",
+                admin_views.PaymentReceiptView.as_view(),
+                name="receipt",
+            ),
+        ]
 
 
 # Stripe events ------------------------------------------------------------------------------
