@@ -38,31 +38,35 @@ def facet_options(name: str, options, part: str = "top") -> str:
     behind "Show all". A category's children are indented under it: in the top part for the
     chosen branch; otherwise in the "more" part, under their parent's name, so that no
     option is offered twice and the top part stays short."""
-    top, more = split_facet(name, options)
+    top = top_options(name, options)
     if part == "more":
-        return mark_safe("\n".join(more))  # noqa: S308 - every value in it is escaped
+        return mark_safe("\n".join(_more_items(name, options, top)))  # noqa: S308 - escaped
     return mark_safe(  # noqa: S308 - every value in it is escaped
-        "\n".join(_facet_branch(name, option, expanded=False) for option in top)
+        "\n".join(
+            _facet_branch(name, option, expanded=False) for option in options if option in top
+        )
     )
 
 
-def split_facet(name: str, options) -> tuple[list, list[str]]:
-    """The options shown first, and the list items of the rest."""
+def top_options(name: str, options) -> list:
+    """The options shown before "Show all": the largest (TOP_FACET_OPTIONS), and the chosen
+    branch."""
     limit = TOP_FACET_OPTIONS.get(name, len(options))
-    by_size = sorted(options, key=lambda option: -(option.count or 0))
-    keep = {id(option) for option in by_size[:limit]}
-    keep.update(id(option) for option in options if _branch_selected(option))
-    top = [option for option in options if id(option) in keep]
-    more = []
+    top = sorted(options, key=lambda option: -(option.count or 0))[:limit]
+    return top + [option for option in options if _branch_selected(option) and option not in top]
+
+
+def _more_items(name: str, options, top):
+    """The list items behind "Show all", in the facet's order: each option not in `top`
+    with its children, and the children of the top options, under their parent's name."""
     for option in options:
-        if id(option) not in keep:
-            more.append(_facet_branch(name, option, expanded=True))
+        if option not in top:
+            yield _facet_branch(name, option, expanded=True)
         elif not _branch_selected(option) and (children := _children(name, option)):
-            more.append(
+            yield (
                 '<li class="filters__group"><span class="filters__group-label">'
                 f'{_escape(option.label)}</span><ul class="filters__children">{children}</ul></li>'
             )
-    return top, more
 
 
 def _branch_selected(option) -> bool:
