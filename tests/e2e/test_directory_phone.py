@@ -104,3 +104,38 @@ def test_checkboxes_sit_beside_their_labels(new_page, listings):
     label = page.locator("label[for='id_remember_me']").bounding_box()
     assert label["x"] > box["x"] + box["width"]
     assert label["y"] < box["y"] + box["height"]
+
+
+def test_the_demo_sites_public_pages_fit_a_320px_screen(new_page, demo_site):
+    """WCAG 1.4.10 (reflow) on the demo's real content: long e-mail addresses, deal titles,
+    many categories."""
+    from deals.models import Deal
+    from directory.models.listings import Business
+
+    with_deals = Business.objects.publicly_listed().filter(
+        pk__in=Deal.objects.shown().values("business_id")
+    )
+    listing = with_deals.order_by("name").first()
+    deal = Deal.objects.shown().order_by("pk").first()
+    page = new_page(viewport=SMALL_PHONE)
+    for path in (
+        "/",
+        "/directory/",
+        "/directory/?q=bakery",
+        f"/directory/{listing.slug}/",
+        "/directory/a-z/",
+        "/directory/a-z/b/",
+        "/directory/categories/",
+        "/deals/",
+        f"/deals/{deal.slug}/",
+        "/news/",
+        "/contact/",
+        "/about/",
+        "/join/",
+        "/search/?q=bakery",
+        "/accounts/login/",
+    ):
+        response = page.goto(path)
+        assert response.status == 200, path
+        widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        assert widths[0] <= widths[1], f"{path} scrolls sideways at 320px: {widths}"
