@@ -32,6 +32,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 from chamber.viewsets import (
     CsvSafeIndexView,
     LocalTimeInspectView,
+    PermissionCheckedChooserViewSet,
     ReadOnlyInspectView,
     ReadOnlySnippetViewSet,
 )
@@ -234,6 +235,7 @@ class StandingPanel(FieldPanel):
 
 
 class MemberViewSet(SnippetViewSet):
+    chooser_viewset_class = PermissionCheckedChooserViewSet
     model = Member
     icon = "group"
     menu_label = _("Members")
@@ -321,6 +323,7 @@ class MemberViewSet(SnippetViewSet):
 
 
 class MemberContactViewSet(SnippetViewSet):
+    chooser_viewset_class = PermissionCheckedChooserViewSet
     model = MemberContact
     icon = "user"
     menu_label = _("Contacts")
