@@ -91,6 +91,12 @@ class DirectoryResults:
         return bool(self.query or self.category or self.city or self.level_name or self.features)
 
     @property
+    def active_filter_count(self) -> int:
+        """How many filters narrow the list (the "Filters (n)" button): category, town, level
+        and each listing feature; keywords and the sort are not filters."""
+        return bool(self.category) + bool(self.city) + bool(self.level_name) + len(self.features)
+
+    @property
     def feature_options(self) -> list[tuple[ListingFeature, bool]]:
         """Every listing feature's filter, and whether it is applied."""
         return [(feature, feature in self.features) for feature in listing_features()]
