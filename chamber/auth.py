@@ -137,7 +137,11 @@ class PasswordResetView(auth_views.PasswordResetView):
         ):
             logger.warning("Password reset e-mails to one address held back: too many this hour")
             return HttpResponseRedirect(self.get_success_url())
-        self.extra_email_context = site_context()
+        # Links on the site's address (SITE_URL), not the host this request came in on, and
+        # the chamber's name rather than that host as the "site name".
+        context = site_context()
+        chamber = context["chamber"]
+        self.extra_email_context = {**context, "site_name": chamber.name if chamber else ""}
         return super().form_valid(form)
 
 

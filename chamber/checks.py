@@ -1,7 +1,10 @@
 """Deployment checks of the project's own (`manage.py check --deploy`)."""
 
 from django.conf import settings
-from django.core.checks import Error, Tags, register
+from django.core.checks import Error, Tags, Warning, register
+from django.core.exceptions import ImproperlyConfigured
+
+from chamber.site_url import parse_site_url
 
 PER_PROCESS_CACHES = (
     "django.core.cache.backends.locmem.LocMemCache",
@@ -21,6 +24,37 @@ def shared_cache(app_configs, **kwargs):
                 "number of workers and reset on every restart.",
                 hint="Set REDIS_URL (or CACHE_URL) to a Redis server every process shares.",
                 id="chamber.E001",
+            )
+        ]
+    return []
+
+
+@register()
+def site_url_is_an_address(app_configs, **kwargs):
+    """SITE_URL must be an address Wagtail's Site can hold (chamber/site_url.py), everywhere."""
+    try:
+        parse_site_url(settings.SITE_URL)
+    except ImproperlyConfigured as exc:
+        return [Error(str(exc), id="chamber.E002")]
+    return []
+
+
+@register(Tags.urls, deploy=True)
+def site_url_is_public(app_configs, **kwargs):
+    """Canonical links, sitemaps, feeds and e-mails name SITE_URL: left at its development
+    default (or any address of this machine), search engines and members get links to nowhere."""
+    try:
+        address = parse_site_url(settings.SITE_URL)
+    except ImproperlyConfigured:
+        return []  # chamber.E002 says what is wrong
+    if address.is_local:
+        return [
+            Warning(
+                f"SITE_URL is unset or names this machine ({address.url}): canonical links, "
+                "sitemaps, feeds and e-mails would point there.",
+                hint="Set SITE_URL to the public address, e.g. https://chamber.example.org, "
+                "and run `manage.py setup_site` to write it to the Wagtail Site.",
+                id="chamber.W001",
             )
         ]
     return []

@@ -12,6 +12,7 @@ from wagtail.permissions import policy_registry
 from chamber import storage
 from chamber.mail import mail_health
 from chamber.scheduled import job_health
+from chamber.site_url import absolute_url
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +60,7 @@ def healthz(request):
 @require_safe
 def robots_txt(request):
     """robots.txt: the paths crawlers should skip, and where the sitemap is."""
-    sitemap_url = request.build_absolute_uri(reverse("sitemap-index"))
+    sitemap_url = absolute_url(reverse("sitemap-index"))
     lines = [
         "User-agent: *",
         *(f"Disallow: {path}" for path in ROBOTS_DISALLOW),

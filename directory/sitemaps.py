@@ -1,11 +1,11 @@
-from django.contrib.sitemaps import Sitemap
 from django.utils.functional import cached_property
 
+from chamber.sitemaps import SiteUrlSitemap
 from directory.models.listings import Business
 from directory.models.pages import DirectoryPage
 
 
-class BusinessSitemap(Sitemap):
+class BusinessSitemap(SiteUrlSitemap):
     """Public listings, in pages of 5,000 URLs (the sitemap index links every page)."""
 
     limit = 5000
