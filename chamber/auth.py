@@ -17,6 +17,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
 from chamber.emails import site_context
@@ -103,6 +104,21 @@ class LoginView(auth_views.LoginView):
             # Ends with the browser session; Django has already rotated the session key.
             self.request.session.set_expiry(0)
         return response
+
+
+class LogoutView(auth_views.LogoutView):
+    """Logging out stays POST-only (a GET that logged out would let any page or e-mail log a
+    member out with a link or an image); a GET, from a bookmark or a typed address, shows a
+    page with the button instead of Django's blank 405."""
+
+    http_method_names = ["get", "post", "options"]
+    confirm_template_name = "registration/logout_confirm.html"
+
+    def get(self, request, *args, **kwargs):
+        # Where to go afterwards, if it is on this site (`next` is checked as the POST does).
+        return TemplateResponse(
+            request, self.confirm_template_name, {"next": self.get_redirect_url()}
+        )
 
 
 class PasswordResetView(auth_views.PasswordResetView):

@@ -41,6 +41,7 @@ urlpatterns = [
         auth.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
+    path("accounts/logout/", auth.LogoutView.as_view(), name="logout"),
     path("accounts/", include("django.contrib.auth.urls")),
     # The account area: membership's own pages, and each app's section under its own prefix.
     path("account/listings/", include("directory.account.urls")),
