@@ -18,6 +18,8 @@ SITEMAPS = {"pages": PageSitemap, "listings": BusinessSitemap, "deals": DealSite
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots-txt"),
+    path("favicon.ico", views.favicon, name="favicon"),
+    path("manifest.webmanifest", views.web_manifest, name="web-manifest"),
     path("private-media/<path:name>", views.private_media, name="private_media"),
     path("sitemap.xml", sitemap_index, {"sitemaps": SITEMAPS}, name="sitemap-index"),
     path(
