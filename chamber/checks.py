@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
 from django.core.exceptions import ImproperlyConfigured
+from django.db import DatabaseError
+from wagtail.models import Site
 
 from chamber.site_url import parse_site_url
 
@@ -58,3 +60,27 @@ def site_url_is_public(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@register(Tags.database)
+def site_record_matches_site_url(app_configs, databases=None, **kwargs):
+    """Page URLs come from Wagtail's Site, which `setup_site` writes from SITE_URL: after
+    SITE_URL changes, until setup runs again, pages and the rest would name two addresses.
+    A database check: `manage.py check --database default` (and `migrate`) run it."""
+    if not databases or "default" not in databases:
+        return []
+    try:
+        address = parse_site_url(settings.SITE_URL)
+        site = Site.objects.filter(is_default_site=True).first()
+    except (ImproperlyConfigured, DatabaseError):
+        return []  # chamber.E002 names a bad SITE_URL; no table yet before the first migrate
+    if site is None or (site.hostname, site.port) == (address.hostname, address.port):
+        return []
+    return [
+        Warning(
+            f"The default Wagtail Site is {site.root_url} but SITE_URL is {address.url}: page "
+            "links would use one and sitemaps, feeds and e-mails the other.",
+            hint="Run `manage.py setup_site` to write SITE_URL to the Site.",
+            id="chamber.W002",
+        )
+    ]

@@ -17,7 +17,11 @@ from django.core import mail
 from django.core.exceptions import ImproperlyConfigured
 from wagtail.models import Site
 
-from chamber.checks import site_url_is_an_address, site_url_is_public
+from chamber.checks import (
+    site_record_matches_site_url,
+    site_url_is_an_address,
+    site_url_is_public,
+)
 from chamber.emails import absolute
 from chamber.site_setup import site_setup
 from chamber.site_url import absolute_url, parse_site_url
@@ -239,3 +243,14 @@ def test_deploy_check_warns_about_an_address_of_this_machine(value, warned, sett
     assert [warning.id for warning in site_url_is_public(None)] == (
         ["chamber.W001"] if warned else []
     )
+
+
+def test_database_check_warns_until_setup_site_writes_a_changed_site_url(site_tree, settings):
+    assert site_record_matches_site_url(None, databases=["default"]) == []
+    settings.SITE_URL = PUBLIC
+    (warning,) = site_record_matches_site_url(None, databases=["default"])
+    assert warning.id == "chamber.W002"
+    assert "http://testserver" in warning.msg and PUBLIC in warning.msg
+    assert site_record_matches_site_url(None) == []  # only with --database
+    site_setup(demo=False, log=lambda line: None)
+    assert site_record_matches_site_url(None, databases=["default"]) == []

@@ -71,7 +71,7 @@ def test_email_subjects_are_plain_text_not_html(client, join_page, levels, admin
     chamber = ChamberSettings.for_site(join_page.get_site())
     chamber.name = "Riverside Chamber of Commerce & Industry"
     chamber.save()
-    organisation = "Smith & Sons <Bakers> \"Est. 1901\""
+    organisation = 'Smith & Sons <Bakers> "Est. 1901"'
     response = client.post(
         "/join/", application_data(levels["community"], organisation_name=organisation)
     )
