@@ -72,15 +72,16 @@ def test_check_deploy_warns_when_site_url_is_unset():
     assert "chamber.W001" not in run_manage("check", env=env).stderr
 
 
+# What the developer's own environment may set, left out so that defaults are read.
+DEPLOYMENT_VARIABLES = {"DATABASE_URL", "CACHE_URL", "REDIS_URL", "DEBUG", "DJANGO_SETTINGS_MODULE"}
+DEPLOYMENT_VARIABLES |= {"SITE_URL", "WAGTAILADMIN_BASE_URL"}
+
+
 def read_setting(expression: str, *, env: dict[str, str], module: str = "dev") -> str:
     """Evaluate `expression` against django.conf.settings in a fresh interpreter."""
     # Reading settings needs no django.setup(): importing every app costs seconds a run.
     code = f"from django.conf import settings; print({expression})"
-    clean_env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in ("DATABASE_URL", "CACHE_URL", "REDIS_URL", "DEBUG", "DJANGO_SETTINGS_MODULE")
-    }
+    clean_env = {key: value for key, value in os.environ.items() if key not in DEPLOYMENT_VARIABLES}
     result = subprocess.run(  # noqa: S603 - fixed argv
         [sys.executable, "-c", code],
         cwd=ROOT,
@@ -130,3 +131,14 @@ def test_a_malformed_boolean_is_a_clear_configuration_error():
             env_bool("CHAMBER_TEST_FLAG")
     finally:
         del os.environ["CHAMBER_TEST_FLAG"]
+
+
+def test_admin_email_links_default_to_the_site_url():
+    public = {"SITE_URL": "https://chamber.example.org"}
+    assert read_setting("settings.WAGTAILADMIN_BASE_URL", env=public) == public["SITE_URL"]
+    own = {**public, "WAGTAILADMIN_BASE_URL": "https://admin.chamber.example.org"}
+    assert read_setting("settings.WAGTAILADMIN_BASE_URL", env=own) == (
+        "https://admin.chamber.example.org"
+    )
+    # Development: what `make run` serves.
+    assert read_setting("settings.SITE_URL", env={}) == "http://127.0.0.1:8000"
