@@ -95,6 +95,8 @@ def test_pages_name_the_site_url_in_canonical_og_and_json_ld(client, town):
         "/directory/": "/directory/",
         f"/directory/{bakery.slug}/": f"/directory/{bakery.slug}/",
         "/directory/category/bakeries/": "/directory/category/bakeries/",
+        "/directory/a-z/": "/directory/a-z/",
+        "/directory/categories/": "/directory/categories/",
         "/deals/": "/deals/",
         f"/deals/{deal.slug}/": f"/deals/{deal.slug}/",
         "/news/": "/news/",
@@ -127,6 +129,7 @@ def test_sitemaps_and_robots_txt_name_the_site_url(client, town):
     assert sections == [
         f"{PUBLIC}/sitemap-pages.xml",
         f"{PUBLIC}/sitemap-listings.xml",
+        f"{PUBLIC}/sitemap-browse.xml",
         f"{PUBLIC}/sitemap-deals.xml",
     ]
     every_url = []
@@ -140,6 +143,7 @@ def test_sitemaps_and_robots_txt_name_the_site_url(client, town):
         f"{PUBLIC}/",
         f"{PUBLIC}/directory/{town['bakery'].slug}/",
         f"{PUBLIC}/deals/{town['deal'].slug}/",
+        f"{PUBLIC}/directory/a-z/",
         PUBLIC + town["news"].url,
     } <= set(every_url)
 
