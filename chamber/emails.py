@@ -11,25 +11,35 @@ import logging
 from django.conf import settings
 from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
 from wagtail.models import Site
 
 from chamber.models import ChamberSettings
+from chamber.site_url import absolute_url, site_url
 
 logger = logging.getLogger(__name__)
 
 
 def site_context() -> dict:
-    """What every e-mail template may use: the chamber's settings and the site's address."""
+    """What every e-mail template may use: the chamber's settings and the site's address
+    (SITE_URL, without a trailing slash)."""
     site = Site.objects.filter(is_default_site=True).first()
     chamber = ChamberSettings.for_site(site) if site else None
-    root_url = (site.root_url if site else "").rstrip("/")
-    return {"chamber": chamber, "site_url": root_url}
+    return {"chamber": chamber, "site_url": site_url()}
 
 
 def absolute(path: str) -> str:
-    """`path` (from `reverse()`) as a full URL on the default site, for links in e-mails."""
-    return site_context()["site_url"] + path
+    """`path` (from `reverse()`) as a full URL on the site's address, for links in e-mails."""
+    return absolute_url(path)
+
+
+def render_subject(template: str, context: dict) -> str:
+    """The subject line from `<template>_subject.txt`, on one line. A subject is plain text,
+    never HTML: rendered without autoescaping, so "Smith & Sons" does not arrive as
+    "Smith &amp; Sons" (the HTML part escapes as usual)."""
+    compiled = get_template(f"{template}_subject.txt").template
+    return " ".join(compiled.render(Context(context, autoescape=False)).split())
 
 
 def send(template: str, to: list[str], context: dict) -> int:
@@ -43,7 +53,7 @@ def send(template: str, to: list[str], context: dict) -> int:
     if not recipients:
         return 0
     context = {**site_context(), **context}
-    subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+    subject = render_subject(template, context)
     message = EmailMultiAlternatives(
         subject=subject,
         body=render_to_string(f"{template}.txt", context),
