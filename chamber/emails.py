@@ -7,6 +7,7 @@ An e-mail is three templates named by one base path, e.g. ``membership/emails/we
 """
 
 import logging
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
@@ -42,6 +43,23 @@ def render_subject(template: str, context: dict) -> str:
     return " ".join(compiled.render(Context(context, autoescape=False)).split())
 
 
+@dataclass(frozen=True)
+class Rendered:
+    subject: str
+    text: str
+    html: str
+
+
+def render(template: str, context: dict) -> Rendered:
+    """The three parts of `template` as `send` sends them (and as staff preview them)."""
+    context = {**site_context(), **context}
+    return Rendered(
+        subject=render_subject(template, context),
+        text=render_to_string(f"{template}.txt", context),
+        html=render_to_string(f"{template}.html", context),
+    )
+
+
 def send(template: str, to: list[str], context: dict) -> int:
     """Render `template`'s subject, plain-text and HTML parts and send them to `to`.
 
@@ -52,15 +70,14 @@ def send(template: str, to: list[str], context: dict) -> int:
     recipients = [address for address in to if address]
     if not recipients:
         return 0
-    context = {**site_context(), **context}
-    subject = render_subject(template, context)
+    rendered = render(template, context)
     message = EmailMultiAlternatives(
-        subject=subject,
-        body=render_to_string(f"{template}.txt", context),
+        subject=rendered.subject,
+        body=rendered.text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=recipients,
     )
-    message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
+    message.attach_alternative(rendered.html, "text/html")
     return message.send()
 
 
