@@ -17,6 +17,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
 from chamber.emails import site_context
@@ -105,6 +106,21 @@ class LoginView(auth_views.LoginView):
         return response
 
 
+class LogoutView(auth_views.LogoutView):
+    """Logging out stays POST-only (a GET that logged out would let any page or e-mail log a
+    member out with a link or an image); a GET, from a bookmark or a typed address, shows a
+    page with the button instead of Django's blank 405."""
+
+    http_method_names = ["get", "post", "options"]
+    confirm_template_name = "registration/logout_confirm.html"
+
+    def get(self, request, *args, **kwargs):
+        # Where to go afterwards, if it is on this site (`next` is checked as the POST does).
+        return TemplateResponse(
+            request, self.confirm_template_name, {"next": self.get_redirect_url()}
+        )
+
+
 class PasswordResetView(auth_views.PasswordResetView):
     """The one password reset (the Wagtail admin's URL redirects here): by e-mail (plain text
     and HTML), at most PASSWORD_RESET_RATE_LIMIT_PER_HOUR requests per client address an hour,
@@ -137,7 +153,11 @@ class PasswordResetView(auth_views.PasswordResetView):
         ):
             logger.warning("Password reset e-mails to one address held back: too many this hour")
             return HttpResponseRedirect(self.get_success_url())
-        self.extra_email_context = site_context()
+        # Links on the site's address (SITE_URL), not the host this request came in on, and
+        # the chamber's name rather than that host as the "site name".
+        context = site_context()
+        chamber = context["chamber"]
+        self.extra_email_context = {**context, "site_name": chamber.name if chamber else ""}
         return super().form_valid(form)
 
 

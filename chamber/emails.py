@@ -7,29 +7,57 @@ An e-mail is three templates named by one base path, e.g. ``membership/emails/we
 """
 
 import logging
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
 from wagtail.models import Site
 
 from chamber.models import ChamberSettings
+from chamber.site_url import absolute_url, site_url
 
 logger = logging.getLogger(__name__)
 
 
 def site_context() -> dict:
-    """What every e-mail template may use: the chamber's settings and the site's address."""
+    """What every e-mail template may use: the chamber's settings and the site's address
+    (SITE_URL, without a trailing slash)."""
     site = Site.objects.filter(is_default_site=True).first()
     chamber = ChamberSettings.for_site(site) if site else None
-    root_url = (site.root_url if site else "").rstrip("/")
-    return {"chamber": chamber, "site_url": root_url}
+    return {"chamber": chamber, "site_url": site_url()}
 
 
 def absolute(path: str) -> str:
-    """`path` (from `reverse()`) as a full URL on the default site, for links in e-mails."""
-    return site_context()["site_url"] + path
+    """`path` (from `reverse()`) as a full URL on the site's address, for links in e-mails."""
+    return absolute_url(path)
+
+
+def render_subject(template: str, context: dict) -> str:
+    """The subject line from `<template>_subject.txt`, on one line. A subject is plain text,
+    never HTML: rendered without autoescaping, so "Smith & Sons" does not arrive as
+    "Smith &amp; Sons" (the HTML part escapes as usual)."""
+    compiled = get_template(f"{template}_subject.txt").template
+    return " ".join(compiled.render(Context(context, autoescape=False)).split())
+
+
+@dataclass(frozen=True)
+class Rendered:
+    subject: str
+    text: str
+    html: str
+
+
+def render(template: str, context: dict) -> Rendered:
+    """The three parts of `template` as `send` sends them (and as staff preview them)."""
+    context = {**site_context(), **context}
+    return Rendered(
+        subject=render_subject(template, context),
+        text=render_to_string(f"{template}.txt", context),
+        html=render_to_string(f"{template}.html", context),
+    )
 
 
 def send(template: str, to: list[str], context: dict) -> int:
@@ -42,15 +70,14 @@ def send(template: str, to: list[str], context: dict) -> int:
     recipients = [address for address in to if address]
     if not recipients:
         return 0
-    context = {**site_context(), **context}
-    subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+    rendered = render(template, context)
     message = EmailMultiAlternatives(
-        subject=subject,
-        body=render_to_string(f"{template}.txt", context),
+        subject=rendered.subject,
+        body=rendered.text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=recipients,
     )
-    message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
+    message.attach_alternative(rendered.html, "text/html")
     return message.send()
 
 

@@ -9,6 +9,8 @@ with `register(AppSetup(...))`:
 - ``group_permissions``: ``{"Group name": ["app_label.codename", ...]}`` for its models;
 - ``build_demo(*, home, site, log)``: demo content (the demo app, for ``setup_site --demo``).
 
+The Site record takes its host and port from SITE_URL: run setup again after changing it.
+
 Every step looks things up by a natural key (slug, title, name) before creating them, so running
 setup again changes nothing.
 """
@@ -25,6 +27,7 @@ from django.utils import timezone
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page, Site
 
 from chamber.models import ChamberSettings
+from chamber.site_url import site_address
 
 # Wagtail's own migrations create the "Editors" and "Moderators" groups with page, image and
 # document permissions; "Chamber staff" runs the whole site, membership included, so it gets
@@ -144,14 +147,23 @@ def ensure_root_page() -> tuple[Page, bool]:
 
 
 def ensure_site(home: Page) -> Site:
+    """The default Site, at SITE_URL's host and port (page URLs, and with them canonical links
+    and the pages' sitemap, come from it), with `home` as its root page."""
+    address = site_address()
     site = Site.objects.filter(is_default_site=True).first() or Site.objects.first()
     if site is None:
         site = Site.objects.create(
-            hostname="localhost", port=80, root_page=home, is_default_site=True
+            hostname=address.hostname, port=address.port, root_page=home, is_default_site=True
         )
-    elif site.root_page_id != home.pk or not site.is_default_site:
+    elif (site.root_page_id, site.is_default_site, site.hostname, site.port) != (
+        home.pk,
+        True,
+        address.hostname,
+        address.port,
+    ):
         site.root_page = home
         site.is_default_site = True
+        site.hostname, site.port = address.hostname, address.port
         site.save()
     ChamberSettings.for_site(site)  # created with defaults on first access
     return site

@@ -8,6 +8,7 @@ from wagtail.contrib.sitemaps import views as sitemap_views
 from wagtail.documents import urls as wagtaildocs_urls
 
 from chamber import auth, views
+from chamber.sitemaps import sitemap_index
 from deals.sitemaps import DealSitemap
 from directory.sitemaps import BusinessSitemap, DirectoryBrowseSitemap
 from home import search as home_search
@@ -22,8 +23,10 @@ SITEMAPS = {
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots-txt"),
+    path("favicon.ico", views.favicon, name="favicon"),
+    path("manifest.webmanifest", views.web_manifest, name="web-manifest"),
     path("private-media/<path:name>", views.private_media, name="private_media"),
-    path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS}, name="sitemap-index"),
+    path("sitemap.xml", sitemap_index, {"sitemaps": SITEMAPS}, name="sitemap-index"),
     path(
         "sitemap-<section>.xml",
         sitemap_views.sitemap,
@@ -45,6 +48,7 @@ urlpatterns = [
         auth.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
+    path("accounts/logout/", auth.LogoutView.as_view(), name="logout"),
     path("accounts/", include("django.contrib.auth.urls")),
     # The account area: membership's own pages, and each app's section under its own prefix.
     path("account/listings/", include("directory.account.urls")),

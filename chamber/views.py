@@ -1,8 +1,10 @@
 import logging
 
+from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import DatabaseError
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.templatetags.static import static
 from django.urls import reverse
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_safe
@@ -11,7 +13,9 @@ from wagtail.permissions import policy_registry
 
 from chamber import storage
 from chamber.mail import mail_health
+from chamber.models import ChamberSettings
 from chamber.scheduled import job_health
+from chamber.site_url import absolute_url
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +63,7 @@ def healthz(request):
 @require_safe
 def robots_txt(request):
     """robots.txt: the paths crawlers should skip, and where the sitemap is."""
-    sitemap_url = request.build_absolute_uri(reverse("sitemap-index"))
+    sitemap_url = absolute_url(reverse("sitemap-index"))
     lines = [
         "User-agent: *",
         *(f"Disallow: {path}" for path in ROBOTS_DISALLOW),
@@ -67,6 +71,53 @@ def robots_txt(request):
         f"Sitemap: {sitemap_url}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+# The site's icon (chamber/static/chamber/icons/): favicon.svg is the drawing; the PNG and ICO
+# files are Chromium's renderings of it at each size (maskable: the mark inside the middle 80%).
+ICONS = "chamber/icons/"
+THEME_COLOUR = "#0b4f6c"  # base.html's theme-color, the brand's --color-brand-600
+
+
+@cache_control(max_age=60 * 60 * 24, public=True)
+@require_safe
+def favicon(request):
+    """/favicon.ico, which browsers and crawlers ask for whatever the page's <link>s say: the
+    icon under its static (in production: content-hashed) address."""
+    return HttpResponseRedirect(static(f"{ICONS}favicon.ico"))
+
+
+@cache_control(max_age=60 * 60 * 24, public=True)
+@require_safe
+def web_manifest(request):
+    """The web app manifest (linked from base.html): the chamber's name, its icons and colour
+    for a phone's home screen."""
+    chamber = ChamberSettings.for_request(request)
+    manifest = {
+        "name": chamber.name,
+        "short_name": chamber.name if len(chamber.name) <= 12 else chamber.name.split()[0],
+        "description": chamber.tagline,
+        "lang": settings.LANGUAGE_CODE,
+        "start_url": "/",
+        "scope": "/",
+        "display": "browser",
+        "theme_color": THEME_COLOUR,
+        "background_color": "#ffffff",
+        "icons": [
+            {"src": static(f"{ICONS}favicon.svg"), "type": "image/svg+xml", "sizes": "any"},
+            {"src": static(f"{ICONS}icon-192.png"), "type": "image/png", "sizes": "192x192"},
+            {"src": static(f"{ICONS}icon-512.png"), "type": "image/png", "sizes": "512x512"},
+            {
+                "src": static(f"{ICONS}icon-maskable-512.png"),
+                "type": "image/png",
+                "sizes": "512x512",
+                "purpose": "maskable",
+            },
+        ],
+    }
+    if not manifest["description"]:
+        del manifest["description"]
+    return JsonResponse(manifest, content_type="application/manifest+json")
 
 
 def _image_of(name: str):

@@ -6,6 +6,9 @@ and offering business only, whoever asks.
 Feed readers render item titles and descriptions as HTML (Django's default `item_title`
 escapes for that reason): plain-text fields are escaped here, on top of the XML escaping, so
 markup typed into a title or summary stays text in the reader.
+
+Links are on the site's address (SITE_URL, through Wagtail's Site), not the host the feed
+reader asked on.
 """
 
 from django.contrib.syndication.views import Feed
@@ -28,7 +31,10 @@ class DealsFeed(Feed):
         return self.page.title
 
     def link(self):
-        return self.page.url
+        return self.page.get_full_url()
+
+    def feed_url(self):
+        return self.page.get_full_url() + self.page.reverse_subpage("feed_view")
 
     def description(self):
         return self.page.intro or "Current offers from chamber member businesses."
@@ -48,7 +54,7 @@ class DealsFeed(Feed):
         return f"{summary}\n\n{details}" if details else summary
 
     def item_link(self, deal):
-        return self.page.deal_url(deal)
+        return self.page.deal_url(deal, full=True)
 
     def item_pubdate(self, deal):
         return deal.valid_from

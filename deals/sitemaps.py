@@ -1,11 +1,11 @@
-from django.contrib.sitemaps import Sitemap
 from django.utils.functional import cached_property
 
+from chamber.sitemaps import SiteUrlSitemap
 from deals.models.deals import Deal
 from deals.selectors import deals_page
 
 
-class DealSitemap(Sitemap):
+class DealSitemap(SiteUrlSitemap):
     """Deals on show that are open to everyone. Members-only deals are left out: their pages
     hold nothing a search engine may index beyond a log-in prompt."""
 

@@ -1,12 +1,12 @@
-from django.contrib.sitemaps import Sitemap
 from django.utils.functional import cached_property
 
+from chamber.sitemaps import SiteUrlSitemap
 from directory.browse import alphabet
 from directory.models.listings import Business
 from directory.models.pages import DirectoryPage
 
 
-class BusinessSitemap(Sitemap):
+class BusinessSitemap(SiteUrlSitemap):
     """Public listings, in pages of 5,000 URLs (the sitemap index links every page)."""
 
     limit = 5000
@@ -30,7 +30,7 @@ class BusinessSitemap(Sitemap):
         return directory.url if directory else None
 
 
-class DirectoryBrowseSitemap(Sitemap):
+class DirectoryBrowseSitemap(SiteUrlSitemap):
     """The directory's browsing pages: the A-Z index, each letter that has public listings,
     and the category tree (directory/browse.py, cached like the facets)."""
 

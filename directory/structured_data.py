@@ -2,8 +2,10 @@
 
 from wagtail.images.models import Image
 
+from chamber.site_url import absolute_url
 
-def local_business_json_ld(business, *, url: str, request) -> dict:
+
+def local_business_json_ld(business, *, url: str) -> dict:
     data = {
         "@context": "https://schema.org",
         "@type": "LocalBusiness",
@@ -38,6 +40,6 @@ def local_business_json_ld(business, *, url: str, request) -> dict:
     if business.shows_logo:
         logo: Image = business.logo
         rendition = logo.get_rendition("fill-400x400")
-        data["logo"] = data["image"] = request.build_absolute_uri(rendition.url)
+        data["logo"] = data["image"] = absolute_url(rendition.url)
     data["address"] = {key: value for key, value in data["address"].items() if value}
     return data

@@ -68,7 +68,7 @@ def business_detail(request, *, page, slug):
             "canonical_url": url,
             "phone": business.phone_for(request.user),
             "email": business.email_for(request.user),
-            "json_ld": local_business_json_ld(business, url=url, request=request),
+            "json_ld": local_business_json_ld(business, url=url),
             "sections": [
                 render_to_string(*feature.section(business), request)
                 for feature in business.features

@@ -1,9 +1,9 @@
 """RSS 2.0 and Atom feeds of the news (all of it, or one topic), with Django's syndication
 framework. Links are absolute.
 
-Feed readers render item titles and descriptions as HTML, so the plain-text title and summary
-are escaped here on top of the XML escaping (as the deals feed does): markup an editor typed
-stays text in the reader."""
+Feed readers render RSS item titles and descriptions, and Atom summaries, as HTML, so those
+plain-text fields are escaped here on top of the XML escaping (as the deals feed does): markup
+an editor typed stays text in the reader. Atom titles are text and are left as they are."""
 
 import datetime
 
@@ -86,6 +86,11 @@ class NewsRssFeed(Feed):
 
 class NewsAtomFeed(NewsRssFeed):
     feed_type = Atom1Feed
+
+    def item_title(self, item: NewsPage):
+        # An Atom title is plain text (no type="html"), unlike its summary and RSS's title:
+        # escaped once more, "Parking & transport" would show as "Parking &amp; transport".
+        return item.title
 
 
 def _midday(day: datetime.date) -> datetime.datetime:

@@ -11,11 +11,13 @@ the read-only policy the viewsets' generic views use for these models.
 from decimal import Decimal
 
 from django import forms
+from django.conf import settings
 from django.contrib.admin.utils import quote
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from wagtail.admin import messages
@@ -24,7 +26,7 @@ from wagtail.admin.widgets import AdminDateInput
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from chamber.viewsets import ObjectActionView
-from membership import dues
+from membership import dues, reminders
 from membership.account.receipts import member_address, receipt_number
 from membership.applications import (
     DECIDABLE,
@@ -338,4 +340,58 @@ class ChangeLevelView(MemberActionView):
                 _("%(member)s moved from the %(previous)s level to %(level)s.")
                 % {"member": member, "previous": previous, "level": level},
             )
+        return redirect(self.get_object_url())
+
+
+class SendReminderView(MemberActionView):
+    """The renewal reminder the member is due, shown exactly as it would be e-mailed, and
+    "Send now": under the cron job's rule (membership/reminders.py), at most once per stage
+    and paid period, so pressing it twice, or cron running after it, sends one e-mail."""
+
+    permission_policy = ModelPermissionPolicy(Member)
+    permission_required = "change"
+    form_class = forms.Form
+    page_title = _("Renewal reminder")
+    submit_button_label = _("Send now")
+
+    @cached_property
+    def due(self):
+        return reminders.preview(self.object)
+
+    @property
+    def intro(self):
+        if self.due is None:
+            return _(
+                "No reminder is due for this member now: the first goes out %(days)d days "
+                "before the paid-through date, each stage once; members whose card renews "
+                "automatically, or without an end date, get none."
+            ) % {"days": -min(settings.RENEWAL_REMINDER_DAYS)}
+        if not self.due[0].recipients:
+            return _("This reminder is due but the member has no contact with an e-mail.")
+        return _("This is the reminder due now, as it will be e-mailed.")
+
+    def get_summary(self):
+        summary = super().get_summary()
+        if self.due is None:
+            return summary
+        due, rendered = self.due
+        return [
+            *summary,
+            (_("To"), ", ".join(due.recipients) or "-"),
+            (_("Subject"), rendered.subject),
+            (_("Message"), rendered.text.strip()),
+        ]
+
+    def form_valid(self, form):
+        run = reminders.send_renewal_reminders(member_ids=[self.object.pk])
+        if run.sent:
+            messages.success(self.request, _("Renewal reminder sent to %s.") % self.object)
+        elif run.skipped:
+            messages.warning(
+                self.request, _("Not sent: %s has no contact with an e-mail.") % self.object
+            )
+        elif run.failed:
+            messages.error(self.request, _("Sending failed; the next cron run tries again."))
+        else:
+            messages.info(self.request, _("No reminder was due, or it was already sent."))
         return redirect(self.get_object_url())

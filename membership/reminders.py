@@ -8,6 +8,7 @@ retries it.
 """
 
 import datetime
+from dataclasses import dataclass
 from functools import partial
 from urllib.parse import urlencode
 
@@ -20,6 +21,8 @@ from membership.models.members import Member, membership_grace_days
 from membership.models.pages import JoinPage
 from membership.models.payments import RenewalReminder
 from membership.tokens import renewal_token
+
+TEMPLATE = "membership/emails/renewal_reminder"
 
 
 def due_stage(paid_through: datetime.date, today: datetime.date, stages: list[int]) -> int | None:
@@ -48,47 +51,84 @@ def reminder_candidates(today: datetime.date, stages: list[int]):
     )
 
 
-def send_renewal_reminders(today: datetime.date | None = None, stages=None) -> JobRun:
-    """Send the reminders that are due; the run lists (member id, stage) pairs."""
+@dataclass(frozen=True)
+class DueReminder:
+    member: Member
+    stage: int
+    recipients: list[str]
+    context: dict
+
+
+def due_reminder(member, today, stages, *, join_page=None) -> DueReminder | None:
+    """The reminder `member` is due today (None before the first stage, or when this stage or
+    a later one was already sent for the current paid period)."""
+    stage = due_stage(member.paid_through, today, stages)
+    if stage is None:
+        return None
+    sent_stages = set(
+        RenewalReminder.objects.filter(member=member, period_end=member.paid_through).values_list(
+            "stage", flat=True
+        )
+    )
+    if any(sent >= stage for sent in sent_stages):
+        return None
+    grace = datetime.timedelta(days=membership_grace_days())
+    if join_page is None:
+        join_page = JoinPage.objects.live().first()
+    context = {
+        "member": member,
+        "stage": stage,
+        "days": (member.paid_through - today).days,
+        "lapses_on": member.paid_through + grace,
+        "pay_url": renewal_url(join_page, member),
+    }
+    return DueReminder(member, stage, member.billing_emails(), context)
+
+
+def send_renewal_reminders(
+    today: datetime.date | None = None, stages=None, *, member_ids=None
+) -> JobRun:
+    """Send the reminders that are due; the run lists (member id, stage) pairs. `member_ids`:
+    only these members (staff's "send now"), under the same once-per-stage rule."""
     today = today or timezone.localdate()
     stages = sorted(stages or settings.RENEWAL_REMINDER_DAYS)
     run = JobRun()
     join_page = JoinPage.objects.live().first()
-    grace = datetime.timedelta(days=membership_grace_days())
-    for member in reminder_candidates(today, stages):
-        stage = due_stage(member.paid_through, today, stages)
-        if stage is None:
+    candidates = reminder_candidates(today, stages)
+    if member_ids is not None:
+        candidates = candidates.filter(pk__in=member_ids)
+    for member in candidates:
+        due = due_reminder(member, today, stages, join_page=join_page)
+        if due is None:
             continue
-        sent_stages = set(
-            RenewalReminder.objects.filter(
-                member=member, period_end=member.paid_through
-            ).values_list("stage", flat=True)
-        )
-        if any(sent >= stage for sent in sent_stages):
-            continue
-        recipients = member.billing_emails()
-        context = {
-            "member": member,
-            "stage": stage,
-            "days": (member.paid_through - today).days,
-            "lapses_on": member.paid_through + grace,
-            "pay_url": renewal_url(join_page, member),
-        }
         send_once(
             run,
-            [(member.pk, stage)],
-            recipients=recipients,
+            [(member.pk, due.stage)],
+            recipients=due.recipients,
             claim=partial(
                 RenewalReminder.objects.create,
                 member=member,
-                stage=stage,
+                stage=due.stage,
                 period_end=member.paid_through,
-                sent_to=", ".join(recipients),
+                sent_to=", ".join(due.recipients),
             ),
-            send=partial(emails.send, "membership/emails/renewal_reminder", recipients, context),
-            description=f"renewal reminder {stage:+d} for member {member.pk}",
+            send=partial(emails.send, TEMPLATE, due.recipients, due.context),
+            description=f"renewal reminder {due.stage:+d} for member {member.pk}",
         )
     return run
+
+
+def preview(
+    member, today: datetime.date | None = None
+) -> tuple[DueReminder, emails.Rendered] | None:
+    """The reminder `member` would be sent now, rendered exactly as it would go (None when
+    none is due: not yet, already sent, renews automatically or has no end date)."""
+    today = today or timezone.localdate()
+    stages = sorted(settings.RENEWAL_REMINDER_DAYS)
+    if not reminder_candidates(today, stages).filter(pk=member.pk).exists():
+        return None
+    due = due_reminder(member, today, stages)
+    return (due, emails.render(TEMPLATE, due.context)) if due else None
 
 
 def renewal_url(join_page, member) -> str:

@@ -182,7 +182,7 @@ class MemberFilterSet(WagtailFilterSet):
 
 
 def member_action_buttons(user, member, button_class=Button, **kwargs) -> list:
-    """ "Record payment" and "Change level", for a user allowed to do them."""
+    """ "Record payment", "Change level" and "Renewal reminder", for a user allowed to."""
     buttons = []
     if user.has_perm("membership.add_payment"):
         buttons.append(
@@ -201,6 +201,15 @@ def member_action_buttons(user, member, button_class=Button, **kwargs) -> list:
                 url=admin_views.member_url("change_level", member),
                 icon_name="pick",
                 priority=16,
+                **kwargs,
+            )
+        )
+        buttons.append(
+            button_class(
+                _("Renewal reminder"),
+                url=admin_views.member_url("send_reminder", member),
+                icon_name="mail",
+                priority=17,
                 **kwargs,
             )
         )
@@ -375,11 +384,16 @@ class MemberViewSet(SnippetViewSet):
     def change_level_view(self):
         return self.construct_view(admin_views.ChangeLevelView)
 
+    @property
+    def send_reminder_view(self):
+        return self.construct_view(admin_views.SendReminderView)
+
     def get_urlpatterns(self):
         return [
             *super().get_urlpatterns(),
             path("record-payment/<int:pk>/", self.record_payment_view, name="record_payment"),
             path("change-level/<int:pk>/", self.change_level_view, name="change_level"),
+            path("send-reminder/<int:pk>/", self.send_reminder_view, name="send_reminder"),
         ]
 
 

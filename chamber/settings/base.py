@@ -264,7 +264,12 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 # Wagtail
 WAGTAIL_SITE_NAME = env_str("WAGTAIL_SITE_NAME", "Chamber portal")
-WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+# The site's public address (chamber/site_url.py): canonical links, sitemaps, feeds, JSON-LD and
+# e-mails use it, and `setup_site` writes it to Wagtail's Site. The default is what `make run`
+# serves; `check --deploy` warns when production keeps it (or any local address).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# Links in the admin's own e-mails (moderation, workflow): the same address unless told otherwise.
+WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL") or SITE_URL
 WAGTAILSEARCH_BACKENDS = {
     "default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "english"},
     # The directory's search: the same index, queried for prefixes and exact names first.

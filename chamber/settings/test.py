@@ -21,5 +21,5 @@ STRIPE_API_BASE = ""
 STRIPE_ENABLED = False
 MEDIA_ROOT = BASE_DIR / ".test-media"
 PRIVATE_MEDIA_ROOT = BASE_DIR / ".test-private-media"
-WAGTAILADMIN_BASE_URL = "http://testserver"
+SITE_URL = WAGTAILADMIN_BASE_URL = "http://testserver"  # the test client's host
 LOGGING["root"]["level"] = "WARNING"

@@ -11,6 +11,7 @@ from wagtail.models import Page
 
 from chamber.caching import cached
 from chamber.selectors import NavLink
+from chamber.site_url import absolute_url
 
 logger = logging.getLogger(__name__)
 
@@ -93,7 +94,7 @@ def page_social_title(page, *, site_name: str) -> str:
     return page.seo_title or page.title
 
 
-def social_image(request, image, spec: str, *, large: bool) -> SocialImage | None:
+def social_image(image, spec: str, *, large: bool) -> SocialImage | None:
     """`image` as an absolute-URL rendition for sharing cards, or None without one.
 
     If the image's renditions were prefetched, `spec` must be among them: Wagtail then looks
@@ -106,8 +107,8 @@ def social_image(request, image, spec: str, *, large: bool) -> SocialImage | Non
     except SourceImageIOError:
         logger.warning("Social image %s: source file missing", image.pk)
         return None
-    # Local media gives a path, S3 a full URL; build_absolute_uri leaves the latter alone.
-    url = request.build_absolute_uri(rendition.url) if request else rendition.full_url
+    # Local media gives a path, joined to SITE_URL; S3 a full URL, kept as it is.
+    url = absolute_url(rendition.url)
     return SocialImage(
         url=url, width=rendition.width, height=rendition.height, alt=rendition.alt, large=large
     )
@@ -155,12 +156,12 @@ def social_meta(
         return {"title": ""}
     # Unset template variables arrive as "", hence truthiness rather than `is None`.
     if image:
-        shared = social_image(request, image, SOCIAL_IMAGE_SPEC, large=True)
+        shared = social_image(image, SOCIAL_IMAGE_SPEC, large=True)
     elif logo:
-        shared = social_image(request, logo, logo_spec, large=False)
+        shared = social_image(logo, logo_spec, large=False)
     else:
         chamber_logo = chamber.logo if chamber else None
-        shared = social_image(request, chamber_logo, SOCIAL_LOGO_SPEC, large=False)
+        shared = social_image(chamber_logo, SOCIAL_LOGO_SPEC, large=False)
     return {
         "title": title,
         "description": description or "",

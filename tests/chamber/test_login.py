@@ -5,8 +5,10 @@ import re
 
 import pytest
 from axes.models import AccessAttempt
+from bs4 import BeautifulSoup
 from django.contrib.auth import SESSION_KEY
 from django.core import mail
+from django.test import Client
 
 from tests.factories import UserFactory
 
@@ -104,10 +106,48 @@ def test_remember_me_keeps_the_login_for_two_weeks(client, ada):
 def test_logout_needs_a_post(client, ada):
     client.force_login(ada)
 
-    assert client.get("/accounts/logout/").status_code == 405
+    assert client.get("/accounts/logout/").status_code == 200
     assert logged_in_as(client) == str(ada.pk)
     client.post("/accounts/logout/")
     assert logged_in_as(client) is None
+
+
+def test_a_get_to_logout_shows_a_page_with_a_log_out_button(ada, site_tree):
+    """Issue #22: a bookmarked or typed /accounts/logout/ showed a blank 405 page."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(ada)
+
+    response = client.get("/accounts/logout/", {"next": "/directory/"})
+
+    assert response.status_code == 200
+    assert logged_in_as(client) == str(ada.pk)
+    page = BeautifulSoup(response.text, "html.parser")
+    assert page.find("a", class_="skip-link")  # the site's own page, with its header
+    assert page.find("meta", attrs={"name": "robots"})["content"] == "noindex"
+    assert page.h1.get_text() == "Log out"
+    (form,) = page.main.find_all("form")
+    assert (form["method"], form["action"]) == ("post", "/accounts/logout/")
+    assert form.button.get_text() == "Log out"
+    fields = {field["name"]: field["value"] for field in form.find_all("input")}
+    assert fields["next"] == "/directory/"
+    # The form is what logs out, with its CSRF token; a post without one is refused.
+    assert client.post("/accounts/logout/").status_code == 403
+    assert logged_in_as(client) == str(ada.pk)
+    response = client.post("/accounts/logout/", fields)
+    assert response.status_code == 302 and response["Location"] == "/directory/"
+    assert logged_in_as(client) is None
+
+    # Logged out: nothing to do, and a way on.
+    again = BeautifulSoup(client.get("/accounts/logout/").text, "html.parser")
+    assert "You are not logged in" in again.main.get_text()
+    assert again.main.find("form") is None
+
+
+def test_logout_page_drops_a_next_address_on_another_site(client, ada, site_tree):
+    client.force_login(ada)
+    response = client.get("/accounts/logout/", {"next": "https://evil.example/"})
+    assert response.status_code == 200
+    assert "evil.example" not in response.text
 
 
 # django-axes --------------------------------------------------------------------------------------

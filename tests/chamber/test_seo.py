@@ -106,8 +106,8 @@ def test_news_like_pages_are_articles_with_a_publication_date(site_tree):
     assert meta(head, "article:published_time") == "2025-03-14"
 
 
-def test_image_urls_from_remote_storage_are_kept_as_they_are():
-    request = RequestFactory().get("/")
+def test_image_urls_from_remote_storage_are_kept_and_local_ones_go_on_the_site_url(settings):
+    settings.SITE_URL = "https://chamber.example.org"
     rendition = SimpleNamespace(
         url="https://media.example-cdn.org/images/hero.fill-1200x630.jpg",
         width=1200,
@@ -115,10 +115,10 @@ def test_image_urls_from_remote_storage_are_kept_as_they_are():
         alt="Main Street",
     )
     image = SimpleNamespace(pk=1, get_rendition=lambda spec: rendition)
-    assert social_image(request, image, SOCIAL_IMAGE_SPEC, large=True).url == rendition.url
+    assert social_image(image, SOCIAL_IMAGE_SPEC, large=True).url == rendition.url
     rendition.url = "/media/images/hero.fill-1200x630.jpg"
-    assert social_image(request, image, SOCIAL_IMAGE_SPEC, large=True).url == (
-        "http://testserver/media/images/hero.fill-1200x630.jpg"
+    assert social_image(image, SOCIAL_IMAGE_SPEC, large=True).url == (
+        "https://chamber.example.org/media/images/hero.fill-1200x630.jpg"
     )
 
 
@@ -127,7 +127,7 @@ def test_missing_image_file_leaves_the_image_out_instead_of_failing():
         raise SourceImageIOError("gone")
 
     image = SimpleNamespace(pk=1, get_rendition=missing)
-    assert social_image(RequestFactory().get("/"), image, SOCIAL_IMAGE_SPEC, large=True) is None
+    assert social_image(image, SOCIAL_IMAGE_SPEC, large=True) is None
 
 
 # Cost: renditions are the expensive part.

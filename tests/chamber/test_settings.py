@@ -13,8 +13,10 @@ PRODUCTION_ENV = {
     "ALLOWED_HOSTS": "chamber.example.org",
     "DATABASE_URL": "postgres://chamber@127.0.0.1:5432/chamber",
 }
-# Not required to start, but to pass check --deploy (chamber/checks.py): a shared cache.
+# Not required to start, but to pass check --deploy (chamber/checks.py): a shared cache and
+# the site's public address.
 SHARED_CACHE = {"REDIS_URL": "redis://127.0.0.1:6379/0"}
+PUBLIC_ADDRESS = {"SITE_URL": "https://chamber.example.org"}
 
 
 def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
@@ -22,7 +24,7 @@ def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
         key: value
         for key, value in os.environ.items()
         if key not in PRODUCTION_ENV
-        and key not in ("REDIS_URL", "CACHE_URL")
+        and key not in ("REDIS_URL", "CACHE_URL", "SITE_URL", "WAGTAILADMIN_BASE_URL")
         and not key.startswith(("DJANGO_", "STRIPE_"))
     }
     return subprocess.run(  # noqa: S603 - fixed argv, our own manage.py
@@ -46,7 +48,7 @@ def test_production_settings_refuse_to_start_without(missing):
 
 
 def test_production_settings_pass_check_deploy_with_zero_warnings():
-    env = {**PRODUCTION_ENV, **SHARED_CACHE}
+    env = {**PRODUCTION_ENV, **SHARED_CACHE, **PUBLIC_ADDRESS}
     result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=env)
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
@@ -54,20 +56,32 @@ def test_production_settings_pass_check_deploy_with_zero_warnings():
 
 def test_check_deploy_fails_on_a_cache_each_process_keeps_for_itself():
     """Issue #23: without Redis every worker counted rate limits on its own."""
-    result = run_manage("check", "--deploy", env=PRODUCTION_ENV)
+    result = run_manage("check", "--deploy", env={**PRODUCTION_ENV, **PUBLIC_ADDRESS})
     assert result.returncode != 0
     assert "chamber.E001" in result.stderr and "REDIS_URL" in result.stderr
+
+
+def test_check_deploy_warns_when_site_url_is_unset():
+    """Issue #22: every canonical link and sitemap entry said http://localhost/."""
+    env = {**PRODUCTION_ENV, **SHARED_CACHE}
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode != 0
+    assert "chamber.W001" in result.stderr
+    assert "SITE_URL is unset or names this machine (http://127.0.0.1:8000)" in result.stderr
+    # Outside --deploy (development, the test suite) the default is what it should be.
+    assert "chamber.W001" not in run_manage("check", env=env).stderr
+
+
+# What the developer's own environment may set, left out so that defaults are read.
+DEPLOYMENT_VARIABLES = {"DATABASE_URL", "CACHE_URL", "REDIS_URL", "DEBUG", "DJANGO_SETTINGS_MODULE"}
+DEPLOYMENT_VARIABLES |= {"SITE_URL", "WAGTAILADMIN_BASE_URL"}
 
 
 def read_setting(expression: str, *, env: dict[str, str], module: str = "dev") -> str:
     """Evaluate `expression` against django.conf.settings in a fresh interpreter."""
     # Reading settings needs no django.setup(): importing every app costs seconds a run.
     code = f"from django.conf import settings; print({expression})"
-    clean_env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in ("DATABASE_URL", "CACHE_URL", "REDIS_URL", "DEBUG", "DJANGO_SETTINGS_MODULE")
-    }
+    clean_env = {key: value for key, value in os.environ.items() if key not in DEPLOYMENT_VARIABLES}
     result = subprocess.run(  # noqa: S603 - fixed argv
         [sys.executable, "-c", code],
         cwd=ROOT,
@@ -117,3 +131,14 @@ def test_a_malformed_boolean_is_a_clear_configuration_error():
             env_bool("CHAMBER_TEST_FLAG")
     finally:
         del os.environ["CHAMBER_TEST_FLAG"]
+
+
+def test_admin_email_links_default_to_the_site_url():
+    public = {"SITE_URL": "https://chamber.example.org"}
+    assert read_setting("settings.WAGTAILADMIN_BASE_URL", env=public) == public["SITE_URL"]
+    own = {**public, "WAGTAILADMIN_BASE_URL": "https://admin.chamber.example.org"}
+    assert read_setting("settings.WAGTAILADMIN_BASE_URL", env=own) == (
+        "https://admin.chamber.example.org"
+    )
+    # Development: what `make run` serves.
+    assert read_setting("settings.SITE_URL", env={}) == "http://127.0.0.1:8000"

@@ -267,7 +267,7 @@ def test_detail_page_json_ld_describes_the_local_business(client, enhanced_listi
     assert data["@context"] == "https://schema.org"
     assert data["@type"] == "LocalBusiness"
     assert data["name"] == "Zephyr Roastery"
-    assert data["url"] == f"http://localhost/directory/{enhanced_listing.slug}/"
+    assert data["url"] == f"http://testserver/directory/{enhanced_listing.slug}/"
     assert data["address"]["@type"] == "PostalAddress"
     assert data["address"]["streetAddress"] == "1 Main Street"
     assert data["address"]["addressLocality"] == "Riverside"
@@ -655,7 +655,7 @@ def test_detail_page_shows_member_since_canonical_and_open_graph(client, enhance
     response = client.get(f"/directory/{enhanced_listing.slug}/")
     text = response.text
     assert "Chamber member since 2019" in text
-    canonical = f"http://localhost/directory/{enhanced_listing.slug}/"
+    canonical = f"http://testserver/directory/{enhanced_listing.slug}/"
     assert f'<link rel="canonical" href="{canonical}">' in text
     assert '<meta property="og:title" content="Zephyr Roastery">' in text
     assert f'<meta property="og:url" content="{canonical}">' in text

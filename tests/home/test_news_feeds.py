@@ -125,7 +125,7 @@ def test_rss_feed_lists_live_public_news_newest_first_with_absolute_links(
     assert second["link"] == second["guid"] == published_news[0].get_full_url()
     for item in items:
         link = urlsplit(item["link"])
-        assert link.scheme == "http" and link.netloc == "localhost", item["link"]
+        assert link.scheme == "http" and link.netloc == "testserver", item["link"]
         assert link.path.startswith("/news/")
     assert second["description"] == "Our position for the council vote."
     assert second["categories"] == ["Parking & transport", "Permits & zoning"]
@@ -153,7 +153,7 @@ def test_atom_feed_lists_the_same_news(client, published_news, news_index):
     assert parking["summary"] == "Our position for the council vote."
     assert parking["updated"]  # when it was last published
     assert parking["categories"] == ["Parking & transport", "Permits & zoning"]
-    assert all(entry["link"].startswith("http://localhost/news/") for entry in entries)
+    assert all(entry["link"].startswith("http://testserver/news/") for entry in entries)
 
 
 def test_feeds_hold_the_twenty_newest_items(client, news_factory):
@@ -184,7 +184,7 @@ def test_topic_feed_holds_only_that_topics_news(client, published_news, news_ind
     assert title == "Chamber of Commerce: Parking & transport"
     assert description == "Parking, buses and getting around."
     assert link == news_index.get_full_url() + "?topic=parking-transport"
-    assert self_link == "http://localhost" + url
+    assert self_link == "http://testserver" + url
 
 
 @pytest.mark.parametrize(
@@ -215,11 +215,28 @@ def test_markup_in_titles_and_summaries_stays_text_in_feed_readers(client, news_
         root = atom(client)
         (entry,) = atom_entries(root)
         title, summary = entry["title"], entry["summary"]
-    # Readers render titles and descriptions as HTML: after XML parsing the markup is still
-    # escaped, so a reader shows it as text.
-    assert title == f"Parking {html.escape(XSS)}"
+    # Readers render RSS titles and descriptions, and Atom summaries, as HTML: after XML
+    # parsing the markup is still escaped, so a reader shows it as text.
     assert summary == f"Summary {html.escape(XSS)} &amp; more"
-    assert "<script" not in all_text(root)
+    if kind == "rss":
+        assert title == f"Parking {html.escape(XSS)}"
+        assert "<script" not in all_text(root)
+    else:
+        # An Atom title without type="html" is text: shown as it is, so it holds the title
+        # exactly as typed, escaped only by the XML.
+        assert root.find(f"{ATOM}entry/{ATOM}title").get("type", "text") == "text"
+        assert title == f"Parking {XSS}"
+
+
+def test_atom_titles_are_escaped_once(client, news_factory):
+    """Issue #22: "Parking &amp; transport" in feed readers, from escaping the text twice."""
+    news_factory(title="Parking & transport: Smith's <plan>", summary="Buses & bikes")
+    response = client.get("/news/feed/atom/")
+    assert b"Parking &amp; transport: Smith's &lt;plan&gt;</title>" in response.content
+    (entry,) = atom_entries(ET.fromstring(response.content))
+    assert entry["title"] == "Parking & transport: Smith's <plan>"
+    # The summary is type="html": escaped for the XML and once more as HTML, shown as typed.
+    assert html.unescape(entry["summary"]) == "Buses & bikes"
 
 
 def test_news_list_head_links_to_the_rss_and_atom_feeds(client, news_index, topics):

@@ -41,7 +41,7 @@ def test_the_pages_sitemap_lists_live_public_pages_and_news_only(client, site_tr
 
     locations = page_locations(client)
 
-    base = "http://localhost"
+    base = "http://testserver"
     assert {f"{base}/", f"{base}/news/", f"{base}/directory/", f"{base}/deals/"} <= locations
     assert base + live.url in locations
     for hidden in (draft, scheduled, private, members_area):

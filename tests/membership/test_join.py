@@ -8,7 +8,9 @@ from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
+from chamber.models import ChamberSettings
 from directory.models import Business
+from membership.applications import reject_application
 from membership.models import Application, Member, MemberContact, Payment
 from tests.factories import (
     ApplicationFactory,
@@ -16,6 +18,7 @@ from tests.factories import (
     MemberFactory,
     UserFactory,
 )
+from tests.mail import committed
 from tests.membership.helpers import application_data
 
 pytestmark = pytest.mark.django_db
@@ -65,6 +68,28 @@ def test_offline_application_is_saved_and_acknowledged(client, join_page, levels
     assert subjects == ["New application: Riverbend Bakery", "We have received your application"]
     applicant_mail = next(m for m in mail.outbox if m.to == ["rosa@riverbend.example"])
     assert applicant_mail.alternatives[0][1] == "text/html"
+
+
+def test_email_subjects_are_plain_text_not_html(client, join_page, levels, admin_user):
+    """Issue #22: subjects read "New application: Smith &amp; Sons"."""
+    chamber = ChamberSettings.for_site(join_page.get_site())
+    chamber.name = "Riverside Chamber of Commerce & Industry"
+    chamber.save()
+    organisation = 'Smith & Sons <Bakers> "Est. 1901"'
+    response = client.post(
+        "/join/", application_data(levels["community"], organisation_name=organisation)
+    )
+    assert response.status_code == 303
+    subjects = sorted(message.subject for message in mail.outbox)
+    assert subjects == [f"New application: {organisation}", "We have received your application"]
+
+    mail.outbox.clear()
+    with committed():
+        reject_application(Application.objects.get(), user=admin_user)
+    (rejected,) = mail.outbox
+    assert rejected.subject == "Your application to Riverside Chamber of Commerce & Industry"
+    # The HTML part escapes as HTML must.
+    assert "Smith &amp; Sons &lt;Bakers&gt;" in rejected.alternatives[0][0]
 
 
 def test_errors_keep_what_was_typed(client, join_page, levels):

@@ -188,7 +188,7 @@ def test_the_email_has_text_html_and_a_pay_link(member):
     assert mimetype == "text/html"
     assert "<strong>Riverbend Bakery</strong>" in html
     url = pay_link(message)
-    assert url.startswith("http://localhost/join/renew/?token=")
+    assert url.startswith("http://testserver/join/renew/?token=")
     assert f'href="{escape(url)}"' in html
 
 

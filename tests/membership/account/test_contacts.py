@@ -159,7 +159,7 @@ def test_invite_emails_a_signed_link_with_text_and_html_parts(client, member_a):
     assert invitation_from_token(token) == (invitation, None)
     html, mimetype = message.alternatives[0]
     assert mimetype == "text/html"
-    assert f'href="http://localhost/account/invitations/accept/{token}/"' in html
+    assert f'href="http://testserver/account/invitations/accept/{token}/"' in html
     assert "billing contact" in message.body
     entry = logged(CONTACT_INVITED).get()
     assert entry.data["email"] == "nia@aspen.example"
