@@ -20,6 +20,7 @@ from django.utils.text import slugify
 from modelsearch.signal_handlers import post_save_signal_handler
 from wagtail.log_actions import log
 from wagtail.models import ReferenceIndex, Revision
+from wagtail.search import index
 from wagtail.search.backends import get_search_backends
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
@@ -232,6 +233,7 @@ def ensure_demo_categories() -> dict[str, Category]:
             )
             categories[parent.slug] = parent
         for trade_order, trade in enumerate(sector.trades, start=1):
+            synonyms = directory_data.SYNONYMS.get(trade.name, "")
             if trade.slug not in categories:
                 categories[trade.slug] = Category.objects.create(
                     name=trade.name,
@@ -239,7 +241,14 @@ def ensure_demo_categories() -> dict[str, Category]:
                     description=trade.description,
                     parent=parent,
                     sort_order=trade_order,
+                    synonyms=synonyms,
                 )
+            elif synonyms and not categories[trade.slug].synonyms:
+                # A demo built before categories had synonyms: its listings find them too.
+                categories[trade.slug].synonyms = synonyms
+                categories[trade.slug].save(update_fields=["synonyms"])
+                for business in Business.objects.filter(categories=categories[trade.slug]):
+                    index.insert_or_update_object(business)
     return categories
 
 

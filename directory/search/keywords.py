@@ -4,12 +4,16 @@ A search reads its matches once, at most SAMPLE_ROWS rows (the sample). When tha
 match (the usual case), the facet counts and the results come from that sample exactly, ranked
 by the relevance read with it (PostgreSQL) or by the backend's ranking (SQLite). When a common
 word matches more, the work is bounded instead: at most CANDIDATE_LIMIT matching listings (plus
-any named exactly as the query) are ranked and paged, the total shows as "More than ...", and
+any named exactly as the query), a sample drawn fairly from all the matches (fair_order), are
+ranked and paged, the total shows as "More than ...", and
 the facets list their options without counts.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass
+
+from django.db.models import BigIntegerField, ExpressionWrapper, F
+from django.utils import timezone
 
 from chamber.caching import get_cached, set_cached
 from directory.caches import FACETS
@@ -26,6 +30,12 @@ from directory.taxonomy import category_tree
 SAMPLE_ROWS = 1000
 CANDIDATE_LIMIT = 1000
 MIN_SAMPLE_CANDIDATES = 100  # a broad search ranks the sample's matches if it holds this many
+# The sample is read in a pseudo-random order of the listings, drawn again each day
+# (fair_order), not in storage order: otherwise a broad search ranked only the oldest 1,000
+# matches and a new listing never showed for a common word. A multiplicative hash of the id
+# (Knuth's constant) plus the day, modulo 2**32: integer arithmetic every database does alike.
+HASH_MULTIPLIER = 2654435761
+HASH_MODULUS = 2**32
 
 
 def matches(query: str):
@@ -111,7 +121,11 @@ def keyword_matches(filterset, selection: Selection, query: str, sort: str) -> K
             candidates = in_sample  # enough of the sample's listings pass the filters
         else:
             results = filterset.filter_queryset_except(base, "q")
-            candidates = list(results.values_list("pk", flat=True)[: CANDIDATE_LIMIT + 1])
+            candidates = list(
+                results.order_by(fair_order(), "pk").values_list("pk", flat=True)[
+                    : CANDIDATE_LIMIT + 1
+                ]
+            )
         found = [*exact.values_list("pk", flat=True)[:PAGE_SIZE], *candidates]
         ids = list(dict.fromkeys(found))
         capped = from_sample or len(ids) > CANDIDATE_LIMIT
@@ -139,11 +153,21 @@ def ordered(ids: list[int], query: str, sort: str, relevance: dict[int, float]) 
     return list(listings.values_list("pk", flat=True))
 
 
+def fair_order():
+    """An order of the listings that is the same all day and a fresh shuffle the next: every
+    matching listing has the same chance to be in a broad search's sample."""
+    seed = timezone.localdate().toordinal() * HASH_MULTIPLIER % HASH_MODULUS
+    return ExpressionWrapper(
+        (F("pk") * HASH_MULTIPLIER + seed) % HASH_MODULUS, output_field=BigIntegerField()
+    )
+
+
 def read_sample(matches, query: str) -> Sample:
-    """Read the matches up to SAMPLE_ROWS rows, the database's way (see its `sample`)."""
+    """Read the matches up to SAMPLE_ROWS rows in fair_order, the database's way (see its
+    `sample`)."""
     if not search_terms(query):  # nothing searchable (only punctuation, say)
         return Sample(rows=(), relevance={}, broad=False)
-    rows, relevance, broad = database().sample(matches, query, SAMPLE_ROWS)
+    rows, relevance, broad = database().sample(matches, query, SAMPLE_ROWS, order=fair_order())
     return Sample(rows=tuple(rows), relevance=relevance, broad=broad)
 
 

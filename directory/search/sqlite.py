@@ -2,6 +2,7 @@
 tokenizer; facet counts are counted from the listings themselves. The same functions as
 postgres.py, by the plainest SQL."""
 
+import difflib
 import functools
 
 from django.db.models import BooleanField, Expression, FloatField, Prefetch
@@ -81,7 +82,8 @@ def fts_queries(query: str) -> tuple[str, str, str] | None:
 class FullTextMatch(Expression):
     """The listing's id is among the rows of the stemmed table matching every word, or (for a
     last word typed part-way) of the stemmed table matching the others and the unstemmed one
-    matching the last."""
+    matching the last. (S608: only the constant table names and the quoted id column are
+    written into the SQL; the words go as parameters.)"""
 
     output_field = BooleanField()
 
@@ -93,16 +95,16 @@ class FullTextMatch(Expression):
         alias = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())
         pk = f"{alias}.{connection.ops.quote_name(compiler.query.model._meta.pk.column)}"
         every, head, last = self.fts
-        sql = f"{pk} IN (SELECT rowid FROM {STEMS} WHERE {STEMS} MATCH %s)"
+        sql = f"{pk} IN (SELECT rowid FROM {STEMS} WHERE {STEMS} MATCH %s)"  # noqa: S608
         params = [every]
         if last and head:
             sql += (
-                f" OR {pk} IN (SELECT s.rowid FROM {STEMS} s JOIN {WORDS} w ON w.rowid = s.rowid"
+                f" OR {pk} IN (SELECT s.rowid FROM {STEMS} s JOIN {WORDS} w ON w.rowid = s.rowid"  # noqa: S608
                 f" WHERE s.{STEMS} MATCH %s AND w.{WORDS} MATCH %s)"
             )
             params += [head, last]
         elif last:
-            sql += f" OR {pk} IN (SELECT rowid FROM {WORDS} WHERE {WORDS} MATCH %s)"
+            sql += f" OR {pk} IN (SELECT rowid FROM {WORDS} WHERE {WORDS} MATCH %s)"  # noqa: S608
             params += [last]
         return f"({sql})", params
 
@@ -124,12 +126,14 @@ class FullTextRank(Expression):
         every, _head, last = self.fts
         weights = ", ".join(str(weight) for weight in COLUMN_WEIGHTS)
         stemmed = (
-            f"(SELECT -bm25({STEMS}, {weights}) FROM {STEMS}"
+            f"(SELECT -bm25({STEMS}, {weights}) FROM {STEMS}"  # noqa: S608
             f" WHERE {STEMS} MATCH %s AND rowid = {pk})"
         )
         params = [every]
         if last:
-            unstemmed = f"(SELECT -bm25({WORDS}) FROM {WORDS} WHERE {WORDS} MATCH %s AND rowid = {pk})"
+            unstemmed = (
+                f"(SELECT -bm25({WORDS}) FROM {WORDS} WHERE {WORDS} MATCH %s AND rowid = {pk})"  # noqa: S608
+            )
             return f"coalesce({stemmed}, {unstemmed}, 0.0)", [*params, last]
         return f"coalesce({stemmed}, 0.0)", params
 
@@ -148,17 +152,20 @@ def relevance(model, query: str):
     return FullTextRank(query) + exact
 
 
-def ranked(listings, query: str, ids: list[int]):
-    """The publicly listed listings `ids` (all matching `query`), best first, newest first
-    among equals."""
-    if not ids or fts_queries(query) is None:
-        return listings.none()
+def ranked_matches(listed, query: str):
+    """Listings of `listed` matching `query`, best first, newest first among equals."""
     return (
-        listings.publicly_listed()
-        .filter(pk__in=ids)
-        .annotate(relevance=relevance(listings.model, query))
+        matches(listed, query)
+        .annotate(relevance=relevance(listed.model, query))
         .order_by("-relevance", "-pk")
     )
+
+
+def ranked(listings, query: str, ids: list[int]):
+    """The publicly listed listings `ids` (all matching `query`), best first."""
+    if not ids:
+        return listings.none()
+    return ranked_matches(listings.publicly_listed(), query).filter(pk__in=ids)
 
 
 def sample(matches, query: str, limit: int, order=None):
@@ -169,6 +176,22 @@ def sample(matches, query: str, limit: int, order=None):
         matches = matches.order_by(order, "pk")
     rows = list(matches.values_list("pk", "city_slug", "city", "categories")[: limit + 1])
     return rows[:limit], {}, len(rows) > limit
+
+
+# "Did you mean ...?" ----------------------------------------------------------------------------
+
+# difflib's ratio (2 * matching characters / total length) a near word must reach: "bakry" is
+# 0.91 of "bakery", "resturant" 0.95 of "restaurant", "riverbend" 0.67 of "riverside".
+MIN_SIMILARITY = 0.75
+
+
+def closest(terms: list[str], candidates: list[str]) -> dict[str, tuple[str, float]]:
+    """For each of `terms`, the nearest of `candidates` and how near, if near enough."""
+    found = {}
+    for term in terms:
+        for word in difflib.get_close_matches(term, candidates, n=1, cutoff=MIN_SIMILARITY):
+            found[term] = (word, difflib.SequenceMatcher(None, term, word).ratio())
+    return found
 
 
 # The search backend's query --------------------------------------------------------------------
