@@ -5,12 +5,15 @@ The vocabulary is every word of the public listings' names, keywords and towns a
 category names and synonyms, cached until a listing, member or category changes (the FACETS
 cache). A word of the query that isn't in it is replaced by its nearest word there, by the
 database's own measure (`closest` in postgres.py: pg_trgm's similarity; in sqlite.py:
-difflib's ratio); the corrected query is offered only when it finds something. An empty result
-also offers the category and the town nearest to any word of the query.
+difflib's ratio); the corrected query is offered only when it finds something, with the
+category and the town most of its matches are in. When nothing can be corrected, the category
+and the town whose names are nearest to a word of the query are offered instead.
 """
 
 from dataclasses import dataclass
 from urllib.parse import urlencode
+
+from django.db.models import Count
 
 from chamber.caching import cached
 from directory.caches import FACETS
@@ -107,11 +110,23 @@ def suggestion(query: str, params) -> Suggestion | None:
     """What to offer instead of `query`, which found nothing with the filters in `params`."""
     known = vocabulary()
     fixed = corrected(query, known)
-    if fixed == query or not matches(fixed).exists():
+    found = matches(fixed) if fixed != query else None
+    # The corrected search's most common category and town, else the nearest by spelling.
+    top = (
+        found.values_list("categories__slug", "city_slug")
+        .annotate(count=Count("pk"))
+        .order_by("-count", "categories__slug", "city_slug")
+        .first()
+        if found is not None
+        else None
+    )
+    if top is None:
         fixed = ""
-    terms = WORD.findall(fixed or query)
-    category_slug = _nearest(terms, known.category_words)
-    town_slug = _nearest(terms, known.town_words)
+        terms = WORD.findall(query)
+        category_slug = _nearest(terms, known.category_words)
+        town_slug = _nearest(terms, known.town_words)
+    else:
+        category_slug, town_slug = top[0], top[1]
     towns = {slug: label for slug, label, _count in all_cities()}
     kept = {key: value for key, value in params.items() if key not in {"q", "page"}}
     found = Suggestion(

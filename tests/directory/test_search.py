@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 from django.db import connection
 
@@ -43,11 +45,73 @@ def test_an_exact_name_match_ranks_first(client, listings):
     )
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="stemming needs PostgreSQL")
-def test_plurals_find_the_singular_on_postgresql(client, listings):
+def test_plurals_find_the_singular_on_every_database(client, listings):
     assert "Riverbend Bakery" in names(client, "bakeries")
     assert names(client, "bakery", city="millbrook") == ["Millbrook Coffee House"]  # "Bakeries"
     assert names(client, "pastry") == ["Riverbend Bakery"]
+
+
+def test_every_word_form_finds_the_category_on_every_database(client, listings):
+    """Stemmed on SQLite too (FTS5's porter tokenizer): "bakery" finds the Bakeries category's
+    listings, not only the one that says "bakery"."""
+    assert set(names(client, "bakery")) == {"Riverbend Bakery", "Millbrook Coffee House"}
+    assert names(client, "plumbings") == ["Cedar Falls Plumbing"]
+    assert names(client, "millbrook bakeries") == ["Millbrook Coffee House"]
+
+
+def test_a_category_synonym_finds_its_listings(client, listings, categories):
+    assert names(client, "plumber") == []
+    categories["plumbing"].synonyms = "plumber, plumbers"
+    categories["plumbing"].save()
+    listings["plumber"].save()  # re-indexed with its category's synonyms
+    assert names(client, "plumber") == ["Cedar Falls Plumbing"]
+    assert names(client, "plumbers") == ["Cedar Falls Plumbing"]
+
+
+def test_a_typo_suggests_the_corrected_search_and_the_nearest_category(client, listings):
+    response = client.get("/directory/", {"q": "riverbend bakry", "city": "riverside"})
+    assert response.context["results"].total == 0
+    html = response.content.decode()
+    assert (
+        'Did you mean <a href="?q=riverbend+bakery&amp;city=riverside">riverbend bakery</a>?'
+        in (html)
+    )
+    assert '/directory/category/bakeries/">Bakeries</a>' in html
+    assert names(client, "riverbend bakery", city="riverside") == ["Riverbend Bakery"]
+
+
+def test_an_empty_search_suggests_the_nearest_town(client, listings):
+    html = client.get("/directory/", {"q": "milbrok"}).content.decode()
+    assert 'Did you mean <a href="?q=millbrook">millbrook</a>?' in html
+    assert '<a href="/directory/?city=millbrook">businesses in Millbrook</a>' in html
+
+
+def test_nothing_near_suggests_nothing(client, listings):
+    response = client.get("/directory/", {"q": "xylophone"})
+    assert response.context["results"].suggestion is None
+    assert "Did you mean" not in response.content.decode()
+
+
+def test_a_broad_search_samples_every_listing_in_turn(listings, categories, monkeypatch):
+    """More matches than the sample holds: each day's sample is a different fair draw, not
+    the oldest listings in storage order, so the newest listing gets its turn."""
+    for number in range(12):
+        BusinessFactory(name=f"Harbour Rope {number}", categories=[categories["plumbing"]])
+    monkeypatch.setattr(keywords, "SAMPLE_ROWS", 4)
+    matches = keywords.matches("harbour")
+    newest = matches.order_by("-pk").values_list("pk", flat=True)[0]
+    oldest = set(matches.order_by("pk").values_list("pk", flat=True)[:4])
+    seen, samples = set(), set()
+    for day in range(10):
+        when = datetime.date(2026, 1, 1) + datetime.timedelta(days=day)
+        monkeypatch.setattr(keywords.timezone, "localdate", lambda when=when: when)
+        sample = keywords.read_sample(matches, "harbour")
+        assert sample.broad
+        picked = frozenset(row[0] for row in sample.rows)
+        seen |= picked
+        samples.add(picked)
+    assert len(samples) > 1 and samples != {frozenset(oldest)}
+    assert newest in seen
 
 
 def test_search_respects_filters_and_visibility(client, listings):
