@@ -70,6 +70,7 @@ def test_public_pages_pass_an_accessibility_smoke_test(new_page, demo_site):
     paths = (
         "/",
         "/directory/",
+        "/directory/?q=riverbend+bakry",  # no results: "Did you mean ...?"
         "/join/",
         "/deals/",
         f"/deals/{deal.slug}/",
