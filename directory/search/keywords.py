@@ -2,18 +2,15 @@
 
 A search reads its matches once, at most SAMPLE_ROWS rows (the sample). When that is every
 match (the usual case), the facet counts and the results come from that sample exactly, ranked
-by the relevance read with it (PostgreSQL) or by the backend's ranking (SQLite). When a common
-word matches more, the work is bounded instead: at most CANDIDATE_LIMIT matching listings (plus
-any named exactly as the query), a sample drawn fairly from all the matches (fair_order), are
-ranked and paged, the total shows as "More than ...", and
-the facets list their options without counts.
+by the relevance read with it (PostgreSQL) or by a ranking query (SQLite). When a common
+word matches more, the sample holds the best-ranked SAMPLE_ROWS of all the matches (each
+database ranks every match in a top-N sort, so the newest listings compete with the oldest):
+at most CANDIDATE_LIMIT of them (plus any named exactly as the query) are paged, the total
+shows as "More than ...", and the facets list their options without counts.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass
-
-from django.db.models import BigIntegerField, ExpressionWrapper, F
-from django.utils import timezone
 
 from chamber.caching import get_cached, set_cached
 from directory.caches import FACETS
@@ -30,12 +27,9 @@ from directory.taxonomy import category_tree
 SAMPLE_ROWS = 1000
 CANDIDATE_LIMIT = 1000
 MIN_SAMPLE_CANDIDATES = 100  # a broad search ranks the sample's matches if it holds this many
-# The sample is read in a pseudo-random order of the listings, drawn again each day
-# (fair_order), not in storage order: otherwise a broad search ranked only the oldest 1,000
-# matches and a new listing never showed for a common word. A multiplicative hash of the id
-# (Knuth's constant) plus the day, modulo 2**32: integer arithmetic every database does alike.
-HASH_MULTIPLIER = 2654435761
-HASH_MODULUS = 2**32
+# The sample is the best-ranked SAMPLE_ROWS matches out of all of them (each database's
+# `sample`), not the first ones in storage order: those were the oldest listings, so a new
+# listing never showed for a common word.
 
 
 def matches(query: str):
@@ -74,7 +68,7 @@ class KeywordMatches:
 
 @dataclass(frozen=True)
 class Sample:
-    """The first SAMPLE_ROWS listings matching a query (and the level), in no order.
+    """The best-ranked SAMPLE_ROWS listings matching a query (and the level).
 
     ``rows`` are (listing, town slug, town, category) rows; ``relevance`` (PostgreSQL) maps
     each listing to its rank for the query, read in the same pass so the results need no second
@@ -89,11 +83,11 @@ class Sample:
 
 
 def keyword_matches(filterset, selection: Selection, query: str, sort: str) -> KeywordMatches:
-    """Read the matches once, at most SAMPLE_ROWS rows (see _sample).
+    """Read the matches once, at most SAMPLE_ROWS rows, the best-ranked (see read_sample).
 
     When that is every match (the usual case), the facet counts and the results come from
     that sample exactly, ranked by the relevance read with it. When a common word matches more,
-    the work is bounded instead: at most CANDIDATE_LIMIT matching listings (plus any whose
+    at most CANDIDATE_LIMIT of the best-ranked matches (plus any whose
     name is exactly the query) are ranked and paged, the total shows as "1,000+", and the
     facets list their options without counts. The sample depends only on the query and the
     level, so it is cached for the other towns, categories and sorts; for a broad query its
@@ -121,11 +115,7 @@ def keyword_matches(filterset, selection: Selection, query: str, sort: str) -> K
             candidates = in_sample  # enough of the sample's listings pass the filters
         else:
             results = filterset.filter_queryset_except(base, "q")
-            candidates = list(
-                results.order_by(fair_order(), "pk").values_list("pk", flat=True)[
-                    : CANDIDATE_LIMIT + 1
-                ]
-            )
+            candidates = database().best_ids(results, query, CANDIDATE_LIMIT + 1)
         found = [*exact.values_list("pk", flat=True)[:PAGE_SIZE], *candidates]
         ids = list(dict.fromkeys(found))
         capped = from_sample or len(ids) > CANDIDATE_LIMIT
@@ -153,21 +143,12 @@ def ordered(ids: list[int], query: str, sort: str, relevance: dict[int, float]) 
     return list(listings.values_list("pk", flat=True))
 
 
-def fair_order():
-    """An order of the listings that is the same all day and a fresh shuffle the next: every
-    matching listing has the same chance to be in a broad search's sample."""
-    seed = timezone.localdate().toordinal() * HASH_MULTIPLIER % HASH_MODULUS
-    return ExpressionWrapper(
-        (F("pk") * HASH_MULTIPLIER + seed) % HASH_MODULUS, output_field=BigIntegerField()
-    )
-
-
 def read_sample(matches, query: str) -> Sample:
-    """Read the matches up to SAMPLE_ROWS rows in fair_order, the database's way (see its
+    """Read the best-ranked matches, up to SAMPLE_ROWS rows, the database's way (see its
     `sample`)."""
     if not search_terms(query):  # nothing searchable (only punctuation, say)
         return Sample(rows=(), relevance={}, broad=False)
-    rows, relevance, broad = database().sample(matches, query, SAMPLE_ROWS, order=fair_order())
+    rows, relevance, broad = database().sample(matches, query, SAMPLE_ROWS)
     return Sample(rows=tuple(rows), relevance=relevance, broad=broad)
 
 

@@ -139,18 +139,27 @@ def ranked(listings, query: str, ids: list[int]):
     )
 
 
-def sample(matches, query: str, limit: int, order=None):
-    """The first `limit` matches in `order` (an expression, or storage order) as (listing,
-    town slug, town, category) rows, with each listing's relevance read in the same pass, and
-    whether there were more. One row per listing: its categories come from its own category
-    ids, so the limit counts listings. PostgreSQL computes the relevance after the sort and
-    limit, for the sampled rows only."""
-    if order is not None:
-        matches = matches.order_by(order, "pk")
+def best_ids(queryset, query: str, limit: int) -> list[int]:
+    """The ids of the `limit` listings of `queryset` (matches of `query`, with the
+    search_document alias) that rank best, newest first among equals."""
+    ranked = queryset.annotate(relevance=relevance(queryset.model, query))
+    return list(ranked.order_by("-relevance", "-pk").values_list("pk", flat=True)[:limit])
+
+
+def sample(matches, query: str, limit: int):
+    """The `limit` best-ranked matches as (listing, town slug, town, category) rows, with
+    each listing's relevance read in the same pass, and whether there were more. One row per
+    listing: its categories come from its own category ids, so the limit counts listings.
+
+    Ranking every match (a top-N sort) costs about what reading them does: 38 ms for a word
+    in 4,000 of 20,000 listings, against 20 ms to read the first 1,001 in storage order, which
+    left a broad search ranking only the oldest listings."""
     found = list(
         matches.annotate(
             sample_category_ids=CategoryIds(), relevance=relevance(matches.model, query)
-        ).values_list("pk", "city_slug", "city", "sample_category_ids", "relevance")[: limit + 1]
+        )
+        .order_by("-relevance", "-pk")
+        .values_list("pk", "city_slug", "city", "sample_category_ids", "relevance")[: limit + 1]
     )
     rows = [
         (pk, city_slug, city, category_id)

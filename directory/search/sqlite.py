@@ -168,13 +168,23 @@ def ranked(listings, query: str, ids: list[int]):
     return ranked_matches(listings.publicly_listed(), query).filter(pk__in=ids)
 
 
-def sample(matches, query: str, limit: int, order=None):
-    """The first `limit` (listing, town slug, town, category) rows of the matches in `order`
-    (an expression, or storage order), one per category link, and whether there were more. No
-    relevance is read: ranking is a query of its own here."""
-    if order is not None:
-        matches = matches.order_by(order, "pk")
-    rows = list(matches.values_list("pk", "city_slug", "city", "categories")[: limit + 1])
+def best_ids(queryset, query: str, limit: int) -> list[int]:
+    """The ids of the `limit` listings of `queryset` (matches of `query`) that rank best."""
+    ranked = queryset.annotate(relevance=relevance(queryset.model, query))
+    return list(ranked.order_by("-relevance", "-pk").values_list("pk", flat=True)[:limit])
+
+
+def sample(matches, query: str, limit: int):
+    """The (listing, town slug, town, category) rows, one per category link, of the
+    best-ranked matches, at most `limit`, and whether there were more. Ranking every match is
+    cheap at the sizes an embedded database serves. The relevance is not kept: ranking the
+    page is a query of its own here."""
+    ranked = matches.annotate(relevance=relevance(matches.model, query))
+    rows = list(
+        ranked.order_by("-relevance", "-pk").values_list("pk", "city_slug", "city", "categories")[
+            : limit + 1
+        ]
+    )
     return rows[:limit], {}, len(rows) > limit
 
 
