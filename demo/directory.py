@@ -20,7 +20,6 @@ from django.utils.text import slugify
 from modelsearch.signal_handlers import post_save_signal_handler
 from wagtail.log_actions import log
 from wagtail.models import ReferenceIndex, Revision
-from wagtail.search import index
 from wagtail.search.backends import get_search_backends
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
@@ -244,11 +243,9 @@ def ensure_demo_categories() -> dict[str, Category]:
                     synonyms=synonyms,
                 )
             elif synonyms and not categories[trade.slug].synonyms:
-                # A demo built before categories had synonyms: its listings find them too.
+                # A demo built before categories had synonyms (saving re-indexes its listings).
                 categories[trade.slug].synonyms = synonyms
                 categories[trade.slug].save(update_fields=["synonyms"])
-                for business in Business.objects.filter(categories=categories[trade.slug]):
-                    index.insert_or_update_object(business)
     return categories
 
 
