@@ -107,7 +107,9 @@ def _nearest(terms: list[str], words: dict[str, str]) -> str | None:
 
 
 def suggestion(query: str, params) -> Suggestion | None:
-    """What to offer instead of `query`, which found nothing with the filters in `params`."""
+    """What to offer instead of `query`, which found nothing with the filters in `params`. The
+    corrected search keeps those filters in its link, but is tried (and its category and town
+    counted) without them: it is offered when the words themselves find something."""
     known = vocabulary()
     fixed = corrected(query, known)
     found = matches(fixed) if fixed != query else None
@@ -129,10 +131,10 @@ def suggestion(query: str, params) -> Suggestion | None:
         category_slug, town_slug = top[0], top[1]
     towns = {slug: label for slug, label, _count in all_cities()}
     kept = {key: value for key, value in params.items() if key not in {"q", "page"}}
-    found = Suggestion(
+    offered = Suggestion(
         query=fixed,
         query_string=urlencode({"q": fixed, **kept}) if fixed else "",
         category_slug=category_slug or "",
         town=(town_slug, towns[town_slug]) if town_slug in towns else None,
     )
-    return found or None
+    return offered or None
