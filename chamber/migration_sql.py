@@ -16,6 +16,7 @@ checks that every file is named, with its checksum, by a migration of its app.
 """
 
 import hashlib
+import sqlite3
 from pathlib import Path
 
 from django.apps import apps as global_apps
@@ -47,6 +48,25 @@ def read_sql(app_label: str, name: str, *, sha256: str) -> str:
     return path.read_text(encoding="utf-8")
 
 
+def statements(sql: str, vendor: str) -> list[str]:
+    """`sql` as the statements to execute one by one: SQLite's driver runs one statement per
+    call, so a file of several (a trigger's body holds semicolons of its own) is cut where
+    SQLite says a statement is complete; other databases take the file whole."""
+    if vendor != "sqlite":
+        return [sql]
+    found, pending = [], ""
+    for line in sql.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            found.append(pending.strip())
+            pending = ""
+    if pending.strip() and not all(
+        line.strip().startswith("--") or not line.strip() for line in pending.splitlines()
+    ):
+        found.append(pending.strip())
+    return [statement for statement in found if statement]
+
+
 def run_sql_file(app_label: str, name: str, *, sha256: str, vendor: str | None = "postgresql"):
     """A RunPython function that runs ``<app>/sql/<name>.sql`` on `vendor` (None: every
     database) and does nothing elsewhere. The checksum is checked everywhere, so an edited
@@ -55,7 +75,8 @@ def run_sql_file(app_label: str, name: str, *, sha256: str, vendor: str | None =
     def operation(apps, schema_editor):
         sql = read_sql(app_label, name, sha256=sha256)
         if vendor is None or schema_editor.connection.vendor == vendor:
-            schema_editor.execute(sql, params=None)
+            for statement in statements(sql, schema_editor.connection.vendor):
+                schema_editor.execute(statement, params=None)
 
     operation.sql_file = (app_label, name, sha256)
     return operation

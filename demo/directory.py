@@ -232,6 +232,7 @@ def ensure_demo_categories() -> dict[str, Category]:
             )
             categories[parent.slug] = parent
         for trade_order, trade in enumerate(sector.trades, start=1):
+            synonyms = directory_data.SYNONYMS.get(trade.name, "")
             if trade.slug not in categories:
                 categories[trade.slug] = Category.objects.create(
                     name=trade.name,
@@ -239,7 +240,12 @@ def ensure_demo_categories() -> dict[str, Category]:
                     description=trade.description,
                     parent=parent,
                     sort_order=trade_order,
+                    synonyms=synonyms,
                 )
+            elif synonyms and not categories[trade.slug].synonyms:
+                # A demo built before categories had synonyms (saving re-indexes its listings).
+                categories[trade.slug].synonyms = synonyms
+                categories[trade.slug].save(update_fields=["synonyms"])
     return categories
 
 

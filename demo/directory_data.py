@@ -931,6 +931,50 @@ SECTORS = (
         ),
     ),
 )
+# What people type for a trade that its name doesn't say (Category.synonyms): the singular of a
+# plural name and the word for the person ("plumber" for Plumbing), so the search finds them.
+SYNONYMS = {
+    "Bakeries": "bakery, baker, bakers",
+    "Cafés & Coffee": "cafe, coffee shop, tea room",
+    "Restaurants": "restaurant, diner, eatery",
+    "Breweries & Wineries": "brewery, winery, taproom, beer, wine",
+    "Catering": "caterer, caterers",
+    "Plumbing": "plumber, plumbers",
+    "Electricians": "electrician, electrical",
+    "Landscaping": "landscaper, landscapers, gardener",
+    "Roofing": "roofer, roofers",
+    "Builders": "builder, contractor, contractors, construction",
+    "Dentists": "dentist, dental",
+    "Doctors & Clinics": "doctor, clinic, physician",
+    "Pharmacies": "pharmacy, chemist, drugstore",
+    "Fitness & Yoga": "gym, fitness, yoga studio",
+    "Spas & Massage": "spa, massage therapist",
+    "Accountants": "accountant, accounting, bookkeeper, tax",
+    "Law Firms": "lawyer, lawyers, attorney, attorneys, law firm",
+    "Insurance": "insurer, insurance agent",
+    "Marketing & Design": "marketing agency, designer, design",
+    "IT Services": "computer repair, IT support, web developer",
+    "Bookstores": "bookstore, bookshop, books",
+    "Clothing & Shoes": "clothes, boutique, shoe store",
+    "Hardware": "hardware store",
+    "Florists & Gifts": "florist, flowers, gift shop",
+    "Auto Repair": "mechanic, mechanics, garage, car repair",
+    "Car Dealers": "car dealer, car dealership",
+    "Tires & Glass": "tire, tyres, windshield",
+    "Galleries": "gallery, art gallery",
+    "Music & Theatre": "theater, concert, music",
+    "Event Venues": "venue, wedding venue",
+    "Hotels & Inns": "hotel, inn, motel, lodging",
+    "Bed & Breakfasts": "bed and breakfast, B&B, guest house",
+    "Campgrounds & RV Parks": "campground, campsite, camping, RV park",
+    "Charities": "charity, nonprofit, non-profit",
+    "Schools & Tutoring": "school, tutor, tutors",
+    "Clubs & Associations": "club, association",
+    "Banks & Credit Unions": "bank, credit union",
+    "Real Estate": "realtor, real estate agent, estate agent",
+    "Financial Planners": "financial planner, financial adviser, financial advisor",
+}
+
 TRADES = tuple(trade for sector in SECTORS for trade in sector.trades)
 TRADES_BY_NAME = {trade.name: trade for trade in TRADES}
 SECTOR_OF = {trade.name: sector for sector in SECTORS for trade in sector.trades}

@@ -43,6 +43,7 @@ from directory.filters import PAGE_SIZE, SORT_ORDERINGS, DirectoryFilterSet
 from directory.models.listings import Business, Category
 from directory.search import database
 from directory.search.keywords import CANDIDATE_LIMIT, keyword_matches
+from directory.search.suggest import Suggestion, suggestion
 from directory.taxonomy import CategoryNode, category_tree, level_by_slug
 
 # Any list can be paged through its first 1,000 listings (as many as a broad search ranks):
@@ -85,6 +86,7 @@ class DirectoryResults:
         return max(0, self.total - self.page.paginator.num_pages * self.page.paginator.per_page)
 
     features: tuple[ListingFeature, ...] = ()  # the listing features asked for (has_deals)
+    suggestion: Suggestion | None = None  # for a search that found nothing (search/suggest.py)
 
     @property
     def is_filtered(self) -> bool:
@@ -274,6 +276,7 @@ def directory_results(
         page, counts = _filtered_results(filterset, selection, sort, number)
     category_counts, city_rows = counts
     level = level_by_slug(selection.level_slug)
+    found_nothing = query and not page.paginator.count
     return DirectoryResults(
         filterset=filterset,
         page=page,
@@ -286,7 +289,19 @@ def directory_results(
         city_facets=city_facets(city_rows, selected=selection.city),
         ignored=filterset.ignored,
         features=selection.features,
+        suggestion=_suggestion(query, params, selection) if found_nothing else None,
     )
+
+
+def _suggestion(query: str, params: QueryDict, selection: Selection) -> Suggestion | None:
+    """ "Did you mean ...?" for a search that found nothing, cached like its (empty) results."""
+    parts = selection_key_parts(selection, q=query)
+    key = "suggestion:" + facet_key(parts, without="", today=today_key())
+    found = get_cached(FACETS, key)
+    if found is None:
+        found = suggestion(query, params) or False  # False: nothing to suggest, also cached
+        set_cached(FACETS, key, found)
+    return found or None
 
 
 def _filtered_results(filterset, selection: Selection, sort: str, number: int):

@@ -5,6 +5,7 @@ from django.db.models import OuterRef, Subquery
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from wagtail.search import index
+from wagtail.search.backends import get_search_backends
 from wagtail.signals import published
 
 from directory import caches
@@ -61,6 +62,23 @@ def taxonomy_saved(sender, **kwargs):
 @receiver(good_standing_changed, dispatch_uid="directory_facets_standing_changed")
 def facets_changed(sender, **kwargs):
     caches.listings_changed()
+
+
+# Listings re-indexed at a time when a category's name or synonyms change (search finds a
+# listing by them): a few hundred per add_bulk, not one write per listing.
+REINDEX_CHUNK = 500
+
+
+@receiver(post_save, sender=Category, dispatch_uid="directory_category_reindex_listings")
+def category_saved_reindex_listings(sender, instance, created, raw=False, **kwargs):
+    if created or raw:
+        return  # a new category has no listings yet
+    listings = Business.get_indexed_objects().filter(categories=instance).order_by("pk")
+    backends = list(get_search_backends(with_auto_update=True))
+    for start in range(0, listings.count(), REINDEX_CHUNK):
+        chunk = list(listings[start : start + REINDEX_CHUNK])
+        for backend in backends:
+            backend.add_bulk(Business, chunk)
 
 
 @receiver(post_delete, sender=Business, dispatch_uid="directory_business_unindexed")

@@ -193,6 +193,7 @@ class CategoryViewSet(SnippetViewSet):
         # A plain select: the form field already offers only top-level categories.
         FieldPanel("parent", widget=forms.Select),
         FieldPanel("description"),
+        FieldPanel("synonyms"),
         FieldPanel("sort_order"),
     ]
 

@@ -43,6 +43,15 @@ class Category(index.Indexed, models.Model):
     )
     description = models.TextField(_("description"), blank=True)
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    synonyms = models.CharField(
+        _("search synonyms"),
+        max_length=255,
+        blank=True,
+        help_text=_(
+            "Other words people search for this trade, separated by commas "
+            "(e.g. plumber, plumbers for Plumbing). Listings in the category match them."
+        ),
+    )
 
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
 
@@ -64,6 +73,10 @@ class Category(index.Indexed, models.Model):
                 raise ValidationError(
                     {"parent": _("This category has sub-categories, so it must stay top-level.")}
                 )
+
+    @property
+    def synonym_list(self) -> list[str]:
+        return [word.strip() for word in self.synonyms.split(",") if word.strip()]
 
     def family_ids(self) -> list[int]:
         """This category and its sub-categories: what a filter on it covers."""
@@ -220,7 +233,12 @@ class Business(
         index.AutocompleteField("city"),
         index.RelatedFields(
             "categories",
-            [index.SearchField("name"), index.AutocompleteField("name"), index.FilterField("slug")],
+            [
+                index.SearchField("name"),
+                index.SearchField("synonyms"),
+                index.AutocompleteField("name"),
+                index.FilterField("slug"),
+            ],
         ),
         index.FilterField("live"),
         index.FilterField("public_until"),

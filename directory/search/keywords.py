@@ -2,10 +2,11 @@
 
 A search reads its matches once, at most SAMPLE_ROWS rows (the sample). When that is every
 match (the usual case), the facet counts and the results come from that sample exactly, ranked
-by the relevance read with it (PostgreSQL) or by the backend's ranking (SQLite). When a common
-word matches more, the work is bounded instead: at most CANDIDATE_LIMIT matching listings (plus
-any named exactly as the query) are ranked and paged, the total shows as "More than ...", and
-the facets list their options without counts.
+by the relevance read with it (PostgreSQL) or by a ranking query (SQLite). When a common
+word matches more, the sample holds the best-ranked SAMPLE_ROWS of all the matches (each
+database ranks every match in a top-N sort, so the newest listings compete with the oldest):
+at most CANDIDATE_LIMIT of them (plus any named exactly as the query) are paged, the total
+shows as "More than ...", and the facets list their options without counts.
 """
 
 from collections import defaultdict
@@ -26,6 +27,9 @@ from directory.taxonomy import category_tree
 SAMPLE_ROWS = 1000
 CANDIDATE_LIMIT = 1000
 MIN_SAMPLE_CANDIDATES = 100  # a broad search ranks the sample's matches if it holds this many
+# The sample is the best-ranked SAMPLE_ROWS matches out of all of them (each database's
+# `sample`), not the first ones in storage order: those were the oldest listings, so a new
+# listing never showed for a common word.
 
 
 def matches(query: str):
@@ -64,7 +68,7 @@ class KeywordMatches:
 
 @dataclass(frozen=True)
 class Sample:
-    """The first SAMPLE_ROWS listings matching a query (and the level), in no order.
+    """The best-ranked SAMPLE_ROWS listings matching a query (and the level).
 
     ``rows`` are (listing, town slug, town, category) rows; ``relevance`` (PostgreSQL) maps
     each listing to its rank for the query, read in the same pass so the results need no second
@@ -79,11 +83,11 @@ class Sample:
 
 
 def keyword_matches(filterset, selection: Selection, query: str, sort: str) -> KeywordMatches:
-    """Read the matches once, at most SAMPLE_ROWS rows (see _sample).
+    """Read the matches once, at most SAMPLE_ROWS rows, the best-ranked (see read_sample).
 
     When that is every match (the usual case), the facet counts and the results come from
     that sample exactly, ranked by the relevance read with it. When a common word matches more,
-    the work is bounded instead: at most CANDIDATE_LIMIT matching listings (plus any whose
+    at most CANDIDATE_LIMIT of the best-ranked matches (plus any whose
     name is exactly the query) are ranked and paged, the total shows as "1,000+", and the
     facets list their options without counts. The sample depends only on the query and the
     level, so it is cached for the other towns, categories and sorts; for a broad query its
@@ -111,7 +115,7 @@ def keyword_matches(filterset, selection: Selection, query: str, sort: str) -> K
             candidates = in_sample  # enough of the sample's listings pass the filters
         else:
             results = filterset.filter_queryset_except(base, "q")
-            candidates = list(results.values_list("pk", flat=True)[: CANDIDATE_LIMIT + 1])
+            candidates = database().best_ids(results, query, CANDIDATE_LIMIT + 1)
         found = [*exact.values_list("pk", flat=True)[:PAGE_SIZE], *candidates]
         ids = list(dict.fromkeys(found))
         capped = from_sample or len(ids) > CANDIDATE_LIMIT
@@ -140,7 +144,8 @@ def ordered(ids: list[int], query: str, sort: str, relevance: dict[int, float]) 
 
 
 def read_sample(matches, query: str) -> Sample:
-    """Read the matches up to SAMPLE_ROWS rows, the database's way (see its `sample`)."""
+    """Read the best-ranked matches, up to SAMPLE_ROWS rows, the database's way (see its
+    `sample`)."""
     if not search_terms(query):  # nothing searchable (only punctuation, say)
         return Sample(rows=(), relevance={}, broad=False)
     rows, relevance, broad = database().sample(matches, query, SAMPLE_ROWS)

@@ -43,11 +43,67 @@ def test_an_exact_name_match_ranks_first(client, listings):
     )
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="stemming needs PostgreSQL")
-def test_plurals_find_the_singular_on_postgresql(client, listings):
+def test_plurals_find_the_singular_on_every_database(client, listings):
     assert "Riverbend Bakery" in names(client, "bakeries")
     assert names(client, "bakery", city="millbrook") == ["Millbrook Coffee House"]  # "Bakeries"
     assert names(client, "pastry") == ["Riverbend Bakery"]
+
+
+def test_every_word_form_finds_the_category_on_every_database(client, listings):
+    """Stemmed on SQLite too (FTS5's porter tokenizer): "bakery" finds the Bakeries category's
+    listings, not only the one that says "bakery"."""
+    assert set(names(client, "bakery")) == {"Riverbend Bakery", "Millbrook Coffee House"}
+    assert names(client, "plumbings") == ["Cedar Falls Plumbing"]
+    assert names(client, "millbrook bakeries") == ["Millbrook Coffee House"]
+
+
+def test_a_category_synonym_finds_its_listings(client, listings, categories):
+    assert names(client, "plumber") == []
+    categories["plumbing"].synonyms = "plumber, plumbers"
+    categories["plumbing"].save()  # re-indexes the category's listings
+    assert names(client, "plumber") == ["Cedar Falls Plumbing"]
+    assert names(client, "plumbers") == ["Cedar Falls Plumbing"]
+
+
+def test_a_typo_suggests_the_corrected_search_and_the_nearest_category(client, listings):
+    response = client.get("/directory/", {"q": "riverbend bakry", "city": "riverside"})
+    assert response.context["results"].total == 0
+    html = response.content.decode()
+    assert (
+        'Did you mean <a href="?q=riverbend+bakery&amp;city=riverside">riverbend bakery</a>?'
+        in (html)
+    )
+    assert '/directory/category/bakeries/">Bakeries</a>' in html
+    assert names(client, "riverbend bakery", city="riverside") == ["Riverbend Bakery"]
+
+
+def test_an_empty_search_suggests_the_nearest_town(client, listings):
+    html = client.get("/directory/", {"q": "milbrok"}).content.decode()
+    assert 'Did you mean <a href="?q=millbrook">millbrook</a>?' in html
+    assert '<a href="/directory/?city=millbrook">businesses in Millbrook</a>' in html
+
+
+def test_nothing_near_suggests_nothing(client, listings):
+    response = client.get("/directory/", {"q": "xylophone"})
+    assert response.context["results"].suggestion is None
+    assert "Did you mean" not in response.content.decode()
+
+
+def test_a_broad_search_ranks_every_match_not_the_oldest(client, listings, categories, monkeypatch):
+    """More matches than the sample holds: the sample is the best-ranked of all of them, not
+    the first in storage order, so the newest listing shows when it is the best match."""
+    for number in range(12):
+        BusinessFactory(name=f"Rope Store {number}", summary="Harbour rope.")
+    newest = BusinessFactory(name="Harbour Harbour", summary="Harbour rope at the harbour.")
+    monkeypatch.setattr(keywords, "SAMPLE_ROWS", 4)
+    monkeypatch.setattr(keywords, "MIN_SAMPLE_CANDIDATES", 2)
+    results = client.get("/directory/", {"q": "harbour"}).context["results"]
+    assert results.capped
+    assert next(iter(results.page)).name == "Harbour Harbour"
+    sample = keywords.read_sample(keywords.matches("harbour"), "harbour")
+    assert newest.pk in {row[0] for row in sample.rows}
+    # Narrowed to a town, the candidates are read again, also best first.
+    assert names(client, "harbour", city=newest.city_slug)[0] == "Harbour Harbour"
 
 
 def test_search_respects_filters_and_visibility(client, listings):

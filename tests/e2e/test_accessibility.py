@@ -111,6 +111,8 @@ def check_every_public_page_state_with_axe(new_page, axe_source) -> None:
     expect(page.locator(".business-card").filter(has_text=enhanced.name)).to_have_count(1)
     visit(page, "/directory/?q=zzxqv", "directory, no results")
     expect(page.locator(".business-card")).to_have_count(0)
+    visit(page, "/directory/?q=riverbend+bakry", "directory, did you mean")
+    expect(page.get_by_role("link", name=re.compile("riverbend bakery", re.I))).not_to_have_count(0)
     visit(page, "/directory/?page=2", "directory page 2")
     expect(page.locator(".business-card").first).to_be_visible()
     visit(page, "/directory/a-z/", "businesses A-Z")

@@ -94,6 +94,21 @@ def test_search_narrow_by_keyboard_and_open_a_listing(new_page, listings, javasc
     expect(address).to_contain_text("United States")
 
 
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_a_typo_offers_the_corrected_search_by_keyboard(new_page, listings, javascript):
+    page = new_page(java_script_enabled=javascript)
+    page.goto("/directory/")
+    page.get_by_label("Search the directory").fill("riverbend bakry")
+    page.keyboard.press("Enter")
+    expect(page.locator(".empty-state")).to_contain_text("No businesses found")
+    suggestion = page.get_by_role("link", name="riverbend bakery")
+    expect(page.locator(".search-suggestion")).to_contain_text("Did you mean riverbend bakery?")
+    suggestion.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/directory/\?q=riverbend\+bakery$"))
+    expect(page.locator(".business-card .card__title")).to_have_text(["Riverbend Bakery"])
+
+
 def no_horizontal_scroll(page: Page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
