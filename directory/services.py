@@ -205,14 +205,12 @@ def drop_unwanted_logos() -> int:
 
 
 def _stamp(business_ids, **values) -> None:
-    """Set office fields (ROW_FIELDS) on listings' rows and on their latest revision: a draft
-    waiting to be published, or the one staff start from when they next edit the listing in
-    the admin, either of which would otherwise put back the old values. No re-index: none of
-    them is searched.
+    """Set office fields (ROW_FIELDS) on listings' rows and on any draft waiting to be
+    published, which would otherwise put back the old values. No re-index: none is searched.
     """
     Business.objects.filter(pk__in=business_ids).update(**values)
     waiting = Business.objects.filter(
-        pk__in=business_ids, latest_revision__isnull=False
+        pk__in=business_ids, has_unpublished_changes=True, latest_revision__isnull=False
     ).select_related("latest_revision")
     for business in waiting:
         revision = business.latest_revision
