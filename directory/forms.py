@@ -66,6 +66,7 @@ class ContactForm(forms.Form):
     )
     email = forms.EmailField(
         label=_("Your e-mail address"),
+        max_length=254,  # what the log's column holds
         help_text=_("The business answers you here."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )

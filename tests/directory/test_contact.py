@@ -149,6 +149,15 @@ def test_mistakes_come_back_with_errors_linked_and_what_was_typed(client, bakery
     typed_values_kept(response, typed)
 
 
+def test_overlong_input_is_refused_not_a_server_error(client, bakery):
+    long_address = "r" * 64 + "@" + ".".join(["a" * 60] * 4) + ".net"  # valid, 310 characters
+    response = send(client, bakery, name="R" * 101, email=long_address, message="m" * 5001)
+    assert response.status_code == 400
+    errors = response.context["contact_form"].errors
+    assert set(errors) == {"name", "email", "message"}
+    assert mail.outbox == []
+
+
 def test_a_message_of_only_blank_lines_is_refused(client, bakery):
     response = send(client, bakery, message="  \n\t\n ")
     assert response.status_code == 400
