@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from wagtail.models import PageViewRestriction, Site
 
+from chamber import privacy
 from chamber.caching import bump_cache_version, cached
 from chamber.models import ChamberSettings
 
@@ -76,12 +77,13 @@ def view_restrictions() -> list[PageViewRestriction]:
 def pages_visible_to(pages, request):
     """`pages` without those in a private section the request may not see: a members-only
     news section lists its articles to members, as they can open each one. The sections are
-    Wagtail's view restrictions, tested as Wagtail tests them when serving a page (log-in,
-    groups, or a password this session has given)."""
+    Wagtail's view restrictions, tested as they are when serving a page (members in good
+    standing for a log-in restriction (chamber/privacy.py), groups, or a password this
+    session has given)."""
     if request is None:
         return public_pages(pages)
     for restriction in view_restrictions():
-        if not restriction.accept_request(request):
+        if not privacy.accepts(restriction, request):
             pages = pages.exclude(path__startswith=restriction.page.path)
     return pages
 

@@ -9,10 +9,15 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from chamber import auth, views
 from deals.sitemaps import DealSitemap
-from directory.sitemaps import BusinessSitemap
+from directory.sitemaps import BusinessSitemap, DirectoryBrowseSitemap
 from home import search as home_search
 
-SITEMAPS = {"pages": PageSitemap, "listings": BusinessSitemap, "deals": DealSitemap}
+SITEMAPS = {
+    "pages": PageSitemap,
+    "listings": BusinessSitemap,
+    "browse": DirectoryBrowseSitemap,
+    "deals": DealSitemap,
+}
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),

@@ -8,6 +8,9 @@
   list, filter, export and inspect them, never add, edit, copy or delete them; staff change them
   only through an app's own actions, which check the model's real permissions and call the
   services that write the audit log.
+- ``PermissionCheckedChooserViewSet``: Wagtail's snippet choosers ask only for admin access, so
+  an Editor could open `/admin/snippets/choose/membership/payment/` by hand and read every
+  payment; with this chooser, only users with a permission on the model may list or choose.
 - ``LocalTimeInspectView``: inspect pages that show date-times in the user's time zone.
 - ``ObjectActionView``: a staff action on one object (approve, record a payment, send an
   e-mail again): a summary of the object, a form, the service call on POST.
@@ -17,6 +20,7 @@ import datetime
 
 from django.contrib.admin.utils import quote
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -30,6 +34,7 @@ from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.widgets.button import Button
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
+from wagtail.snippets.views import chooser as snippet_chooser
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 # A spreadsheet opening a CSV runs a cell starting with one of these as a formula.
@@ -107,7 +112,35 @@ class ReadOnlyInspectView(LocalTimeInspectView):
         return buttons
 
 
+class _ChooserPermissionRequired:
+    """A chooser view for users who may see the model's records in the admin at all."""
+
+    def dispatch(self, request, *args, **kwargs):
+        policy = ModelPermissionPolicy(self.model_class)
+        if not policy.user_has_any_permission(request.user, VIEW_ACTIONS):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class PermissionCheckedChooserViewSet(snippet_chooser.SnippetChooserViewSet):
+    choose_view_class = type(
+        "ChooseView", (_ChooserPermissionRequired, snippet_chooser.ChooseView), {}
+    )
+    choose_results_view_class = type(
+        "ChooseResultsView", (_ChooserPermissionRequired, snippet_chooser.ChooseResultsView), {}
+    )
+    chosen_view_class = type(
+        "ChosenView", (_ChooserPermissionRequired, snippet_chooser.SnippetChosenView), {}
+    )
+    chosen_multiple_view_class = type(
+        "ChosenMultipleView",
+        (_ChooserPermissionRequired, snippet_chooser.SnippetChosenMultipleView),
+        {},
+    )
+
+
 class ReadOnlySnippetViewSet(SnippetViewSet):
+    chooser_viewset_class = PermissionCheckedChooserViewSet
     index_view_class = CsvSafeIndexView
     inspect_view_class = ReadOnlyInspectView
     history_view_class = ReadOnlyHistoryView

@@ -1,11 +1,14 @@
 """The shared core in the Wagtail admin: outgoing e-mail (Settings), and the admin home's
-panels for scheduled jobs and for e-mail that needs staff."""
+panels for scheduled jobs and for e-mail that needs staff; and, when serving pages, the
+members-only rule (chamber/privacy.py)."""
 
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
 
+from chamber import dashboard, privacy
 from chamber.mail import mail_health
 from chamber.mail_admin import MailProblemsPanel, OutgoingMailViewSet
 from chamber.scheduled import STALE_AFTER, job_health
@@ -31,6 +34,13 @@ class ScheduledJobsPanel(Component):
 
 
 @hooks.register("construct_homepage_panels")
+def add_todays_work_panel(request, panels):
+    items = dashboard.items_for(request.user)
+    if items:
+        panels.append(dashboard.TodaysWorkPanel(items))
+
+
+@hooks.register("construct_homepage_panels")
 def add_scheduled_jobs_panel(request, panels):
     if request.user.has_perm("chamber.view_jobheartbeat"):
         panels.append(ScheduledJobsPanel())
@@ -51,3 +61,18 @@ def add_mail_problems_panel(request, panels):
     health = mail_health()
     if health.problems:
         panels.append(MailProblemsPanel(health))
+
+
+@hooks.register("before_serve_page")
+def members_only(page, request, serve_args, serve_kwargs):
+    """A logged-in visitor who is not a member in good standing gets "renew to read" on a
+    members-only page (Wagtail's own hook sends anonymous visitors to the log-in page)."""
+    if not request.user.is_authenticated:
+        return None
+    for restriction in page.get_view_restrictions():
+        members_only = restriction.restriction_type == restriction.LOGIN
+        if members_only and not privacy.accepts(restriction, request):
+            return TemplateResponse(
+                request, "chamber/members_only.html", {"page": page}, status=403
+            )
+    return None

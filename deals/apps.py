@@ -8,17 +8,31 @@ class DealsConfig(AppConfig):
     verbose_name = "Deals"
 
     def ready(self):
+        from chamber.dashboard import WorkItem
+        from chamber.dashboard import register as register_work
         from chamber.scheduled import ScheduledJob
         from chamber.scheduled import register as register_job
         from chamber.site_setup import AppSetup
         from chamber.site_setup import register as register_setup
         from deals import notifications, setup  # noqa: F401 - notifications: the e-mails
+        from deals.models import Deal
         from deals.selectors import business_ids_with_deals, listing_deals_section
         from directory.features import ListingFeature
         from directory.features import register as register_feature
         from membership.account.sections import Section, register
 
         register_job(ScheduledJob("send_deal_expiry_reminders", "Deal expiry reminders"))
+        register_work(
+            WorkItem(
+                "deals-to-review",
+                _("deals to review"),
+                lambda: Deal.objects.filter(has_unpublished_changes=True).count(),
+                "wagtailsnippets_deals_deal:list",
+                "deals.publish_deal",
+                query={"has_unpublished_changes": "true"},
+                order=21,
+            )
+        )
 
         register_setup(
             AppSetup(

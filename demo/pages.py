@@ -40,7 +40,7 @@ DEMO_PAGES = [
         "about",
         "About the chamber",
         True,
-        "We are 480 businesses in Riverside, Millbrook, Cedar Falls, Lakeview and Oak Harbor "
+        "We are the businesses of Riverside, Millbrook, Cedar Falls, Lakeview and Oak Harbor "
         "who believe a strong local economy is built together.",
         [
             _heading("Who we are"),
@@ -158,7 +158,7 @@ def build_pages(*, home: HomePage, site, log) -> None:
             "that shape the valley's economy."
         )
         home.intro = (
-            "The Riverside Chamber of Commerce is 480 businesses across the valley: shops, "
+            "The Riverside Chamber of Commerce is {count} businesses across the valley: shops, "
             "trades, farms, clinics and manufacturers. We promote our members, connect them "
             "with each other and speak for them at city hall."
         )

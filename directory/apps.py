@@ -7,6 +7,8 @@ class DirectoryConfig(AppConfig):
     name = "directory"
 
     def ready(self):
+        from chamber.dashboard import WorkItem
+        from chamber.dashboard import register as register_work
         from chamber.scheduled import ScheduledJob
         from chamber.scheduled import register as register_job
         from chamber.site_setup import AppSetup
@@ -14,10 +16,22 @@ class DirectoryConfig(AppConfig):
         from chamber.storage import register_reader
         from directory import notifications, setup, signals  # noqa: F401 - connects receivers
         from directory.account.views import overview_panel
+        from directory.models import Business
         from directory.selectors import may_see_logo_under_review
         from membership.account.sections import Section, register
 
         register_reader(may_see_logo_under_review)
+        register_work(
+            WorkItem(
+                "listings-to-review",
+                _("listings with changes to review"),
+                lambda: Business.objects.filter(has_unpublished_changes=True).count(),
+                "wagtailsnippets_directory_business:list",
+                "directory.publish_business",
+                query={"has_unpublished_changes": "true"},
+                order=20,
+            )
+        )
         register_job(ScheduledJob("send_listing_check_requests", "Yearly listing check requests"))
 
         register_setup(

@@ -16,7 +16,11 @@ from wagtail.images.shortcuts import get_rendition_or_not_found
 
 from directory.taxonomy import category_tree
 
-CARD_LOGO = Filter("fill-160x160")
+# Logos keep their shape (never cropped: round monograms stay round) and are never scaled up
+# (`max-`): shown on a neutral tile at most 240 × 120 CSS pixels, with a sharper one for  # noqa: RUF003
+# high-density screens.
+CARD_LOGO = Filter("max-240x120")
+CARD_LOGO_2X = Filter("max-480x240")
 CARD_LOGO_ATTRIBUTES = {"alt": "", "loading": "lazy"}
 
 
@@ -62,18 +66,26 @@ def card_logo(business) -> SafeString | str:
     if not business.shows_logo:
         return ""
     image = business.logo
+    one, two = _rendition(image, CARD_LOGO), _rendition(image, CARD_LOGO_2X)
+    if one.pk is None:  # the "not found" stand-in for a missing file
+        return one.img_tag(CARD_LOGO_ATTRIBUTES)
+    sharper = two.url if two.pk is not None and two.width > one.width else ""
+    return _img_tag(one, one.file.name, one.width, one.height, sharper)
+
+
+def _rendition(image, spec: Filter):
     try:  # from the prefetched renditions: no query
-        rendition = image.find_existing_rendition(CARD_LOGO)
+        return image.find_existing_rendition(spec)
     except image.get_rendition_model().DoesNotExist:
-        rendition = get_rendition_or_not_found(image, CARD_LOGO)  # made once, as {% image %}
-    if rendition.pk is None:  # the "not found" stand-in for a missing file
-        return rendition.img_tag(CARD_LOGO_ATTRIBUTES)
-    return _img_tag(rendition, rendition.file.name, rendition.width, rendition.height)
+        return get_rendition_or_not_found(image, spec)  # made once, as {% image %}
 
 
 @functools.lru_cache(maxsize=2048)
-def _img_tag(rendition, file_name: str, width: int, height: int) -> SafeString:
+def _img_tag(rendition, file_name: str, width: int, height: int, url_2x: str) -> SafeString:
     """The card's <img> for a rendition, built once per process: a page shows up to 20 logos,
     and most listings of a town share a handful. Keyed by the rendition's row (a model
-    instance hashes by its id) and its file and size, which are all the tag depends on."""
-    return rendition.img_tag(CARD_LOGO_ATTRIBUTES)
+    instance hashes by its id), its file and size and the high-density file, which are all
+    the tag depends on (`url_2x`: empty when the image is too small for a sharper copy)."""
+    srcset = {"srcset": f"{rendition.url} 1x, {url_2x} 2x"} if url_2x else {}
+    attributes = {**CARD_LOGO_ATTRIBUTES, **srcset}
+    return rendition.img_tag(attributes)

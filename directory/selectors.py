@@ -50,7 +50,9 @@ from directory.taxonomy import CategoryNode, category_tree, level_by_slug
 # Any list can be paged through its first 1,000 listings (as many as a broad search ranks):
 # a page is an index walk past every listing before it, so page 20,000 of a million cost 0.5 s.
 MAX_PAGES = CANDIDATE_LIMIT // PAGE_SIZE
-LOGO_RENDITIONS = ("fill-160x160", "fill-400x400")
+# The logo renditions cards and listing pages show (directory/cards.py, business_detail.html)
+# and the square one shared on social media, prefetched with the listings.
+LOGO_RENDITIONS = ("max-240x120", "max-480x240", "max-200x200", "max-400x400", "fill-400x400")
 # The listing columns a result card shows (directory/cards.py); the rest stay unread.
 CARD_FIELDS = ("slug", "name", "city", "summary", "is_featured", "logo")
 
@@ -89,6 +91,12 @@ class DirectoryResults:
     @property
     def is_filtered(self) -> bool:
         return bool(self.query or self.category or self.city or self.level_name or self.features)
+
+    @property
+    def active_filter_count(self) -> int:
+        """How many filters narrow the list (the "Filters (n)" button): category, town, level
+        and each listing feature; keywords and the sort are not filters."""
+        return bool(self.category) + bool(self.city) + bool(self.level_name) + len(self.features)
 
     @property
     def feature_options(self) -> list[tuple[ListingFeature, bool]]:
@@ -346,15 +354,20 @@ def publicly_listed_business(slug: str) -> Business | None:
 
 
 def featured_businesses(*, limit: int = 6, on=None) -> list[Business]:
-    """Publicly listed businesses with featured placement, rotated daily so that every featured
+    """Publicly listed businesses with featured placement, one listing per member (a member
+    with two locations is one business to feature), rotated daily so that every featured
     member takes its turn on the home page."""
     featured = card_queryset().filter(is_featured=True).order_by("name", "pk")
-    count = featured.count()
-    if count <= limit:
-        return list(featured)
-    start = (on or timezone.localdate()).toordinal() * limit % count
-    rows = list(featured[start : start + limit])
-    return rows + list(featured[: limit - len(rows)]) if len(rows) < limit else rows
+    seen: set[int] = set()
+    candidates = []
+    for business in featured:
+        if business.member_id not in seen:
+            seen.add(business.member_id)
+            candidates.append(business)
+    if len(candidates) <= limit:
+        return candidates
+    start = (on or timezone.localdate()).toordinal() * limit % len(candidates)
+    return (candidates[start:] + candidates[:start])[:limit]
 
 
 def publicly_listed_in_order(ids: list[int]) -> list[Business]:

@@ -2,12 +2,23 @@
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 
 from chamber.http import SeeOther
+from chamber.pagination import parse_page_number
 from chamber.ratelimit import allow, client_address, client_ip
+from directory.browse import (
+    INDEX_KEYS,
+    LETTER_PAGE_SIZE,
+    alphabet,
+    category_counts_tree,
+    letter_label,
+    letter_page,
+)
 from directory.cards import result_cards
 from directory.filters import SORT_CHOICES
 from directory.forms import ContactForm
@@ -134,3 +145,49 @@ def business_contact(request, *, page, slug):
         )
     messages.success(request, SENT.format(name=business.name, email=sender["email"]))
     return SeeOther(listing_url + "#messages")
+
+
+def browse_a_z(request, *, page, letter=None):
+    """/directory/a-z/ (the letters, with how many listings each has) and
+    /directory/a-z/<letter>/ (that letter's listings by name, 100 a page; "other" for names
+    that don't start with a letter). An unknown letter is a 404; a capital one redirects."""
+    directory_url = page.get_url(request)
+    if letter is not None and letter not in INDEX_KEYS:
+        if letter.lower() in INDEX_KEYS:
+            return redirect(f"{directory_url}a-z/{letter.lower()}/", permanent=True)
+        raise Http404("No such letter")
+    context = {
+        "page": page,
+        "self": page,
+        "letters": alphabet(),
+        "letter": letter,
+        "directory_url": directory_url,
+    }
+    if letter is not None:
+        entries, total, number = letter_page(letter, parse_page_number(request.GET.get("page")))
+        page_obj = Paginator(range(total), LETTER_PAGE_SIZE).page(number)
+        page_obj.elided_range = list(
+            page_obj.paginator.get_elided_page_range(number, on_each_side=1, on_ends=1)
+        )
+        context.update(
+            letter_label=letter_label(letter),
+            entries=entries,
+            total=total,
+            page_obj=page_obj,
+        )
+    return TemplateResponse(request, "directory/browse_a_z.html", context)
+
+
+def browse_categories(request, *, page):
+    """/directory/categories/: every category with public listings, sub-categories under
+    their parents, each with its number of listings."""
+    return TemplateResponse(
+        request,
+        "directory/browse_categories.html",
+        {
+            "page": page,
+            "self": page,
+            "tree": category_counts_tree(),
+            "directory_url": page.get_url(request),
+        },
+    )

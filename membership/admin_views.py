@@ -12,23 +12,27 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib.admin.utils import quote
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
 from wagtail.admin import messages
+from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.widgets import AdminDateInput
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from chamber.viewsets import ObjectActionView
 from membership import dues
+from membership.account.receipts import member_address, receipt_number
 from membership.applications import (
     DECIDABLE,
     DecisionError,
     approve_application,
     reject_application,
 )
+from membership.checkout import send_payment_receipt
 from membership.models.applications import Application
 from membership.models.members import Member, MembershipLevel
 from membership.models.payments import Payment
@@ -165,6 +169,11 @@ class OfflinePaymentForm(forms.Form):
         required=False,
         help_text=_("Cheque number, bank transfer reference, or why the dues were waived."),
     )
+    send_receipt = forms.BooleanField(
+        label=_("E-mail a receipt to the member's billing contacts"),
+        required=False,
+        initial=True,
+    )
 
     def __init__(self, *args, member: Member, **kwargs):
         super().__init__(*args, **kwargs)
@@ -215,7 +224,11 @@ class RecordPaymentView(MemberActionView):
         return {**super().get_form_kwargs(), "member": self.object}
 
     def get_initial(self):
-        return {"amount": self.object.level.annual_dues, "paid_on": timezone.localdate()}
+        return {
+            "amount": self.object.level.annual_dues,
+            "paid_on": timezone.localdate(),
+            "send_receipt": True,
+        }
 
     def form_valid(self, form):
         data = form.cleaned_data
@@ -238,7 +251,40 @@ class RecordPaymentView(MemberActionView):
                 "date": date_format(self.object.paid_through),
             },
         )
+        if data["send_receipt"]:
+            recipients = self.object.billing_emails()
+            if recipients:
+                send_payment_receipt(payment)
+                messages.success(self.request, _("Receipt e-mailed to %s.") % ", ".join(recipients))
+            else:
+                messages.warning(
+                    self.request,
+                    _("No receipt was e-mailed: the member has no contact with an e-mail."),
+                )
         return redirect(self.get_object_url())
+
+
+class PaymentReceiptView(PermissionCheckedMixin, TemplateView):
+    """Any payment's receipt, as the member sees it, for staff to open and print."""
+
+    permission_policy = ModelPermissionPolicy(Payment)
+    permission_required = "view"
+    template_name = "membership/admin/receipt.html"
+
+    def get_context_data(self, **kwargs):
+        payment = get_object_or_404(
+            Payment.objects.select_related("member__level"), pk=self.kwargs["pk"]
+        )
+        payment.receipt_number = receipt_number(payment)
+        return {
+            **super().get_context_data(**kwargs),
+            "payment": payment,
+            "member": payment.member,
+            "member_address": member_address(payment.member),
+            "back_url": reverse(
+                "wagtailsnippets_membership_payment:inspect", args=[quote(payment.pk)]
+            ),
+        }
 
 
 class ChangeLevelForm(forms.Form):

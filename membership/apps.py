@@ -7,13 +7,18 @@ class MembershipConfig(AppConfig):
     name = "membership"
 
     def ready(self):
+        from chamber.privacy import register_members_rule
         from chamber.scheduled import ScheduledJob
         from chamber.scheduled import register as register_job
         from chamber.site_setup import AppSetup
         from chamber.site_setup import register as register_setup
-        from membership import receivers, setup  # noqa: F401 - receivers: connects them
+        from membership import dashboard, receivers, setup  # noqa: F401 - receivers: connects
         from membership.account.sections import Section, register
+        from membership.selectors import user_is_member_in_good_standing
 
+        # "Logged-in users only" pages are for members in good standing (chamber/privacy.py).
+        register_members_rule(user_is_member_in_good_standing)
+        dashboard.register_items()
         register_job(
             ScheduledJob("update_membership_status", "Membership statuses (past due, lapsed)")
         )

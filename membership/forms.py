@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from chamber.forms import mark_optional
 from membership.models.applications import APPLICANT_FIELDS, Application
 from membership.models.members import MembershipLevel
 
@@ -58,7 +59,7 @@ class ApplicationForm(forms.ModelForm):
                 "Your card is charged once a year until you switch this off. Untick to pay "
                 "for one year now and renew by hand."
             ),
-            "message": _("Anything the chamber should know (optional)."),
+            "message": _("Anything the chamber should know."),
         }
 
     def __init__(self, *args, online_payment: bool = True, **kwargs):
@@ -70,10 +71,12 @@ class ApplicationForm(forms.ModelForm):
         categories.queryset = categories.queryset.select_related("parent").order_by(
             "parent__name", "parent_id", "name"
         )
+        categories.empty_label = _("Choose a category")
         if not online_payment:
             # Invoiced members pay each year by hand: there is nothing to renew automatically.
             del self.fields["auto_renew"]
             self.instance.auto_renew = False
+        mark_optional(self, skip={"website_url"})
         self.is_spam = False
 
     @property

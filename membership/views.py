@@ -108,8 +108,17 @@ def join(request, *, page):
             }
             return SeeOther(thanks)
     else:
-        form = ApplicationForm(initial=_resume_initial(request), online_payment=stripe_enabled())
+        initial = _resume_initial(request) or _chosen_level(request)
+        form = ApplicationForm(initial=initial, online_payment=stripe_enabled())
     return TemplateResponse(request, "membership/join_page.html", _context(page, form=form))
+
+
+def _chosen_level(request) -> dict:
+    """The level a "Choose" button on a level card named (`?level=<slug>`), chosen in the
+    form; an unknown or inactive one is ignored."""
+    slug = request.GET.get("level", "")
+    level = MembershipLevel.objects.filter(active=True, slug=slug).first() if slug else None
+    return {"level": level.pk} if level else {}
 
 
 def _to_checkout(request, page, application):

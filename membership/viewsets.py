@@ -17,13 +17,15 @@ import json
 import django_filters
 from django import forms
 from django.contrib.admin.utils import quote
+from django.db.models import Q
 from django.urls import path, reverse
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn, UpdatedAtColumn
 from wagtail.admin.widgets import BooleanRadioSelect
 from wagtail.admin.widgets.button import Button, HeaderButton
@@ -32,6 +34,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 from chamber.viewsets import (
     CsvSafeIndexView,
     LocalTimeInspectView,
+    PermissionCheckedChooserViewSet,
     ReadOnlyInspectView,
     ReadOnlySnippetViewSet,
 )
@@ -58,6 +61,24 @@ def payment_period(payment) -> str:
 # Levels -------------------------------------------------------------------------------------
 
 
+class LevelForm(WagtailAdminModelForm):
+    """The level's slug names its Stripe prices (their lookup keys): once the level has them,
+    it can no longer be changed here."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.stripe_product_id and "slug" in self.fields:
+            self.fields["slug"].disabled = True
+            self.fields["slug"].help_text = _(
+                "Fixed: the level's Stripe prices are named after it."
+            )
+        if "annual_dues" in self.fields:
+            self.fields["annual_dues"].help_text = _(
+                "A new amount applies to new members and to renewals paid by hand. Members "
+                "whose card renews automatically keep the amount they subscribed at."
+            )
+
+
 class MembershipLevelViewSet(SnippetViewSet):
     model = MembershipLevel
     icon = "pick"
@@ -74,37 +95,52 @@ class MembershipLevelViewSet(SnippetViewSet):
     search_fields = ["name", "slug"]
     ordering = ["sort_order", "annual_dues"]
 
-    panels = [
-        FieldPanel("name"),
-        FieldPanel("slug"),
-        FieldRowPanel([FieldPanel("annual_dues"), FieldPanel("currency")]),
-        FieldPanel("benefits"),
-        MultiFieldPanel(
-            [
-                FieldPanel("listing_logo"),
-                FieldPanel("listing_description"),
-                FieldPanel("listing_social_links"),
-                FieldPanel("listing_opening_hours"),
-                FieldPanel("featured_placement"),
-            ],
-            heading=_("Directory listing"),
-        ),
-        FieldPanel("deals_allowed"),
-        FieldRowPanel([FieldPanel("sort_order"), FieldPanel("active")]),
-        MultiFieldPanel(
-            [
-                # Kept by membership.stripe_prices.sync_level_prices after each save
-                # (wagtail_hooks.py); typing them would point the level at the wrong prices.
-                FieldPanel("stripe_product_id", read_only=True),
-                FieldPanel("stripe_price_id", read_only=True),
-                FieldPanel("stripe_one_time_price_id", read_only=True),
-            ],
-            heading=_("Stripe"),
-        ),
-    ]
+    edit_handler = ObjectList(
+        [
+            FieldPanel("name"),
+            FieldPanel("slug"),
+            FieldRowPanel([FieldPanel("annual_dues"), FieldPanel("currency")]),
+            FieldPanel("benefits"),
+            MultiFieldPanel(
+                [
+                    FieldPanel("listing_logo"),
+                    FieldPanel("listing_description"),
+                    FieldPanel("listing_social_links"),
+                    FieldPanel("listing_opening_hours"),
+                    FieldPanel("featured_placement"),
+                ],
+                heading=_("Directory listing"),
+            ),
+            FieldPanel("deals_allowed"),
+            FieldRowPanel([FieldPanel("sort_order"), FieldPanel("active")]),
+            MultiFieldPanel(
+                [
+                    # Kept by membership.stripe_prices.sync_level_prices after each save
+                    # (wagtail_hooks.py); typing them would point the level at the wrong prices.
+                    FieldPanel("stripe_product_id", read_only=True),
+                    FieldPanel("stripe_price_id", read_only=True),
+                    FieldPanel("stripe_one_time_price_id", read_only=True),
+                ],
+                heading=_("Stripe"),
+            ),
+        ],
+        base_form_class=LevelForm,
+    )
 
 
 # Members ------------------------------------------------------------------------------------
+
+
+MEMBER_SEARCH_FIELDS = [
+    "name",
+    "contacts__user__first_name",
+    "contacts__user__last_name",
+    "contacts__user__email",
+    "contacts__user__username",
+    "businesses__name",
+    "stripe_customer_id",
+    "stripe_subscription_id",
+]
 
 
 class MemberFilterSet(WagtailFilterSet):
@@ -121,10 +157,22 @@ class MemberFilterSet(WagtailFilterSet):
     no_end_date = django_filters.BooleanFilter(
         label=_("No end date (honorary, life)"), widget=BooleanRadioSelect
     )
+    renewal_due = django_filters.BooleanFilter(
+        label=_("Renewal due within 30 days, paying by hand"),
+        method="filter_renewal_due",
+        widget=BooleanRadioSelect,
+    )
+    joined_on = django_filters.DateFromToRangeFilter(label=_("Member since"))
 
     class Meta:
         model = Member
         fields = ["status", "level", "no_end_date"]
+
+    def filter_renewal_due(self, queryset, name, value):
+        due = Member.objects.renewal_due()
+        if value:
+            return queryset.filter(pk__in=due.values("pk"))
+        return queryset.exclude(pk__in=due.values("pk"))
 
     def filter_in_good_standing(self, queryset, name, value):
         in_good_standing = Member.objects.in_good_standing()
@@ -160,6 +208,20 @@ def member_action_buttons(user, member, button_class=Button, **kwargs) -> list:
 
 
 class MemberIndexView(CsvSafeIndexView):
+    def search_queryset(self, queryset):
+        """Every word typed must match the organisation, a contact's name, e-mail or log-in, a
+        listing's name (directory's `businesses`) or a Stripe id: "rosa riverbend" finds the
+        member whose contact is Rosa and whose listing is Riverbend Bakery."""
+        if not self.is_searching:
+            return queryset
+        matching = Member.objects.all()
+        for word in self.search_query.split()[:10]:
+            any_field = Q()
+            for field in MEMBER_SEARCH_FIELDS:
+                any_field |= Q(**{f"{field}__icontains": word})
+            matching = matching.filter(pk__in=Member.objects.filter(any_field).values("pk"))
+        return queryset.filter(pk__in=matching.values("pk"))
+
     def get_list_more_buttons(self, instance):
         return [
             *super().get_list_more_buttons(instance),
@@ -234,6 +296,7 @@ class StandingPanel(FieldPanel):
 
 
 class MemberViewSet(SnippetViewSet):
+    chooser_viewset_class = PermissionCheckedChooserViewSet
     model = Member
     icon = "group"
     menu_label = _("Members")
@@ -259,7 +322,7 @@ class MemberViewSet(SnippetViewSet):
     ]
     filterset_class = MemberFilterSet
     search_backend_name = None
-    search_fields = ["name", "stripe_customer_id", "stripe_subscription_id"]
+    search_fields = MEMBER_SEARCH_FIELDS
     ordering = ["name", "pk"]
     list_per_page = 50
 
@@ -321,6 +384,7 @@ class MemberViewSet(SnippetViewSet):
 
 
 class MemberContactViewSet(SnippetViewSet):
+    chooser_viewset_class = PermissionCheckedChooserViewSet
     model = MemberContact
     icon = "user"
     menu_label = _("Contacts")
@@ -507,6 +571,19 @@ class PaymentFilterSet(WagtailFilterSet):
         fields = []
 
 
+class PaymentInspectView(ReadOnlyInspectView):
+    @cached_property
+    def header_more_buttons(self):
+        return [
+            *super().header_more_buttons,
+            Button(
+                _("Receipt"),
+                url=reverse("wagtailsnippets_membership_payment:receipt", args=[self.object.pk]),
+                icon_name="doc-full",
+            ),
+        ]
+
+
 class PaymentViewSet(ReadOnlySnippetViewSet):
     model = Payment
     icon = "form"
@@ -562,8 +639,20 @@ class PaymentViewSet(ReadOnlySnippetViewSet):
     export_headings = {"get_method_display": _("Method"), "member.level": _("Level")}
     export_filename = "payments"
 
+    inspect_view_class = PaymentInspectView
+
     def get_queryset(self, request):
         return Payment.objects.select_related("member__level", "application", "recorded_by")
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path(
+                "receipt/<int:pk>/",
+                admin_views.PaymentReceiptView.as_view(),
+                name="receipt",
+            ),
+        ]
 
 
 # Stripe events ------------------------------------------------------------------------------

@@ -4,10 +4,13 @@ keeping Stripe prices in step when staff save a level."""
 import logging
 
 import stripe
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from wagtail import hooks
 from wagtail.admin import messages
+from wagtail.admin.search import SearchArea
 from wagtail.log_actions import LogFormatter
 from wagtail.snippets.models import register_snippet
 
@@ -15,7 +18,12 @@ from chamber.viewsets import register_read_only
 from membership import applications, dues, stripe_gateway, stripe_prices
 from membership.account import actions as account_actions
 from membership.models.applications import Application
-from membership.models.members import ContactInvitation, Member, MembershipLevel
+from membership.models.members import (
+    RENEWS_AUTOMATICALLY,
+    ContactInvitation,
+    Member,
+    MembershipLevel,
+)
 from membership.models.payments import Payment, RenewalReminder, StripeEvent
 from membership.viewsets import MembershipViewSetGroup
 
@@ -24,6 +32,24 @@ logger = logging.getLogger(__name__)
 register_read_only(Application, Payment, StripeEvent, RenewalReminder, ContactInvitation)
 
 register_snippet(MembershipViewSetGroup)
+
+
+class MemberSearchArea(SearchArea):
+    def is_shown(self, request):
+        return request.user.has_perm("membership.change_member") or request.user.has_perm(
+            "membership.view_member"
+        )
+
+
+@hooks.register("register_admin_search_area")
+def register_member_search_area():
+    """The admin's search box also finds members (by organisation, contact or listing)."""
+    return MemberSearchArea(
+        _("Members"),
+        reverse("wagtailsnippets_membership_member:list"),
+        icon_name="group",
+        order=150,
+    )
 
 
 # Audit log ----------------------------------------------------------------------------------
@@ -122,6 +148,7 @@ def sync_stripe_prices(request, instance):
     already saved; a Stripe failure only warns, and `manage.py sync_stripe` catches up."""
     if not isinstance(instance, MembershipLevel) or not stripe_gateway.stripe_enabled():
         return
+    yearly_before = instance.stripe_price_id
     try:
         stripe_prices.sync_level_prices(instance)
     except stripe.StripeError as error:
@@ -131,6 +158,8 @@ def sync_stripe_prices(request, instance):
         logger.exception("Stripe prices for level %s not updated", instance.slug)
         problem = error.__class__.__name__
     else:
+        if yearly_before and instance.stripe_price_id != yearly_before:
+            tell_about_subscribers(request, instance)
         return
     messages.warning(
         request,
@@ -142,6 +171,23 @@ def sync_stripe_prices(request, instance):
             problem,
         ),
     )
+
+
+def tell_about_subscribers(request, level):
+    """A new yearly price: say what happens to the members already subscribed at the old one."""
+    subscribers = Member.objects.filter(level=level).filter(RENEWS_AUTOMATICALLY).count()
+    if subscribers:
+        messages.info(
+            request,
+            ngettext(
+                "The new price applies to new members and to renewals paid by hand. %(count)d "
+                "member renews automatically and keeps the old price until moved in Stripe.",
+                "The new price applies to new members and to renewals paid by hand. %(count)d "
+                "members renew automatically and keep the old price until moved in Stripe.",
+                subscribers,
+            )
+            % {"count": subscribers},
+        )
 
 
 hooks.register("after_create_snippet", sync_stripe_prices)

@@ -24,7 +24,7 @@ from directory.search import database
 from membership.selectors import user_is_member_in_good_standing
 
 # Slugs the directory page routes use for itself; no listing may take them.
-RESERVED_SLUGS = {"category", "search", "page"}
+RESERVED_SLUGS = {"category", "search", "page", "a-z", "categories"}  # the page's own routes
 
 
 class Category(index.Indexed, models.Model):

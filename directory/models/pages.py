@@ -40,6 +40,19 @@ class DirectoryPage(CachedViewRestrictionsMixin, RoutablePageMixin, Page):
 
         return directory_category(request, page=self, slug=slug)
 
+    @path("a-z/")
+    @path("a-z/<str:letter>/")
+    def a_z_view(self, request, letter=None):
+        from directory.views import browse_a_z
+
+        return browse_a_z(request, page=self, letter=letter)
+
+    @path("categories/")
+    def categories_view(self, request):
+        from directory.views import browse_categories
+
+        return browse_categories(request, page=self)
+
     @path("<slug:slug>/")
     def business_view(self, request, slug):
         from directory.views import business_detail

@@ -61,7 +61,10 @@ class HomePage(CachedChildRoutingMixin, CachedViewRestrictionsMixin, SocialMetaM
     intro = models.TextField(
         _("introduction"),
         blank=True,
-        help_text=_("A short paragraph under the hero: who the chamber is and what it does."),
+        help_text=_(
+            "A short paragraph under the hero: who the chamber is and what it does. “{count}” "
+            "is replaced by the number of members in good standing."
+        ),
     )
     join_heading = models.CharField(
         _("join call heading"),
@@ -141,6 +144,8 @@ class HomePage(CachedChildRoutingMixin, CachedViewRestrictionsMixin, SocialMetaM
             news_url=live_page_url(NewsIndexPage),
             news_items=latest_news_items(limit=HOME_NEWS),
             member_count=member_count,
+            # One source for "how many members" wherever the page says it.
+            intro=self.intro.replace("{count}", f"{member_count:,}"),
             join_heading=self.join_heading.replace("{count}", f"{member_count:,}"),
         )
         return context

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from wagtail.fields import RichTextField
 from wagtail.search import index
 
@@ -86,6 +87,33 @@ class MembershipLevel(index.Indexed, models.Model):
         return self.name
 
     @property
+    def included(self) -> list[str]:
+        """What the level's directory listing and deals include, in words, for the join page."""
+        listing = _("An enhanced directory listing") if self.enhanced_listing else None
+        parts = [listing or _("A directory listing")]
+        parts += [
+            label
+            for flag, label in (
+                (self.listing_logo, _("Your logo on the listing")),
+                (self.listing_description, _("A full description of your business")),
+                (self.listing_social_links, _("Links to your social media")),
+                (self.listing_opening_hours, _("Your opening hours")),
+                (self.featured_placement, _("Featured in the directory and on the home page")),
+            )
+            if flag
+        ]
+        if self.deals_allowed:
+            parts.append(
+                ngettext(
+                    "%(count)d member-to-member deal",
+                    "Up to %(count)d member-to-member deals",
+                    self.deals_allowed,
+                )
+                % {"count": self.deals_allowed}
+            )
+        return parts
+
+    @property
     def enhanced_listing(self) -> bool:
         return any(
             (
@@ -146,6 +174,17 @@ class MemberQuerySet(models.QuerySet):
     def renewing_by_hand(self):
         """Members no subscription will charge: they pay each year themselves."""
         return self.exclude(RENEWS_AUTOMATICALLY)
+
+    def renewal_due(self, *, within_days: int = 30, on: datetime.date | None = None):
+        """Members paying by hand whose paid-through date falls in the next `within_days` days
+        (the office's "expiring soon" list): no subscription will renew them."""
+        on = on or timezone.localdate()
+        return self.renewing_by_hand().filter(
+            status__in=PAYING,
+            no_end_date=False,
+            paid_through__gte=on,
+            paid_through__lte=on + datetime.timedelta(days=within_days),
+        )
 
 
 class Member(index.Indexed, models.Model):

@@ -4,12 +4,12 @@ every change to pages, restrictions or sites seen at once."""
 import itertools
 
 import pytest
-from django.contrib.auth import get_user_model
 from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.models.sites import get_site_for_hostname
 
 from chamber.routing import cached_sites, pick_site
 from home.models import StandardPage
+from tests.factories import MemberContactFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -86,7 +86,7 @@ def test_a_restriction_added_to_a_warm_page_or_its_section_applies_at_once(
         response = client.get(url)
         assert response.status_code == 302, url
         assert "/login/" in response["Location"]
-    client.force_login(get_user_model().objects.create_user("member", password="x" * 12))
+    client.force_login(MemberContactFactory().user)  # a member in good standing
     assert client.get("/about/team/").status_code == 200
     client.logout()
     restriction.delete()

@@ -101,17 +101,35 @@ def test_featured_rotation_shows_every_featured_member_over_time(listings):
     import datetime
 
     from directory.selectors import featured_businesses
-    from tests.factories import BusinessFactory
+    from tests.factories import BusinessFactory, MemberFactory
 
-    member = listings["bakery"].member
+    level = listings["bakery"].member.level
     for number in range(8):
-        BusinessFactory(name=f"Featured {number}", member=member)
+        BusinessFactory(name=f"Featured {number}", member=MemberFactory(level=level))
     seen = set()
     for day in range(10):
         shown = featured_businesses(limit=3, on=datetime.date(2026, 1, 1) + datetime.timedelta(day))
         assert len(shown) == 3
         seen.update(business.name for business in shown)
     assert len(seen) == 9
+
+
+def test_a_member_with_two_featured_listings_is_featured_once(listings):
+    """Issue #22: the home page showed "Brennan Diner" and "Brennan Diner (Cedar Falls)"."""
+    import datetime
+
+    from directory.selectors import featured_businesses
+    from tests.factories import BusinessFactory, MemberFactory
+
+    bakery = listings["bakery"]
+    BusinessFactory(name="Riverbend Bakery (Millbrook)", member=bakery.member)
+    for number in range(6):
+        BusinessFactory(name=f"Featured {number}", member=MemberFactory(level=bakery.member.level))
+    for day in range(14):
+        shown = featured_businesses(limit=4, on=datetime.date(2026, 1, 1) + datetime.timedelta(day))
+        members = [business.member_id for business in shown]
+        assert len(shown) == 4
+        assert len(set(members)) == 4, [business.name for business in shown]
 
 
 def test_cached_facet_counts_follow_every_change(client, listings, categories):

@@ -16,17 +16,20 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.text import slugify
+from wagtail.images.tests.utils import get_test_image_file
 
 from chamber.filters import MAX_QUERY_LENGTH
 from chamber.models import ChamberSettings
 from demo.images import draw_logo, get_or_create_image
 from directory import selectors
+from directory.models import Business
 from directory.selectors import PAGE_SIZE
 from membership.models import Member
 from tests.factories import (
     BusinessFactory,
     CategoryFactory,
     EnhancedLevelFactory,
+    ImageFactory,
     MemberContactFactory,
     MemberFactory,
     MembershipLevelFactory,
@@ -408,7 +411,7 @@ def test_basic_listing_hides_logo_description_social_links_and_hours(client, bas
 def test_enhanced_listing_shows_logo_description_social_links_and_hours(client, enhanced_listing):
     response = client.get(f"/directory/{enhanced_listing.slug}/")
     text = response.text
-    assert re.search(r'<div class="business__logo"><img [^>]*src="[^"]*/images/', text)
+    assert re.search(r'<div class="logo-tile business__logo"><img [^>]*src="[^"]*/images/', text)
     assert 'property="og:image" content="http://testserver/' in text
     assert "Family-run since 1998, with a <b>tasting room</b>." in text
     assert 'href="https://instagram.example/zephyr"' in text
@@ -450,6 +453,38 @@ def test_result_card_shows_a_logo_only_for_enhanced_listings(
     assert "business-card--featured" in by_name["Zephyr Roastery"]
     assert "<img" not in by_name["Acorn Coffee Cart"]
     assert "business-card--featured" not in by_name["Acorn Coffee Cart"]
+
+
+@pytest.mark.parametrize(
+    ("size", "card", "card_2x", "page", "page_2x"),
+    [
+        # A wide logo keeps its shape: scaled down to fit, never cropped to a square.
+        ((1200, 400), (240, 80), (480, 160), (200, 66), (400, 133)),
+        # A small one is never scaled up, and needs no high-density copy.
+        ((100, 100), (100, 100), None, (100, 100), None),
+    ],
+)
+def test_logos_keep_their_shape_and_are_never_scaled_up(
+    client, enhanced_listing, size, card, card_2x, page, page_2x
+):
+    logo = ImageFactory(file=get_test_image_file(size=size), title="wide logo")
+    Business.objects.filter(pk=enhanced_listing.pk).update(logo=logo)
+
+    def img(html, within):
+        tag = re.search(rf'{within}"><img ([^>]*)>', html).group(1)
+        width = re.search(r'width="(\d+)"', tag).group(1)
+        height = re.search(r'height="(\d+)"', tag).group(1)
+        srcset = re.search(r'srcset="([^"]*)"', tag)
+        return (int(width), int(height)), srcset.group(1) if srcset else None
+
+    shown, srcset = img(client.get("/directory/").text, "business-card__logo")
+    assert shown == card
+    assert (srcset is not None) == (card_2x is not None)
+    if card_2x:
+        assert srcset.endswith(" 2x") and "max-480x240" in srcset
+    shown, srcset = img(client.get(f"/directory/{enhanced_listing.slug}/").text, "business__logo")
+    assert shown == page
+    assert (srcset is not None) == (page_2x is not None)
 
 
 # -- visibility ------------------------------------------------------------------------------

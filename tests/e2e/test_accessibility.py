@@ -70,6 +70,9 @@ def test_public_pages_pass_an_accessibility_smoke_test(new_page, demo_site):
     paths = (
         "/",
         "/directory/",
+        "/directory/a-z/",
+        "/directory/a-z/b/",
+        "/directory/categories/",
         "/join/",
         "/deals/",
         f"/deals/{deal.slug}/",

@@ -58,12 +58,17 @@ def test_search_narrow_by_keyboard_and_open_a_listing(new_page, listings, javasc
     )
     expect(facet_label(page, "city", "riverside")).to_contain_text("1")
     expect(facet_label(page, "city", "millbrook")).to_contain_text("1")
-    expect(page.get_by_role("radio", name=re.compile(r"^Bakeries\b.*2 listings"))).to_be_visible()
     expect(page.locator("#category-plumbing")).to_have_count(0)  # no matches, not offered
 
-    # Keyboard only: Tab into the category radio group, arrow to "Cafes", Space selects it,
-    # Tab on to "Apply" and Enter submits.
-    press_until(page, "Tab", "document.activeElement.name === 'category'")
+    # Keyboard only: open "Show all categories" (sub-categories wait behind it), go back into
+    # the category radio group, arrow to "Cafes", Space selects it, Tab on to "Apply" and
+    # Enter submits.
+    bakeries = page.get_by_role("radio", name=re.compile(r"^Bakeries\b.*2 listings"))
+    expect(bakeries).to_be_hidden()
+    press_until(page, "Tab", "document.activeElement.textContent === 'Show all categories'")
+    page.keyboard.press("Enter")
+    expect(bakeries).to_be_visible()
+    press_until(page, "Shift+Tab", "document.activeElement.name === 'category'")
     press_until(page, "ArrowDown", "document.activeElement.id === 'category-cafes'", limit=10)
     page.keyboard.press("Space")
     expect(facet(page, "category", "cafes")).to_be_checked()

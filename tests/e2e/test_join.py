@@ -57,8 +57,11 @@ def test_invoiced_application_with_a_mistake_then_fixed(page, join_page, levels)
     summary = page.locator("#form-errors")
     expect(summary).to_be_visible()
     expect(summary).to_have_attribute("role", "alert")
-    expect(summary).to_contain_text("Please check the highlighted fields.")
+    expect(summary).to_contain_text("There is a problem")
     expect(summary).to_be_in_viewport()
+    # Each error in the summary is a link that takes the keyboard to its field.
+    summary.get_by_role("link", name=re.compile("Enter a valid email address")).click()
+    expect(page.locator("#id_email")).to_be_focused()
     email = page.locator("#id_email")
     expect(email).to_have_attribute("aria-invalid", "true")
     error_ids = (email.get_attribute("aria-describedby") or "").split()
@@ -73,9 +76,7 @@ def test_invoiced_application_with_a_mistake_then_fixed(page, join_page, levels)
     page.get_by_role("button", name="Send application").click()
 
     page.wait_for_url(re.compile(r"/join/thanks/(#apply)?$"))  # no token in the URL
-    expect(page.get_by_role("status")).to_contain_text(
-        "Thank you, we have received your application."
-    )
+    expect(page.get_by_role("status")).to_contain_text("We have received your application.")
     expect(page.get_by_role("status")).to_contain_text("rosa@riverbend.example")
     application = Application.objects.get()
     assert application.status == Application.Status.SUBMITTED

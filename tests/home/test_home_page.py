@@ -263,6 +263,16 @@ def test_join_call_heading_is_the_editors_with_the_count(client, home):
     assert "<p>Join them.</p>" in text
 
 
+def test_the_intro_says_the_same_member_count_as_the_join_call(client, home):
+    """Issue #22: the site said 480, 201 and 205 businesses in three places."""
+    MemberFactory.create_batch(3)
+    home.intro = "We are {count} businesses & proud of it."
+    home.save_revision().publish()
+    text = client.get("/").text
+    assert '<p class="lead">We are 3 businesses &amp; proud of it.</p>' in text
+    assert ">Join 3 local businesses</h2>" in text
+
+
 def test_join_call_is_hidden_from_logged_in_visitors(client, home):
     MemberFactory()
     assert 'class="cta-panel join-call"' in client.get("/").text

@@ -356,7 +356,7 @@ def test_a_members_only_news_section_lists_its_news_to_those_who_may_read_it(
 ):
     from django.contrib.auth.models import Group
 
-    from tests.factories import UserFactory
+    from tests.factories import MemberContactFactory, UserFactory
 
     news_factory(title="Rates update", days_ago=2, topics=[topics["parking"]])
     survey = news_factory(title="Parking survey", days_ago=1, topics=[topics["parking"]])
@@ -368,7 +368,7 @@ def test_a_members_only_news_section_lists_its_news_to_those_who_may_read_it(
     directors = Group.objects.create(name="Directors")
     board_only.groups.add(directors)
 
-    member = UserFactory(username="member@example.org")
+    member = MemberContactFactory(user=UserFactory(username="member@example.org")).user
     client.force_login(member)
     assert card_titles(news_list(client).text) == ["Parking survey", "Rates update"]
     assert client.get(board.url).status_code == 302  # not in the group: Wagtail's log-in
@@ -381,6 +381,49 @@ def test_a_members_only_news_section_lists_its_news_to_those_who_may_read_it(
 
     client.logout()
     assert client.get("/news/").status_code == 302  # the section itself asks for a log-in
+
+
+@pytest.mark.django_db
+def test_members_only_means_members_in_good_standing(client, news_factory, news_index):
+    """Issue #18: "logged-in users" privacy let any account read, lapsed members included."""
+    import datetime
+
+    from django.contrib.auth.models import Group
+
+    from membership.models import Member
+    from tests.factories import MemberContactFactory, MemberFactory, UserFactory
+
+    page = news_factory(title="Budget briefing for members")
+    PageViewRestriction.objects.create(page=news_index, restriction_type=PageViewRestriction.LOGIN)
+    lapsed = MemberFactory(
+        status=Member.Status.LAPSED,
+        paid_through=timezone.localdate() - datetime.timedelta(days=90),
+    )
+    readers = {
+        "member in good standing": (MemberContactFactory().user, True),
+        "lapsed member": (MemberContactFactory(member=lapsed).user, False),
+        "account without a member": (UserFactory(), False),
+    }
+    staff = UserFactory()
+    staff.groups.add(Group.objects.get(name="Editors"))
+    readers["editor"] = (staff, True)
+    for who, (user, may_read) in readers.items():
+        client.force_login(user)
+        response = client.get(page.url)
+        listed = "Budget briefing" in client.get("/news/").text if may_read else None
+        if may_read:
+            assert response.status_code == 200, who
+            assert listed, who
+        else:
+            assert response.status_code == 403, who
+            text = response.text
+            assert "For members in good standing" in text, who
+            assert 'href="/account/"' in text, who
+            assert "Budget briefing for members" in text  # the title, not the article
+            assert client.get("/news/").status_code == 403, who
+            assert "Budget briefing" not in client.get("/").text, who
+    client.logout()
+    assert client.get(page.url).status_code == 302  # anonymous: Wagtail's log-in
 
 
 @pytest.mark.django_db

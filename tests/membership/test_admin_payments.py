@@ -31,6 +31,7 @@ from membership.models import (
 from tests.factories import (
     ApplicationFactory,
     EnhancedLevelFactory,
+    MemberContactFactory,
     MemberFactory,
     MembershipLevelFactory,
     UserFactory,
@@ -455,6 +456,59 @@ def test_record_payment_on_a_lapsed_member_starts_today(staff_client, site_tree)
     assert history.status_code == 200
     assert "Status changed from Lapsed to Active" in history.text
     assert "Payment of 195.00 USD recorded (Bank transfer)" in history.text
+
+
+def test_recording_a_payment_e_mails_a_receipt_unless_staff_untick_it(staff_client, site_tree):
+    """Issue #18: a cheque was recorded and nobody was told."""
+    member = MemberFactory(name="Riverbend Bakery")
+    MemberContactFactory(member=member, user=UserFactory(email="rosa@riverbend.example"))
+    page = staff_client.get(record_url(member))
+    assert page.context["form"]["send_receipt"].value() is True  # ticked by default
+
+    response = staff_client.post(record_url(member), payment_form(send_receipt="on"))
+    assert response.status_code == 302
+    [receipt] = [m for m in mail.outbox if m.to == ["rosa@riverbend.example"]]
+    assert "195.00" in receipt.body
+    assert any(
+        "Receipt e-mailed to rosa@riverbend.example" in text
+        for text in follow_messages(staff_client, response)
+    )
+
+    mail.outbox.clear()
+    staff_client.post(record_url(member), payment_form())  # unticked
+    assert mail.outbox == []
+    assert Payment.objects.filter(member=member).count() == 2
+
+
+def test_a_member_without_contacts_gets_no_receipt_and_staff_are_told(staff_client, site_tree):
+    member = MemberFactory()
+    response = staff_client.post(record_url(member), payment_form(send_receipt="on"))
+    assert mail.outbox == []
+    assert any(
+        "No receipt was e-mailed" in text for text in follow_messages(staff_client, response)
+    )
+
+
+def test_staff_open_and_print_any_payments_receipt(staff_client, site_tree, client):
+    member = MemberFactory(name="Riverbend <Bakery>")
+    staff_client.post(record_url(member), payment_form())
+    payment = Payment.objects.get(member=member)
+    inspect = staff_client.get(PAYMENT_URL + f"inspect/{payment.pk}/")
+    receipt_url = PAYMENT_URL + f"receipt/{payment.pk}/"
+    assert f'href="{receipt_url}"' in inspect.text
+    receipt = staff_client.get(receipt_url)
+    assert receipt.status_code == 200
+    text = receipt.text
+    assert f"R-{payment.paid_on.year}-{payment.pk:06d}" in text
+    assert "Riverbend &lt;Bakery&gt;" in text
+    assert "CHQ-2042" in text and "195.00 USD" in text
+    assert "data-print" in text
+    assert staff_client.get(PAYMENT_URL + "receipt/999999/").status_code == 404
+
+    editor = UserFactory()
+    editor.groups.add(Group.objects.get(name="Editors"))
+    client.force_login(editor)
+    assert client.get(receipt_url).status_code in (302, 403)
 
 
 @pytest.mark.parametrize("amount", ["-5", "abc", ""])

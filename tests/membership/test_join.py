@@ -1,6 +1,7 @@
 """The join page: levels, the application form, and both payment paths."""
 
 import datetime
+import re
 
 import pytest
 from django.core import mail
@@ -57,6 +58,9 @@ def test_offline_application_is_saved_and_acknowledged(client, join_page, levels
     assert Member.objects.count() == 0  # staff approve first
     thanks = client.get(response["Location"])
     assert "we have received your application" in thanks.content.decode().lower()
+    main = thanks.content.decode().split("<main", 1)[1].split("</main>", 1)[0]
+    assert "Thank you" in main.split("</header>", 1)[0]  # the heading says it
+    assert "Thank you" not in main.split("</header>", 1)[1]  # and the notice not again
     subjects = sorted(message.subject for message in mail.outbox)
     assert subjects == ["New application: Riverbend Bakery", "We have received your application"]
     applicant_mail = next(m for m in mail.outbox if m.to == ["rosa@riverbend.example"])
@@ -73,7 +77,51 @@ def test_errors_keep_what_was_typed(client, join_page, levels):
     assert Application.objects.count() == 0
     assert 'value="Riverbend Bakery"' in html and 'value="4 Mill Lane"' in html
     assert "Enter a valid email address." in html
-    assert "Please check the highlighted fields." in html
+    # The summary lists each error with a link to its field.
+    summary = html.split('id="form-errors"', 1)[1].split("</div>", 1)[0]
+    assert "There is a problem" in summary
+    assert '<a href="#id_email">E-mail: Enter a valid email address.</a>' in summary
+    assert '<a href="#id_city">City: This field is required.</a>' in summary
+    assert summary.count("<li>") == 2
+
+
+def test_the_error_summary_links_a_radio_group_to_its_first_option(client, join_page, levels):
+    data = application_data(levels["community"])
+    del data["level"]
+    html = client.post("/join/", data).content.decode()
+    summary = html.split('id="form-errors"', 1)[1].split("</div>", 1)[0]
+    assert 'href="#id_level_0"' in summary
+    assert 'id="id_level_0"' in html
+
+
+def test_level_cards_sell_the_levels_and_choose_one_in_the_form(client, join_page, levels):
+    html = client.get("/join/").content.decode()
+    cards = html.split('class="level-cards', 1)[1].split("</ul>\n", 1)[0]
+    leadership = levels["leadership"]
+    assert f"Choose {leadership.name}" in html
+    assert f'href="?level={leadership.slug}#apply"' in html
+    assert "level-card__amount" in cards
+    assert "Up to 5 member-to-member deals" in html  # from the level's own allowance
+    assert "level-card--chosen" not in html
+
+    chosen = client.get(f"/join/?level={leadership.slug}").content.decode()
+    assert "level-card--chosen" in chosen
+    radio = re.search(rf'<input[^>]+value="{leadership.pk}"[^>]*>', chosen).group(0)
+    assert "checked" in radio
+    # An unknown level is ignored, not an error.
+    unknown = client.get("/join/?level=<script>")
+    assert unknown.status_code == 200
+    assert "checked" not in unknown.content.decode().split('id="apply"', 1)[1]
+
+
+def test_the_join_form_marks_optional_fields_and_names_no_dashes(client, join_page, levels):
+    html = client.get("/join/").content.decode()
+    assert "All fields are required unless marked (optional)." in html
+    assert re.search(r'<label for="id_website">Website \(optional\)', html)
+    assert re.search(r'<label for="id_phone">Phone \(optional\)', html)
+    assert not re.search(r'<label for="id_email">[^<]*optional', html)
+    assert "---------" not in html
+    assert "Choose a category" in html
 
 
 def test_honeypot_stores_and_sends_nothing(client, join_page, levels):

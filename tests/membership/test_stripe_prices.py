@@ -2,6 +2,7 @@
 `sync_all_levels`, `manage.py sync_stripe`, `level_for_price` and the sync on an admin save."""
 
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -11,7 +12,7 @@ from wagtail.test.utils.form_data import rich_text
 from membership import wagtail_hooks
 from membership.models import MembershipLevel
 from membership.stripe_prices import level_for_price, sync_all_levels, sync_level_prices
-from tests.factories import MembershipLevelFactory
+from tests.factories import MemberFactory, MembershipLevelFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -325,3 +326,44 @@ def test_a_stripe_error_on_an_admin_save_keeps_the_level_and_warns(admin_client,
         for text in warnings
     ), warnings
     assert fake_stripe.products == {} and fake_stripe.prices == {}
+
+
+def test_the_slug_is_fixed_once_the_level_has_stripe_prices(admin_client, fake_stripe):
+    """Issue #18: the slug names the level's Stripe prices (their lookup keys)."""
+    created = admin_client.post(
+        LEVEL_URL + "add/",
+        level_form(MembershipLevel(name="Patron", slug="patron", annual_dues=Decimal("450"))),
+    )
+    assert created.status_code == 302
+    level = MembershipLevel.objects.get(slug="patron")
+    assert level.stripe_product_id
+    page = admin_client.get(LEVEL_URL + f"edit/{level.pk}/").content.decode()
+    assert re.search(r'<input[^>]+name="slug"[^>]+disabled', page)
+    assert "Stripe prices are named after it" in page
+    admin_client.post(LEVEL_URL + f"edit/{level.pk}/", level_form(level, slug="renamed"))
+    level.refresh_from_db()
+    assert level.slug == "patron"
+
+
+def test_a_new_price_says_what_happens_to_existing_subscribers(admin_client, fake_stripe):
+    created = admin_client.post(
+        LEVEL_URL + "add/",
+        level_form(MembershipLevel(name="Patron", slug="patron", annual_dues=Decimal("450"))),
+    )
+    assert created.status_code == 302
+    level = MembershipLevel.objects.get(slug="patron")
+    MemberFactory(level=level, auto_renew=True, stripe_subscription_id="sub_1")
+    MemberFactory(level=level, auto_renew=True, stripe_subscription_id="sub_2")
+    MemberFactory(level=level, auto_renew=False)
+
+    response = admin_client.post(
+        LEVEL_URL + f"edit/{level.pk}/", level_form(level, annual_dues="500.00"), follow=True
+    )
+    notes = " ".join(shown_messages(response))
+    assert "2 members renew automatically and keep the old price" in notes
+    # A save that changes no price says nothing about subscribers.
+    level.refresh_from_db()
+    response = admin_client.post(
+        LEVEL_URL + f"edit/{level.pk}/", level_form(level, name="Patrons"), follow=True
+    )
+    assert "keep the old price" not in " ".join(shown_messages(response))

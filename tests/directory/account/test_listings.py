@@ -670,7 +670,7 @@ def test_a_valid_logo_is_accepted_and_shown_once_published(client, member_a, sta
     business.refresh_from_db()
     assert business.logo_id == draft.logo_id
     page = public_page(client, business)
-    assert 'class="business__logo"' in page.text
+    assert 'class="logo-tile business__logo"' in page.text
 
 
 def test_member_removes_the_logo(ada, member_a):

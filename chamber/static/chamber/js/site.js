@@ -44,3 +44,47 @@
     });
   });
 })();
+
+(function () {
+  "use strict";
+  // The directory (#22). Wide screens: the filters panel (a <details>) stays open beside the
+  // results. After a search or filter is sent, the new page takes focus to the results
+  // heading and a live region reads out the count, so the change is heard and seen.
+  var panel = document.querySelector("[data-filters-panel]");
+  if (panel) {
+    var wide = window.matchMedia("(min-width: 56rem)");
+    var openOnWideScreens = function () {
+      if (wide.matches) panel.open = true;
+    };
+    openOnWideScreens();
+    wide.addEventListener("change", openOnWideScreens);
+  }
+  var heading = document.getElementById("results-heading");
+  var live = document.getElementById("results-live");
+  if (!heading || !live) return;
+  var KEY = "chamber:results-sent";
+  var forms = document.querySelectorAll("form.search-bar, [data-results-form]");
+  Array.prototype.forEach.call(forms, function (form) {
+    form.addEventListener("submit", function () {
+      try {
+        window.sessionStorage.setItem(KEY, "1");
+      } catch (error) {
+        // Storage refused (private mode): the page simply keeps the browser's focus.
+      }
+    });
+  });
+  var sent = false;
+  try {
+    sent = window.sessionStorage.getItem(KEY) === "1";
+    window.sessionStorage.removeItem(KEY);
+  } catch (error) {
+    sent = false;
+  }
+  if (!sent) return;
+  heading.focus();
+  var summary = document.querySelector(".results-summary, .empty-state h3");
+  // A moment after load, so that screen readers notice the region change.
+  window.setTimeout(function () {
+    live.textContent = summary ? summary.textContent.replace(/\s+/g, " ").trim() : "";
+  }, 150);
+})();
