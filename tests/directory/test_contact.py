@@ -61,7 +61,7 @@ def test_visitor_writes_to_the_listing_without_seeing_its_address(client, bakery
     listing = client.get(page_url(bakery))
     assert listing.status_code == 200
     assert 'id="contact-form"' in listing.text
-    assert f'action="{contact_url(bakery)}#contact-form"' in listing.text
+    assert f'action="{contact_url(bakery)}#form-errors"' in listing.text
     assert SECRET not in listing.text
 
     response = send(client, bakery)
