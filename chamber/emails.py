@@ -60,8 +60,9 @@ def render(template: str, context: dict) -> Rendered:
     )
 
 
-def send(template: str, to: list[str], context: dict) -> int:
-    """Render `template`'s subject, plain-text and HTML parts and send them to `to`.
+def send(template: str, to: list[str], context: dict, *, reply_to: list[str] = ()) -> int:
+    """Render `template`'s subject, plain-text and HTML parts and send them to `to`; answers
+    go to `reply_to` when given (a visitor who wrote to a business), else to the sender.
 
     Sending queues the message (chamber/mail.py) in the caller's transaction: call it inside
     the transaction of the change the e-mail is about, and a rolled-back change mails nobody.
@@ -76,6 +77,7 @@ def send(template: str, to: list[str], context: dict) -> int:
         body=rendered.text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=recipients,
+        reply_to=list(reply_to),
     )
     message.attach_alternative(rendered.html, "text/html")
     return message.send()

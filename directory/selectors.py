@@ -12,6 +12,7 @@ combination of query, filters and sort. Whatever comes from a cache, the page's 
 with the visibility rule, so a cache can't show a hidden listing.
 """
 
+import datetime
 from dataclasses import dataclass
 
 from django.core.paginator import Paginator
@@ -40,6 +41,7 @@ from directory.facets import (
 )
 from directory.features import ListingFeature, listing_features
 from directory.filters import PAGE_SIZE, SORT_ORDERINGS, DirectoryFilterSet
+from directory.models.contact import ContactMessage
 from directory.models.listings import Business, Category
 from directory.search import database
 from directory.search.keywords import CANDIDATE_LIMIT, keyword_matches
@@ -397,3 +399,20 @@ def may_see_logo_under_review(user, image) -> bool:
         return True
     own_drafts = Business.objects.filter(member__contacts__user=user).values("latest_revision")
     return Revision.objects.filter(pk__in=own_drafts, content__logo=image.pk).exists()
+
+
+# What the member's account counts: messages received through the contact form this long back.
+MESSAGES_COUNTED_FOR = datetime.timedelta(days=30)
+
+
+def messages_received(businesses) -> dict[int, int]:
+    """How many contact-form messages each of `businesses` received in MESSAGES_COUNTED_FOR
+    (listing pk → count; listings with none are left out): one query."""
+    since = timezone.now() - MESSAGES_COUNTED_FOR
+    rows = (
+        ContactMessage.objects.filter(business__in=businesses, sent_at__gte=since)
+        .values("business")
+        .annotate(count=Count("pk"))
+        .values_list("business", "count")
+    )
+    return dict(rows)

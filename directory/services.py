@@ -9,10 +9,12 @@ separate instance, and the row only learns (by UPDATE) which revision is the lat
 
 import datetime
 from dataclasses import dataclass
+from email.utils import formataddr
 
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from wagtail.images import get_image_model
 from wagtail.log_actions import log
 from wagtail.models import Revision
@@ -25,15 +27,18 @@ from chamber.storage import AWAITING_REVIEW, make_public
 from directory.actions import (
     LISTING_CHANGES_SUBMITTED,
     LISTING_CHANGES_WITHDRAWN,
+    LISTING_CONTACT_FORM_SWITCHED,
     LISTING_DETAILS_CONFIRMED,
 )
+from directory.models.contact import KEPT_FOR, ContactMessage
 from directory.models.listings import Business
 
 # Where members' logos go in the image library (directory/account/forms.py puts them there).
 LOGO_COLLECTION = "Member logos"
 
-# Kept on the listing's row whatever a revision says: the office's records, not listing content.
-ROW_FIELDS = ("verified_at", "verification_requested_at")
+# Kept on the listing's row whatever a revision says: the office's records, and the member's
+# own switch for the contact form (which takes effect at once, without review).
+ROW_FIELDS = ("verified_at", "verification_requested_at", "accepts_messages")
 
 
 @transaction.atomic
@@ -201,7 +206,7 @@ def drop_unwanted_logos() -> int:
 
 def _stamp(business_ids, **values) -> None:
     """Set office fields (ROW_FIELDS) on listings' rows and on any draft waiting to be
-    published, which would otherwise put back the old values. No re-index: neither is searched.
+    published, which would otherwise put back the old values. No re-index: none is searched.
     """
     Business.objects.filter(pk__in=business_ids).update(**values)
     waiting = Business.objects.filter(
@@ -230,3 +235,63 @@ def listing_confirm_details(*, business: Business, user) -> datetime.datetime:
 def listings_mark_check_requested(*, business_ids, now: datetime.datetime) -> None:
     """The member was asked to confirm these listings' details (at most once a year)."""
     _stamp(list(business_ids), verification_requested_at=now)
+
+
+@transaction.atomic
+def listing_set_accepts_messages(*, business: Business, accepts: bool, user) -> None:
+    """The member turns the listing's contact form on or off: at once, without staff review
+    (it changes nothing the public reads about the business)."""
+    _stamp([business.pk], accepts_messages=accepts)
+    log(
+        instance=business,
+        action=LISTING_CONTACT_FORM_SWITCHED,
+        user=user,
+        data={"accepts_messages": accepts},
+    )
+    business.accepts_messages = accepts
+
+
+def _keyed_hash(kind: str, value: str) -> str:
+    return salted_hmac(f"directory.contact.{kind}", value, algorithm="sha256").hexdigest()
+
+
+@transaction.atomic
+def contact_message_send(
+    *,
+    business: Business,
+    sender_name: str,
+    sender_email: str,
+    message: str,
+    client_address: str | None,
+    listing_url: str,
+) -> ContactMessage:
+    """E-mail a visitor's message to the listing's address, answerable by replying, and log it
+    (the message text itself is not kept: directory/models/contact.py says why). Logs older
+    than KEPT_FOR go at the same time, so no job is needed to keep the table short."""
+    ContactMessage.objects.filter(sent_at__lt=timezone.now() - KEPT_FOR).delete()
+    logged = ContactMessage.objects.create(
+        business=business,
+        sender_name=sender_name,
+        sender_email=sender_email,
+        ip_hash=_keyed_hash("ip", client_address) if client_address else "",
+        message_digest=_keyed_hash("message", " ".join(message.lower().split())),
+        message_length=len(message),
+    )
+    emails.send(
+        "directory/emails/contact_message",
+        [business.email],
+        {
+            "business": business,
+            "sender_name": sender_name,
+            "sender_email": sender_email,
+            "message": message,
+            # Every line marked as theirs, so nothing typed can pass for the chamber's words.
+            "quoted_message": "\n".join(f"> {line}" for line in message.splitlines()),
+            "listing_url": listing_url,
+            "account_url": emails.absolute(
+                reverse("account_listings:listing_edit", args=[business.slug])
+            ),
+        },
+        reply_to=[formataddr((sender_name, sender_email))],
+    )
+    return logged

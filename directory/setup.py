@@ -15,6 +15,7 @@ GROUP_PERMISSIONS = {
         "directory.add_category",
         "directory.change_category",
         "directory.delete_category",
+        "directory.view_contactmessage",
         "membership.add_membershiplevel",
         "membership.change_membershiplevel",
         "membership.add_member",

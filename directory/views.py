@@ -1,12 +1,16 @@
 """Directory views, served through DirectoryPage's routes. Thin: parse, select, render."""
 
+from django.conf import settings
+from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 
+from chamber.http import SeeOther
 from chamber.pagination import parse_page_number
+from chamber.ratelimit import allow, client_address, client_ip
 from directory.browse import (
     INDEX_KEYS,
     LETTER_PAGE_SIZE,
@@ -17,7 +21,9 @@ from directory.browse import (
 )
 from directory.cards import result_cards
 from directory.filters import SORT_CHOICES
+from directory.forms import ContactForm
 from directory.selectors import directory_results, publicly_listed_business
+from directory.services import contact_message_send
 from directory.structured_data import local_business_json_ld
 from directory.taxonomy import category_tree, membership_levels
 
@@ -57,6 +63,17 @@ def business_detail(request, *, page, slug):
     business = publicly_listed_business(slug)
     if business is None:
         raise Http404("No such listing")
+    form = None
+    if business.takes_messages:
+        user = request.user
+        signed_in = user.is_authenticated
+        form = ContactForm(
+            initial={"name": user.get_full_name(), "email": user.email} if signed_in else {}
+        )
+    return _detail_page(request, page=page, business=business, contact_form=form)
+
+
+def _detail_page(request, *, page, business, contact_form, status=200):
     url = page.business_url(business, full=True)
     return TemplateResponse(
         request,
@@ -73,8 +90,61 @@ def business_detail(request, *, page, slug):
                 render_to_string(*feature.section(business), request)
                 for feature in business.features
             ],
+            "contact_form": contact_form,
+            "contact_url": page.business_url(business) + CONTACT_ROUTE,
         },
+        status=status,
     )
+
+
+CONTACT_ROUTE = "contact/"
+SENT = "Thank you: your message was sent to {name}. They will answer you at {email}."
+TOO_MANY_FROM_YOU = (
+    "You have sent several messages in the last hour. Your message is below: please try "
+    "again later."
+)
+TOO_MANY_FOR_LISTING = (
+    "{name} has received a lot of messages today. Your message is below: please try again "
+    "tomorrow, or use their other contact details."
+)
+
+
+def business_contact(request, *, page, slug):
+    """POST: the listing's "Contact this business" form. Sent (or dropped, for a bot that
+    filled the honeypot, with the same answer) → 303 to the listing, the thanks focused;
+    mistakes → the listing with the errors (400); over a limit → the same, 429. Only posts
+    that would send count towards the limits: a visitor correcting a typo isn't penalised."""
+    business = publicly_listed_business(slug)
+    if business is None or not business.takes_messages:
+        raise Http404("No such listing, or it takes no messages")
+    listing_url = page.business_url(business)
+    if request.method != "POST":
+        return HttpResponseRedirect(listing_url + "#contact-form")
+    form = ContactForm(request.POST)
+    if not form.is_valid():
+        return _detail_page(request, page=page, business=business, contact_form=form, status=400)
+    per_address = settings.CONTACT_RATE_LIMIT_PER_HOUR
+    if not allow("contact", client_ip(request), limit=per_address, window_seconds=3600):
+        form.add_error(None, TOO_MANY_FROM_YOU)
+        return _detail_page(request, page=page, business=business, contact_form=form, status=429)
+    sender = form.cleaned_data
+    if not form.is_spam:
+        per_listing = settings.CONTACT_LISTING_LIMIT_PER_DAY
+        if not allow("contact-listing", str(business.pk), limit=per_listing, window_seconds=86400):
+            form.add_error(None, TOO_MANY_FOR_LISTING.format(name=business.name))
+            return _detail_page(
+                request, page=page, business=business, contact_form=form, status=429
+            )
+        contact_message_send(
+            business=business,
+            sender_name=sender["name"],
+            sender_email=sender["email"],
+            message=sender["message"],
+            client_address=client_address(request),
+            listing_url=page.business_url(business, full=True),
+        )
+    messages.success(request, SENT.format(name=business.name, email=sender["email"]))
+    return SeeOther(listing_url + "#messages")
 
 
 def browse_a_z(request, *, page, letter=None):

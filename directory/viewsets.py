@@ -21,7 +21,8 @@ from wagtail.admin.ui.tables import LiveStatusTagColumn, UpdatedAtColumn
 from wagtail.admin.widgets import BooleanRadioSelect
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from chamber.viewsets import CsvSafeIndexView
+from chamber.viewsets import CsvSafeIndexView, ReadOnlySnippetViewSet
+from directory.models.contact import ContactMessage
 from directory.models.listings import Business, Category
 from membership.models import MembershipLevel
 
@@ -154,6 +155,7 @@ class BusinessViewSet(SnippetViewSet):
                 [
                     FieldRowPanel([FieldPanel("phone"), FieldPanel("phone_visibility")]),
                     FieldRowPanel([FieldPanel("email"), FieldPanel("email_visibility")]),
+                    FieldPanel("accepts_messages"),
                     FieldPanel("website"),
                     MultiFieldPanel(
                         [
@@ -201,8 +203,37 @@ class CategoryViewSet(SnippetViewSet):
         return Category.objects.select_related("parent")
 
 
+class ContactMessageViewSet(ReadOnlySnippetViewSet):
+    """Messages sent through listings' contact forms, read-only (chamber.viewsets
+    register_read_only, in wagtail_hooks.py): who wrote to whom and when, for handling abuse.
+    The text is not kept (directory/models/contact.py); the same `message_digest` on many rows
+    is one text sent to many listings, the same `ip_hash` one sender."""
+
+    model = ContactMessage
+    icon = "mail"
+    menu_label = _("Contact form messages")
+    menu_name = "directory-contact-messages"
+    list_display = ["business", "sender_name", "sender_email", "sent_at", "message_length"]
+    list_filter = ["sent_at"]
+    search_fields = ["business__name", "sender_name", "sender_email", "ip_hash", "message_digest"]
+    ordering = ["-sent_at"]
+    list_export = [
+        "business",
+        "sender_name",
+        "sender_email",
+        "sent_at",
+        "ip_hash",
+        "message_digest",
+        "message_length",
+    ]
+    export_filename = "contact-form-messages"
+
+    def get_queryset(self, request):
+        return ContactMessage.objects.select_related("business")
+
+
 class DirectoryViewSetGroup(SnippetViewSetGroup):
-    items = (BusinessViewSet, CategoryViewSet)
+    items = (BusinessViewSet, CategoryViewSet, ContactMessageViewSet)
     menu_label = _("Directory")
     menu_icon = "site"
     menu_name = "directory"

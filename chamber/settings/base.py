@@ -257,6 +257,11 @@ RENEWAL_REMINDER_DAYS = [
     int(day) for day in env_list("RENEWAL_REMINDER_DAYS", ["-30", "-7", "0", "14"])
 ]
 
+# "Contact this business" (see README, "The business directory"): messages sent per client
+# address and hour, and received per listing and day (0: no limit).
+CONTACT_RATE_LIMIT_PER_HOUR = env_int("CONTACT_RATE_LIMIT_PER_HOUR", 5)
+CONTACT_LISTING_LIMIT_PER_DAY = env_int("CONTACT_LISTING_LIMIT_PER_DAY", 20)
+
 # Logos members upload for their listings (JPEG, PNG or WebP; at most 4000 x 4000 pixels).
 MEMBER_LOGO_MAX_BYTES = env_int("MEMBER_LOGO_MAX_BYTES", 2 * 1024 * 1024)
 

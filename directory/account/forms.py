@@ -41,6 +41,9 @@ TIER_FIELDS = {
     "listing_opening_hours": ["opening_hours"],
 }
 MODEL_FIELDS = [*BASE_FIELDS, "description", *SOCIAL_FIELDS, "opening_hours"]
+# On the form but not part of a draft: the member's switch takes effect at once
+# (directory/services.py `listing_set_accepts_messages`).
+SWITCH_FIELDS = ["accepts_messages"]
 
 
 def _formfield(db_field, **kwargs):
@@ -69,7 +72,7 @@ class ListingForm(CategoryCheckboxes, forms.ModelForm):
 
     class Meta:
         model = Business
-        fields = MODEL_FIELDS
+        fields = [*MODEL_FIELDS, *SWITCH_FIELDS]
         field_classes = {"categories": CategoryChoiceField}
         formfield_callback = _formfield
         widgets = {
@@ -82,6 +85,13 @@ class ListingForm(CategoryCheckboxes, forms.ModelForm):
             "summary": _("Summary (one sentence)"),
             "phone": _("Phone number"),
             "email": _("E-mail address"),
+            "accepts_messages": _("Show a “Contact this business” form on the listing"),
+        }
+        help_texts = {
+            "accepts_messages": _(
+                "Visitors' messages come to the e-mail address above, which they never see; "
+                "you answer them directly. Switching it takes effect at once."
+            ),
         }
 
     def __init__(self, *args, level, **kwargs):

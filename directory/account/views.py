@@ -18,9 +18,11 @@ from directory.account.forms import ListingForm
 from directory.listing_state import changes_by_member, listing_state, member_listing_states
 from directory.models.listings import Business
 from directory.models.pages import DirectoryPage
+from directory.selectors import MESSAGES_COUNTED_FOR, messages_received
 from directory.services import (
     changes_need_approval,
     listing_confirm_details,
+    listing_set_accepts_messages,
     listing_submit_changes,
     listing_withdraw_changes,
 )
@@ -41,7 +43,13 @@ def _own_listing(request, slug: str) -> Business:
 def overview_panel(request, account):
     """The account overview's "Directory listings" panel (membership/account/sections.py)."""
     listings = list(account.member.businesses.order_by("name"))
-    return "directory/account/includes/listings_panel.html", {"listings": listings}
+    received = messages_received(listings)
+    for business in listings:
+        business.messages_received = received.get(business.pk, 0)
+    return "directory/account/includes/listings_panel.html", {
+        "listings": listings,
+        "counted_days": MESSAGES_COUNTED_FOR.days,
+    }
 
 
 def _locked_for(business: Business, user) -> bool:
@@ -73,6 +81,8 @@ def listing_edit(request, slug):
         messages.error(request, "The chamber office is editing this listing; please try later.")
         return SeeOther(request.path)
     posted = request.method == "POST"
+    # The contact-form switch is the row's, not a draft's: it applies at once.
+    draft.accepts_messages = business.accepts_messages
     form = ListingForm(
         request.POST if posted else None,
         request.FILES if posted else None,
@@ -86,24 +96,43 @@ def listing_edit(request, slug):
         if not member_may_submit("listing", business.member_id):
             form.add_error(None, TOO_MANY_SUBMISSIONS)
             return _edit_page(request, business, form, locked, status=429)
+        switched = "accepts_messages" in form.changed_data
+        content_changed = set(form.changed_data) - {"accepts_messages"}
         with transaction.atomic():
-            result = listing_submit_changes(
-                business=business, changes=form.changes(user=request.user), user=request.user
+            if switched:
+                listing_set_accepts_messages(
+                    business=business,
+                    accepts=form.cleaned_data["accepts_messages"],
+                    user=request.user,
+                )
+            result = (
+                listing_submit_changes(
+                    business=business, changes=form.changes(user=request.user), user=request.user
+                )
+                if content_changed
+                else None
             )
-        if result.published:
-            messages.success(request, "Thank you: your changes are live in the directory.")
-        elif business.live:
+        if switched:
             messages.success(
                 request,
-                "Thank you: your changes are waiting for the chamber office to review. "
-                "The directory shows the listing as it was until they are published.",
+                f"The contact form on {business.name} is now "
+                f"{'on' if business.accepts_messages else 'off'}.",
             )
-        else:
-            messages.success(
-                request, "Saved. The chamber office will publish the listing after a check."
-            )
+        if result is not None:
+            messages.success(request, _submitted_message(business, result))
         return SeeOther(_list_url())
     return _edit_page(request, business, form, locked, status=400 if form.is_bound else 200)
+
+
+def _submitted_message(business, result) -> str:
+    if result.published:
+        return "Thank you: your changes are live in the directory."
+    if business.live:
+        return (
+            "Thank you: your changes are waiting for the chamber office to review. "
+            "The directory shows the listing as it was until they are published."
+        )
+    return "Saved. The chamber office will publish the listing after a check."
 
 
 def _edit_page(request, business, form, locked, *, status):

@@ -188,6 +188,14 @@ class Business(
         default=Visibility.MEMBERS,
     )
     website = models.URLField(_("website"), blank=True)
+    accepts_messages = models.BooleanField(
+        _("contact form"),
+        default=True,
+        help_text=_(
+            "Show a “Contact this business” form on the listing's page. Messages go to the "
+            "e-mail address above, which the sender never sees; they can be answered directly."
+        ),
+    )
     facebook_url = models.URLField(_("Facebook"), blank=True)
     instagram_url = models.URLField(_("Instagram"), blank=True)
     linkedin_url = models.URLField(_("LinkedIn"), blank=True)
@@ -378,6 +386,12 @@ class Business(
     @property
     def keyword_list(self) -> list[str]:
         return [word.strip() for word in self.keywords.split(",") if word.strip()]
+
+    @property
+    def takes_messages(self) -> bool:
+        """THE rule for showing the contact form on a (public) listing's page: the member
+        wants messages and there is an address to send them to."""
+        return self.accepts_messages and bool(self.email)
 
     def phone_for(self, user) -> str:
         return self._private_field(self.phone, self.phone_visibility, user)

@@ -59,6 +59,12 @@ class DirectoryPage(CachedViewRestrictionsMixin, RoutablePageMixin, Page):
 
         return business_detail(request, page=self, slug=slug)
 
+    @path("<slug:slug>/contact/")
+    def business_contact_view(self, request, slug):
+        from directory.views import business_contact
+
+        return business_contact(request, page=self, slug=slug)
+
     def business_url(self, business, *, full: bool = False) -> str:
         base = self.get_full_url() if full else self.url
         return base + self.reverse_subpage("business_view", kwargs={"slug": business.slug})

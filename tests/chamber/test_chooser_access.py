@@ -24,6 +24,7 @@ PRIVATE = {
     "membership.stripeevent",
     "membership.renewalreminder",
     "deals.dealredemption",
+    "directory.contactmessage",  # visitors' names and e-mail addresses
 }
 # What the public site shows anyway (editors choose listings for the home page, topics and
 # authors for news): any admin user may choose them.

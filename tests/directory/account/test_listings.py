@@ -27,7 +27,7 @@ from directory.actions import (
     LISTING_DETAILS_CONFIRMED,
 )
 from directory.models import Business
-from tests.admin_actions import staff_publish
+from tests.admin_actions import posted_form, staff_publish
 from tests.factories import BusinessFactory
 from tests.mail import committed
 from tests.membership.helpers import STAFF_INBOX
@@ -60,7 +60,7 @@ def form_data(client, business, **changes) -> dict:
     """The edit form as the browser would post it, with `changes` typed in."""
     response = client.get(edit_url(business))
     assert response.status_code == 200
-    data = querydict_from_html(response.text, form_id="listing-form")
+    data = posted_form(response.text, form_id="listing-form")
     for name, value in changes.items():
         if isinstance(value, list):
             data.setlist(name, value)
