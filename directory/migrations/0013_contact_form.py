@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('directory', '0010_listings_follow_dated_standing'),
+        ('directory', '0012_stemmed_search_and_trigrams'),
     ]
 
     operations = [
