@@ -3,7 +3,7 @@
 # directory and a listing, as a phone visitor meets them: the production settings under
 # gunicorn (whitenoise static files), on a fresh demo database, over HTTP on this machine.
 #
-# Usage: bash bench/lighthouse.sh   (needs node/npm; installs lighthouse into bench/.lighthouse
+# Usage: bash bench/lighthouse.sh   (needs node/npm; installs lighthouse into bench/lighthouse-tool
 # once, and drives Debian's /usr/bin/chromium). Prints one line per page.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,9 +12,9 @@ PORT=${PORT:-8123}
 WORK=$(mktemp -d)
 trap 'kill "${SERVER:-0}" 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
-if [ ! -x bench/.lighthouse/node_modules/.bin/lighthouse ]; then
-    mkdir -p bench/.lighthouse
-    (cd bench/.lighthouse && npm init -y >/dev/null && npm install --silent lighthouse@12 >/dev/null)
+if [ ! -x bench/lighthouse-tool/node_modules/.bin/lighthouse ]; then
+    mkdir -p bench/lighthouse-tool
+    (cd bench/lighthouse-tool && echo "{\"private\": true}" > package.json && npm install --silent lighthouse@12 >/dev/null)
 fi
 
 export DJANGO_SETTINGS_MODULE=bench.lighthouse_settings
@@ -38,7 +38,7 @@ for path in / /directory/ "$LISTING"; do curl -fs -o /dev/null "http://127.0.0.1
 kill "$SERVER"; wait "$SERVER" 2>/dev/null || true
 serve
 for path in / /directory/ "$LISTING"; do
-    CHROME_PATH=/usr/bin/chromium bench/.lighthouse/node_modules/.bin/lighthouse \
+    CHROME_PATH=/usr/bin/chromium bench/lighthouse-tool/node_modules/.bin/lighthouse \
         "http://127.0.0.1:$PORT$path" --quiet --output=json --output-path="$WORK/report.json" \
         --chrome-flags="--headless=new --no-sandbox" \
         --only-categories=performance,accessibility,best-practices,seo >/dev/null 2>&1
