@@ -79,7 +79,20 @@ def fts_queries(query: str) -> tuple[str, str, str] | None:
     return every, head_query, _phrase(last, prefix=True) if prefix else ""
 
 
-class FullTextMatch(Expression):
+class _ListingText(Expression):
+    """An expression about the listing row of the query, over the directory's FTS5 tables."""
+
+    def __init__(self, query: str):
+        super().__init__()
+        self.fts = fts_queries(query)
+
+    @staticmethod
+    def listing_pk(compiler, connection) -> str:
+        alias = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())
+        return f"{alias}.{connection.ops.quote_name(compiler.query.model._meta.pk.column)}"
+
+
+class FullTextMatch(_ListingText):
     """The listing's id is among the rows of the stemmed table matching every word, or (for a
     last word typed part-way) of the stemmed table matching the others and the unstemmed one
     matching the last. (S608: only the constant table names and the quoted id column are
@@ -87,13 +100,8 @@ class FullTextMatch(Expression):
 
     output_field = BooleanField()
 
-    def __init__(self, query: str):
-        super().__init__()
-        self.fts = fts_queries(query)
-
     def as_sql(self, compiler, connection):
-        alias = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())
-        pk = f"{alias}.{connection.ops.quote_name(compiler.query.model._meta.pk.column)}"
+        pk = self.listing_pk(compiler, connection)
         every, head, last = self.fts
         sql = f"{pk} IN (SELECT rowid FROM {STEMS} WHERE {STEMS} MATCH %s)"  # noqa: S608
         params = [every]
@@ -109,20 +117,15 @@ class FullTextMatch(Expression):
         return f"({sql})", params
 
 
-class FullTextRank(Expression):
+class FullTextRank(_ListingText):
     """How well the listing matches (higher is better): bm25 on the stemmed table, its name
     and category columns weighted (COLUMN_WEIGHTS), or on the unstemmed table for a listing
     only the last word typed part-way found."""
 
     output_field = FloatField()
 
-    def __init__(self, query: str):
-        super().__init__()
-        self.fts = fts_queries(query)
-
     def as_sql(self, compiler, connection):
-        alias = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())
-        pk = f"{alias}.{connection.ops.quote_name(compiler.query.model._meta.pk.column)}"
+        pk = self.listing_pk(compiler, connection)
         every, _head, last = self.fts
         weights = ", ".join(str(weight) for weight in COLUMN_WEIGHTS)
         stemmed = (
