@@ -6,11 +6,11 @@ from django.db import migrations, models
 from chamber.migration_sql import run_sql_file
 
 # Rebuilding directory_business on SQLite needs 0012's search triggers out of the way
-# (directory/sql/sqlite_search_triggers.drop.sql says why); they are put back at the end.
+# (directory/sql/0013_sqlite_search_triggers_off.sql says why); they are put back at the end.
 TRIGGERS_OFF = run_sql_file(
     "directory",
-    "sqlite_search_triggers.drop",
-    sha256="18704a5cd8b125f4986f77243872dbab8bb8e7be2744e22779bc907e48a43b39",
+    "0013_sqlite_search_triggers_off",
+    sha256="dfe53074dfca85ffd6550a25847e22007b2a06208f5306e15714d6dc83ebfc40",
     vendor="sqlite",
 )
 TRIGGERS_ON = run_sql_file(
