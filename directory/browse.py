@@ -17,12 +17,9 @@ from chamber.caching import cached
 from directory.caches import FACETS
 from directory.facets import (
     FacetOption,
-    Selection,
-    cached_facet_counts,
     category_facets,
-    summary_counts,
     today_key,
-    uses_facet_summary,
+    unfiltered_counts,
 )
 from directory.models.listings import Business
 
@@ -114,15 +111,7 @@ def category_counts_tree() -> list[FacetOption]:
     """The category tree with the number of public listings in each category (a parent
     counts a listing once, however many of its children it is in); categories without
     listings are left out. From the same cached counts as the directory's category facet."""
-    if uses_facet_summary():
-        counts, _cities, _total = summary_counts(Selection(category=None, city="", level_slug=""))
-    else:
-        listed = Business.objects.publicly_listed()
-        counts, _cities = cached_facet_counts(
-            category_base=listed,
-            city_base=listed,
-            key_parts={"q": "", "category": "", "city": "", "level": ""},
-        )
+    counts, _cities = unfiltered_counts()
     tree = category_facets(counts, selected=None)
     for root in tree:
         root.children = [child for child in root.children if child.count]

@@ -147,17 +147,23 @@ def _split_facet_rows(rows):
     return category_counts, city_rows, total
 
 
+def unfiltered_counts():
+    """(category counts, town rows) over every public listing, no filter applied: from the
+    facet summary on PostgreSQL, else the cached facet counts."""
+    if uses_facet_summary():
+        categories, rows, _total = summary_counts(Selection(category=None, city="", level_slug=""))
+        return categories, rows
+    listed = Business.objects.publicly_listed()
+    return cached_facet_counts(
+        category_base=listed,
+        city_base=listed,
+        key_parts={"q": "", "category": "", "city": "", "level": ""},
+    )
+
+
 def all_cities() -> list[tuple[str, str, None]]:
     """The towns with public listings, largest first, without counts (for capped searches)."""
-    if uses_facet_summary():
-        _categories, rows, _total = summary_counts(Selection(category=None, city="", level_slug=""))
-    else:
-        listed = Business.objects.publicly_listed()
-        _categories, rows = cached_facet_counts(
-            category_base=listed,
-            city_base=listed,
-            key_parts={"q": "", "category": "", "city": "", "level": ""},
-        )
+    _categories, rows = unfiltered_counts()
     return [(slug, label, None) for slug, label, _count in sorted(rows, key=lambda r: -r[2])]
 
 
