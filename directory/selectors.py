@@ -16,7 +16,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Prefetch, Window
+from django.db.models import Count, F, Min, Prefetch, Window
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -370,19 +370,17 @@ def publicly_listed_business(slug: str) -> Business | None:
 
 def featured_businesses(*, limit: int = 6, on=None) -> list[Business]:
     """Publicly listed businesses with featured placement, one listing per member (a member
-    with two locations is one business to feature), rotated daily so that every featured
-    member takes its turn on the home page."""
-    featured = card_queryset().filter(is_featured=True).order_by("name", "pk")
-    seen: set[int] = set()
-    candidates = []
-    for business in featured:
-        if business.member_id not in seen:
-            seen.add(business.member_id)
-            candidates.append(business)
-    if len(candidates) <= limit:
-        return candidates
-    start = (on or timezone.localdate()).toordinal() * limit % len(candidates)
-    return (candidates[start:] + candidates[:start])[:limit]
+    with two locations is one business to feature: its first listing), rotated daily so that
+    every featured member takes its turn on the home page."""
+    featured = Business.objects.publicly_listed().filter(is_featured=True)
+    first_per_member = featured.values("member_id").annotate(first=Min("pk")).values("first")
+    featured = card_queryset().filter(pk__in=first_per_member).order_by("name", "pk")
+    count = featured.count()
+    if count <= limit:
+        return list(featured)
+    start = (on or timezone.localdate()).toordinal() * limit % count
+    rows = list(featured[start : start + limit])
+    return rows + list(featured[: limit - len(rows)]) if len(rows) < limit else rows
 
 
 def publicly_listed_in_order(ids: list[int]) -> list[Business]:
