@@ -119,7 +119,6 @@ def listing_submit_changes(*, business: Business, changes: dict, user) -> Submit
     chamber's settings need no approval. Staff are e-mailed either way. A logo uploaded for
     an earlier draft that this one replaces is deleted."""
     revision = listing_draft_save(business_id=business.pk, changes=changes, user=user)
-    drop_unwanted_logos()
     needs_approval = changes_need_approval(business)
     # Logged before publishing: the "published" e-mail to the member reads this entry to tell
     # staff approval (review=True) from going live at once.
@@ -130,7 +129,9 @@ def listing_submit_changes(*, business: Business, changes: dict, user) -> Submit
         revision=revision,
         data={"fields": sorted(changes), "review": needs_approval},
     )
-    if not needs_approval:
+    if needs_approval:
+        drop_unwanted_logos()
+    else:  # publishing drops them (listing_published)
         revision.publish(user=user, skip_permission_checks=True)
     context = {
         "business": business,
