@@ -254,9 +254,8 @@ class RecordPaymentView(MemberActionView):
             },
         )
         if data["send_receipt"]:
-            recipients = self.object.billing_emails()
+            recipients = send_payment_receipt(payment)
             if recipients:
-                send_payment_receipt(payment)
                 messages.success(self.request, _("Receipt e-mailed to %s.") % ", ".join(recipients))
             else:
                 messages.warning(

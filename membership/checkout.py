@@ -454,9 +454,13 @@ def send_welcome(application: Application, member: Member, *, new_user: bool) ->
     emails.send("membership/emails/staff_new_member", emails.staff_recipients(), context)
 
 
-def send_payment_receipt(payment: Payment) -> None:
+def send_payment_receipt(payment: Payment) -> list[str]:
+    """E-mail the receipt to the member's billing contacts; returns their addresses (none: no
+    e-mail was sent)."""
+    recipients = payment.member.billing_emails()
     emails.send(
         "membership/emails/payment_received",
-        payment.member.billing_emails(),
+        recipients,
         {"payment": payment, "member": payment.member},
     )
+    return recipients
