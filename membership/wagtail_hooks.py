@@ -17,6 +17,7 @@ from wagtail.snippets.models import register_snippet
 from chamber.viewsets import register_read_only
 from membership import applications, dues, stripe_gateway, stripe_prices
 from membership.account import actions as account_actions
+from membership.dashboard import MEMBERS
 from membership.models.applications import Application
 from membership.models.members import (
     RENEWS_AUTOMATICALLY,
@@ -36,9 +37,7 @@ register_snippet(MembershipViewSetGroup)
 
 class MemberSearchArea(SearchArea):
     def is_shown(self, request):
-        return request.user.has_perm("membership.change_member") or request.user.has_perm(
-            "membership.view_member"
-        )
+        return any(request.user.has_perm(permission) for permission in MEMBERS)
 
 
 @hooks.register("register_admin_search_area")
