@@ -19,7 +19,6 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, Storage, storages
-from django.core.signals import setting_changed
 from django.db import transaction
 from django.urls import reverse
 from django.utils.deconstruct import deconstructible
@@ -75,14 +74,9 @@ class MediaStorage(Storage):
     """The default storage: each name goes to the public or the private side (see above)."""
 
     def __init__(self, public="public_media", private="private_media"):
+        # Django makes new storages (this one included) when STORAGES changes.
         self.public_alias = public
         self.private_alias = private
-        setting_changed.connect(self._forget)
-
-    def _forget(self, setting, **kwargs):
-        if setting == "STORAGES":
-            self.__dict__.pop("public", None)
-            self.__dict__.pop("private", None)
 
     @cached_property
     def public(self) -> Storage:
