@@ -144,7 +144,10 @@ def check_every_public_page_state_with_axe(new_page, axe_source) -> None:
     page.get_by_label("Password").fill(DEMO_MEMBER_PASSWORD)
     page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your membership")
-    audit(page, "account overview")
+    # Audited on a fresh load: after the log-in form's redirect, where Chromium starts the
+    # next Tab from depends on where the click left it, which made the skip-link check fail
+    # now and then.
+    visit(page, "/account/", "account overview")
     visit(page, "/deals/", "deals, to a member")
     expect(page.locator(".card-grid .card__title").first).to_be_visible()
     visit(page, "/", "home, to a member")
