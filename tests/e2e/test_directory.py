@@ -103,6 +103,8 @@ def test_a_typo_offers_the_corrected_search_by_keyboard(new_page, listings, java
     expect(page.locator(".empty-state")).to_contain_text("No businesses found")
     suggestion = page.get_by_role("link", name="riverbend bakery")
     expect(page.locator(".search-suggestion")).to_contain_text("Did you mean riverbend bakery?")
+    if javascript:  # site.js first takes focus to the results; the keyboard goes on from there
+        expect(page.locator("#results-heading")).to_be_focused()
     suggestion.focus()
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/directory/\?q=riverbend\+bakery$"))
