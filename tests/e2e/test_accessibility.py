@@ -130,7 +130,7 @@ def check_every_public_page_state_with_axe(new_page, axe_source) -> None:
     visit(page, "/no-such-page/", "404", status=404)
     visit(page, "/join/", "join", gradients=True)
     page.get_by_role("button", name="Send application").click()
-    expect(page.locator("#form-errors")).to_be_focused()  # so the skip link isn't first
+    expect(page.locator("[data-error-summary]")).to_be_focused()  # so the skip link isn't first
     audit(page, "join with errors", skip_link=False)
     visit(page, "/accounts/password_reset/", "password reset")
     visit(page, "/accounts/login/", "login")

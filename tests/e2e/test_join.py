@@ -54,7 +54,7 @@ def test_invoiced_application_with_a_mistake_then_fixed(page, join_page, levels)
     page.get_by_role("button", name="Send application").click()
 
     page.wait_for_load_state()
-    summary = page.locator("#form-errors")
+    summary = page.locator("[data-error-summary]")
     expect(summary).to_be_visible()
     expect(summary).to_have_attribute("role", "alert")
     expect(summary).to_contain_text("There is a problem")
@@ -95,7 +95,7 @@ def test_focus_moves_to_the_error_summary(page, join_page, levels):
     fill_application(page, levels["community"], email="not-an-address")
     page.get_by_role("button", name="Send application").click()
     page.wait_for_load_state()
-    expect(page.locator("#form-errors")).to_be_focused()
+    expect(page.locator("[data-error-summary]")).to_be_focused()
 
 
 def checkout_session_id(url: str) -> str:

@@ -103,7 +103,7 @@ def test_errors_keep_what_was_typed(client, join_page, levels):
     assert 'value="Riverbend Bakery"' in html and 'value="4 Mill Lane"' in html
     assert "Enter a valid email address." in html
     # The summary lists each error with a link to its field.
-    summary = html.split('id="form-errors"', 1)[1].split("</div>", 1)[0]
+    summary = html.split("data-error-summary", 1)[1].split("</div>", 1)[0]
     assert "There is a problem" in summary
     assert '<a href="#id_email">E-mail: Enter a valid email address.</a>' in summary
     assert '<a href="#id_city">City: This field is required.</a>' in summary
@@ -114,7 +114,7 @@ def test_the_error_summary_links_a_radio_group_to_its_first_option(client, join_
     data = application_data(levels["community"])
     del data["level"]
     html = client.post("/join/", data).content.decode()
-    summary = html.split('id="form-errors"', 1)[1].split("</div>", 1)[0]
+    summary = html.split("data-error-summary", 1)[1].split("</div>", 1)[0]
     assert 'href="#id_level_0"' in summary
     assert 'id="id_level_0"' in html
 
@@ -461,3 +461,18 @@ def test_behind_a_proxy_each_visitor_has_their_own_join_limit(client, settings, 
     assert join("c@example.org", "198.51.100.1, 203.0.113.7").status_code == 429
     submitted = dict(Application.objects.values_list("email", "submitted_from"))
     assert submitted == {"a@example.org": "203.0.113.7", "b@example.org": "203.0.113.8"}
+
+
+def test_a_form_sent_back_names_its_error_summary_as_the_fragment_it_posts_to(
+    client, join_page, levels
+):
+    """The form posts to /join/#apply. Chromium clears focus when it scrolls to a fragment that
+    cannot take focus (sometimes after the load event, so after site.js focused the summary):
+    with errors, #apply is the focusable summary itself, and no other element has that id."""
+    data = application_data(levels["community"])
+    data["email"] = "not-an-address"
+    html = client.post("/join/", data).content.decode()
+    assert 'action="/join/#apply"' in html
+    assert html.count('id="apply"') == 1
+    assert re.search(r'role="alert" tabindex="-1" id="apply" data-error-summary', html)
+    assert client.get("/join/").content.decode().count('id="apply"') == 1

@@ -3,7 +3,7 @@
   "use strict";
   // A form sent back with errors: take keyboard and screen-reader users to the summary.
   // After the page has loaded: scrolling to the form's #fragment would take focus away again.
-  var errors = document.getElementById("form-errors");
+  var errors = document.querySelector("[data-error-summary]");
   if (errors) {
     window.addEventListener("load", function () {
       errors.focus();
