@@ -55,6 +55,7 @@ urlpatterns = [
     path("account/deals/", include("deals.account_urls")),
     path("account/", include("membership.account.urls")),
     path("", include("membership.urls")),
+    path("", include("events.urls")),
     path("search/", home_search.search, name="search"),
 ]
 

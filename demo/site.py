@@ -5,6 +5,7 @@ other app imports this one."""
 
 from demo.deals import build_deals
 from demo.directory import build_directory, ensure_demo_member_listings
+from demo.events import build_events
 from demo.membership import DEMO_MEMBER_EMAIL, build_membership
 from demo.pages import build_pages
 
@@ -15,3 +16,4 @@ def build_demo(*, home, site, log) -> None:
     if build_membership(log=log):
         ensure_demo_member_listings(email=DEMO_MEMBER_EMAIL)
     build_deals(log=log)
+    build_events(log=log)

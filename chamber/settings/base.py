@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "membership",
     "directory",
     "deals",
+    "events",
     "home",
     "demo",
     "wagtail.contrib.forms",

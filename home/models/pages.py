@@ -12,6 +12,7 @@ from deals.selectors import current_deal_cards, deals_page_url
 from directory.cards import result_cards
 from directory.models import DirectoryPage
 from directory.selectors import featured_businesses, publicly_listed_in_order
+from events.selectors import events_page_url, next_event_cards
 from home.blocks import BodyStreamBlock
 from home.models.news import NewsIndexPage
 from home.models.social import SocialMetaMixin  # also where migration 0002 finds it
@@ -19,6 +20,7 @@ from home.selectors import latest_news_items
 from membership.selectors import members_in_good_standing_count
 
 HOME_DEALS = 4
+HOME_EVENTS = 3
 HOME_NEWS = 3
 HOME_FEATURED = 6
 
@@ -141,6 +143,8 @@ class HomePage(CachedChildRoutingMixin, CachedViewRestrictionsMixin, SocialMetaM
             ),
             deals_url=deals_page_url(),
             deal_cards=current_deal_cards(limit=HOME_DEALS),
+            events_url=events_page_url(),
+            event_cards=next_event_cards(limit=HOME_EVENTS),
             news_url=live_page_url(NewsIndexPage),
             news_items=latest_news_items(limit=HOME_NEWS),
             member_count=member_count,

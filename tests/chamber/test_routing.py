@@ -57,21 +57,21 @@ def test_a_warm_page_needs_no_routing_queries(client, about, django_assert_num_q
 
 
 def test_new_moved_renamed_and_unpublished_pages_are_routed_at_once(client, site_tree, about):
-    add_page(site_tree.home, "events")
-    assert client.get("/events/").status_code == 200
+    add_page(site_tree.home, "gatherings")
+    assert client.get("/gatherings/").status_code == 200
     about.slug = "who-we-are"
     about.save_revision().publish()
     assert client.get("/about/").status_code == 404
     assert client.get("/who-we-are/").status_code == 200
     about.refresh_from_db()
-    StandardPage.objects.get(slug="events").move(about, pos="last-child")
-    assert client.get("/who-we-are/events/").status_code == 200
-    moved = client.get("/events/")  # Wagtail's automatic redirect from the old address
-    assert (moved.status_code, moved["Location"]) == (301, "/who-we-are/events/")
+    StandardPage.objects.get(slug="gatherings").move(about, pos="last-child")
+    assert client.get("/who-we-are/gatherings/").status_code == 200
+    moved = client.get("/gatherings/")  # Wagtail's automatic redirect from the old address
+    assert (moved.status_code, moved["Location"]) == (301, "/who-we-are/gatherings/")
     about.unpublish()
     assert client.get("/who-we-are/").status_code == 404
     about.delete()
-    assert client.get("/who-we-are/events/").status_code == 404
+    assert client.get("/who-we-are/gatherings/").status_code == 404
 
 
 def test_a_restriction_added_to_a_warm_page_or_its_section_applies_at_once(

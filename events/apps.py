@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+
+
+class EventsConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "events"
+    verbose_name = "Events"
+
+    def ready(self):
+        from chamber.site_setup import AppSetup
+        from chamber.site_setup import register as register_setup
+        from events import setup
+
+        register_setup(
+            AppSetup(
+                "events",
+                order=35,
+                ensure_pages=setup.ensure_pages,
+                group_permissions=setup.GROUP_PERMISSIONS,
+            )
+        )

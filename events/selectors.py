@@ -1,0 +1,220 @@
+"""Reads for events: what is on show, upcoming and past, a month's calendar, cards for lists,
+seats, and which rate a visitor pays.
+
+Events on show are the live, public pages (`shown_events`); nothing else re-states it.
+"""
+
+import calendar
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.utils import timezone
+
+from chamber.selectors import live_page_url
+from events.models import EventIndexPage, EventPage, Registration, TicketType
+from membership.models import Member, MemberContact
+from membership.selectors import member_in_good_standing_for
+
+
+def shown_events():
+    """THE rule for an event being on show: its page is live and not behind a view
+    restriction. Members-only events are on show too: only registering is for members."""
+    return (
+        EventPage.objects.live()
+        .public()
+        .select_related("organiser", "image")
+        .prefetch_related(
+            Prefetch("ticket_types", queryset=TicketType.objects.order_by("sort_order", "pk"))
+        )
+    )
+
+
+def paid_ticket_q() -> Q:
+    """Events with a ticket on sale that costs something (to anyone)."""
+    return Q(
+        Exists(
+            TicketType.objects.filter(event=OuterRef("pk"), comp=False).filter(
+                Q(member_price__gt=0) | Q(non_member_price__gt=0)
+            )
+        )
+    )
+
+
+def upcoming_events(at: datetime.datetime | None = None):
+    """Events not yet over at `at` (one running now included), soonest first."""
+    return shown_events().filter(ends_at__gte=at or timezone.now()).order_by("starts_at", "pk")
+
+
+def past_events(at: datetime.datetime | None = None):
+    return shown_events().filter(ends_at__lt=at or timezone.now()).order_by("-starts_at", "-pk")
+
+
+def events_page_url() -> str:
+    return live_page_url(EventIndexPage)
+
+
+@dataclass(frozen=True)
+class EventCard:
+    """An event in a list: what everyone may read."""
+
+    url: str
+    title: str
+    summary: str
+    kind: str
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime
+    all_day: bool
+    multi_day: bool
+    place: str
+    organiser: str
+    members_only: bool
+    free: bool
+    cancelled: bool
+
+
+def event_cards(events, *, index_url: str) -> list[EventCard]:
+    return [
+        EventCard(
+            url=f"{index_url}{event.slug}/",
+            title=event.title,
+            summary=event.summary,
+            kind=event.get_kind_display(),
+            starts_at=event.local_start,
+            ends_at=event.local_end,
+            all_day=event.all_day,
+            multi_day=event.multi_day,
+            place=(
+                "Online" if event.attendance_mode == "online" else event.venue_name or event.city
+            ),
+            organiser=event.organiser_name,
+            members_only=event.members_only,
+            free=event.is_free,
+            cancelled=event.cancelled,
+        )
+        for event in events
+    ]
+
+
+def next_event_cards(*, limit: int = 3) -> list[EventCard]:
+    """The next events that are going ahead, for the home page."""
+    index_url = events_page_url()
+    if not index_url:
+        return []
+    events = upcoming_events().exclude(status=EventPage.Status.CANCELLED)[:limit]
+    return event_cards(events, index_url=index_url)
+
+
+# -- the month calendar ------------------------------------------------------------------------
+
+
+@dataclass
+class CalendarDay:
+    day: datetime.date
+    in_month: bool
+    is_today: bool
+    events: list = field(default_factory=list)
+
+
+def month_weeks(year: int, month: int, events) -> list[list[CalendarDay]]:
+    """The weeks (Sunday first) of `month`, each day with the events on it (a multi-day event
+    on each of its days), in the chamber's zone."""
+    today = timezone.localdate()
+    weeks = calendar.Calendar(firstweekday=calendar.SUNDAY).monthdatescalendar(year, month)
+    days = {
+        day: CalendarDay(day=day, in_month=day.month == month, is_today=day == today)
+        for week in weeks
+        for day in week
+    }
+    for event in events:
+        day, last = event.local_start.date(), event.local_end.date()
+        while day <= last:
+            if day in days:
+                days[day].events.append(event)
+            day += datetime.timedelta(days=1)
+    return [[days[day] for day in week] for week in weeks]
+
+
+def events_between(first: datetime.date, last: datetime.date):
+    """Events on show that touch the local days `first` to `last`."""
+    start = timezone.make_aware(datetime.datetime.combine(first, datetime.time.min))
+    end = timezone.make_aware(datetime.datetime.combine(last, datetime.time.max))
+    return shown_events().filter(starts_at__lte=end, ends_at__gte=start).order_by("starts_at")
+
+
+# -- seats and rates ---------------------------------------------------------------------------
+
+
+def seats_taken(event: EventPage, at: datetime.datetime | None = None) -> int:
+    return Registration.objects.filter(event=event).taking_seats(at).count()
+
+
+def seats_left(event: EventPage) -> int | None:
+    if event.capacity is None:
+        return None
+    return max(0, event.capacity - seats_taken(event))
+
+
+@dataclass(frozen=True)
+class Rate:
+    """Which prices a visitor pays: `member` is the member in good standing whose rate applies
+    (None: non-member prices); `lapsed` a member they represent whose standing has run out
+    (the reason they pay the non-member price)."""
+
+    member: Member | None = None
+    lapsed: Member | None = None
+
+    @property
+    def member_rate(self) -> bool:
+        return self.member is not None
+
+
+def rate_for(user, *, preferred_id: int | None = None) -> Rate:
+    """Member prices for a user representing a member in good standing (membership decides
+    standing); for anyone else non-member prices, with the lapsed member named if there is
+    one."""
+    if not getattr(user, "is_authenticated", False):
+        return Rate()
+    member = member_in_good_standing_for(user, preferred_id=preferred_id)
+    if member is not None:
+        return Rate(member=member)
+    contact = (
+        MemberContact.objects.filter(user=user).select_related("member").order_by("pk").first()
+    )
+    return Rate(lapsed=contact.member if contact else None)
+
+
+@dataclass(frozen=True)
+class TicketOffer:
+    ticket: TicketType
+    price: Decimal
+    member_price_applies: bool
+    saving: Decimal  # what the member rate saves (0 if none)
+
+
+def ticket_offers(event: EventPage, rate: Rate) -> list[TicketOffer]:
+    offers = []
+    for ticket in event.on_sale_ticket_types():
+        price = ticket.price_for(member=rate.member_rate)
+        offers.append(
+            TicketOffer(
+                ticket=ticket,
+                price=price,
+                member_price_applies=rate.member_rate,
+                saving=max(Decimal("0"), ticket.non_member_price - ticket.member_price),
+            )
+        )
+    return offers
+
+
+def registration_for_user(event: EventPage, user) -> Registration | None:
+    """The user's active registration for `event` (confirmed, held or waitlisted)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return (
+        Registration.objects.filter(event=event, user=user)
+        .exclude(status__in=[Registration.Status.CANCELLED, Registration.Status.EXPIRED])
+        .order_by("-pk")
+        .first()
+    )

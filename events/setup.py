@@ -1,0 +1,26 @@
+"""What setup_site needs from events: the /events/ page and staff permissions (registered in
+events/apps.py)."""
+
+from chamber.site_setup import add_fixed_page
+from events.models import EventIndexPage
+
+GROUP_PERMISSIONS = {
+    "Chamber staff": [
+        "events.view_registration",
+        "events.add_registration",
+        "events.change_registration",
+    ],
+}
+
+
+def ensure_pages(*, home) -> None:
+    if EventIndexPage.objects.exists():
+        return
+    page = EventIndexPage(
+        title="Events",
+        slug="events",
+        show_in_menus=True,
+        intro="Mixers, ribbon cuttings, workshops and policy breakfasts: meet the people who "
+        "make our local economy work. Members pay member rates; guests are always welcome.",
+    )
+    add_fixed_page(home, page)

@@ -1,0 +1,12 @@
+"""The events' iCalendar files, outside the page tree: Wagtail's page paths end in a slash and
+take no dot, and calendar apps expect a `.ics` address."""
+
+from django.urls import path
+
+from events import views
+
+app_name = "events"
+urlpatterns = [
+    path("events/feed.ics", views.event_feed, name="feed"),
+    path("events/<slug:slug>/event.ics", views.event_ics, name="event_ics"),
+]
