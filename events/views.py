@@ -6,6 +6,7 @@ marked `Cache-Control: private`, so no shared cache keeps one visitor's view for
 """
 
 import datetime
+import logging
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
@@ -20,7 +21,7 @@ from chamber.http import SeeOther
 from chamber.pagination import page_of
 from chamber.selectors import site_chrome
 from directory.models import DirectoryPage
-from events import ical, services
+from events import checkout, ical, services
 from events.filters import EventFilterSet
 from events.forms import RegistrationForm
 from events.models import EventIndexPage, Registration
@@ -38,6 +39,8 @@ from events.selectors import (
 )
 from events.structured_data import event_json_ld
 from membership.account.access import SESSION_KEY
+
+logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 12
 FEED_SIZE = 200
@@ -241,7 +244,7 @@ def event_register(request, *, page):
             organisation=form.cleaned_data["organisation"],
             interested_in_membership=form.cleaned_data.get("interested_in_membership", False),
             user=request.user,
-            pay_online=checkout_available(),
+            pay_online=checkout.checkout_available(),
         )
     except services.RegistrationRefused as refusal:
         form.add_error(None, str(refusal))
@@ -266,6 +269,9 @@ def registration_detail(request, *, page, token):
     )
     if registration is None:
         raise Http404("No such registration")
+    if registration.status == Registration.Status.HELD and "session_id" in request.GET:
+        checkout.fulfil_returning_buyer(registration, request.GET["session_id"])
+        registration.refresh_from_db()
     response = TemplateResponse(
         request,
         "events/registration.html",
@@ -282,10 +288,20 @@ def registration_detail(request, *, page, token):
     return _private(response)
 
 
-# Paid tickets: overridden by events.checkout once Stripe Checkout is wired in.
-def checkout_available() -> bool:
-    return False
-
-
 def start_checkout(request, registration):
-    return SeeOther(registration_path(registration))
+    """Off to Stripe Checkout; if Stripe can't be reached, the held seat goes back at once."""
+    event = registration.event
+    try:
+        url = checkout.start_checkout(
+            registration,
+            success_url=request.build_absolute_uri(registration_path(registration)),
+            cancel_url=request.build_absolute_uri(event.url),
+        )
+    except Exception:
+        logger.exception("Could not start Checkout for registration %s", registration.pk)
+        services.registration_release_hold(registration_pk=registration.pk)
+        messages.error(
+            request, "We could not reach the payment service. Please try again in a moment."
+        )
+        return SeeOther(event.url)
+    return SeeOther(url)

@@ -23,6 +23,7 @@ from django.utils.http import urlsafe_base64_encode
 from wagtail.log_actions import log
 
 from chamber import emails
+from membership.checkout_purposes import purpose_of
 from membership.dues import (
     StripeState,
     apply_stripe_state,
@@ -203,6 +204,9 @@ def fulfil_session(session: dict) -> Fulfilment:
     metadata = session.get("metadata") or {}
     if session["status"] != "complete":
         return Fulfilment("checkout not complete")
+    purpose = purpose_of(session)
+    if purpose is not None:  # another app's session (checkout_purposes.py)
+        return Fulfilment(purpose.completed(session))
     if metadata.get("purpose") == RENEWAL:
         return _fulfil_renewal(session, metadata)
     return _fulfil_join(session, metadata)

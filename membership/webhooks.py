@@ -36,6 +36,7 @@ from membership.checkout import (
     retrieve_checkout_session,
     send_payment_receipt,
 )
+from membership.checkout_purposes import purpose_of
 from membership.dues import (
     StripeState,
     apply_stripe_state,
@@ -217,6 +218,9 @@ def on_checkout_session(session: dict, event: StripeEvent, current: dict) -> str
 
 
 def on_async_payment_failed(session: dict, event: StripeEvent, fetched: None) -> str:
+    purpose = purpose_of(session)
+    if purpose is not None:
+        return purpose.payment_failed(session) if purpose.payment_failed else "ignored"
     application_id = session.get("client_reference_id") or ""
     application = (
         Application.objects.filter(pk=application_id).first() if application_id.isdigit() else None
@@ -233,6 +237,14 @@ def on_async_payment_failed(session: dict, event: StripeEvent, fetched: None) ->
         {"application": application, "join_url": join_url},
     )
     return "payment failed"
+
+
+def on_checkout_session_expired(session: dict, event: StripeEvent, fetched: None) -> str:
+    """Dues sessions hold nothing; another app's session may (checkout_purposes.py)."""
+    purpose = purpose_of(session)
+    if purpose is None or purpose.expired is None:
+        return "ignored"
+    return purpose.expired(session)
 
 
 def application_join_url() -> str:
@@ -382,6 +394,7 @@ HANDLERS = {
         on_checkout_session, fetch_checkout_session
     ),
     "checkout.session.async_payment_failed": Handler(on_async_payment_failed),
+    "checkout.session.expired": Handler(on_checkout_session_expired),
     "invoice.paid": Handler(on_invoice_paid, fetch_invoice_checkout),
     "invoice.payment_failed": Handler(on_invoice_payment_failed, fetch_invoice_checkout),
     "customer.subscription.created": Handler(on_subscription_updated, fetch_subscription_checkout),
