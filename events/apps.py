@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class EventsConfig(AppConfig):
@@ -7,9 +8,11 @@ class EventsConfig(AppConfig):
     verbose_name = "Events"
 
     def ready(self):
+        from chamber.dashboard import FIGURE, WorkItem
+        from chamber.dashboard import register as register_work
         from chamber.site_setup import AppSetup
         from chamber.site_setup import register as register_setup
-        from events import checkout, setup
+        from events import checkout, selectors, setup
         from membership.checkout_purposes import CheckoutPurpose
         from membership.checkout_purposes import register as register_checkout
 
@@ -19,6 +22,29 @@ class EventsConfig(AppConfig):
                 order=35,
                 ensure_pages=setup.ensure_pages,
                 group_permissions=setup.GROUP_PERMISSIONS,
+            )
+        )
+        register_work(
+            WorkItem(
+                "events-upcoming",
+                _("Upcoming events"),
+                selectors.upcoming_event_count,
+                "wagtailsnippets_events_registration:check_in_index",
+                "events.change_registration",
+                kind=FIGURE,
+                order=40,
+            )
+        )
+        register_work(
+            WorkItem(
+                "event-guests-interested",
+                _("Event guests interested in membership"),
+                selectors.interested_guest_count,
+                "wagtailsnippets_events_registration:list",
+                "events.view_registration",
+                query={"interested_in_membership": "true", "guests": "true"},
+                kind=FIGURE,
+                order=41,
             )
         )
         register_checkout(

@@ -218,3 +218,18 @@ def registration_for_user(event: EventPage, user) -> Registration | None:
         .order_by("-pk")
         .first()
     )
+
+
+def upcoming_event_count() -> int:
+    """The staff dashboard's figure: live events not yet over."""
+    return EventPage.objects.live().filter(ends_at__gte=timezone.now()).count()
+
+
+def interested_guest_count() -> int:
+    """Guests (no member rate) who said they are interested in joining, on registrations
+    that stand."""
+    return Registration.objects.filter(
+        member__isnull=True,
+        interested_in_membership=True,
+        status=Registration.Status.CONFIRMED,
+    ).count()

@@ -1,0 +1,5 @@
+from wagtail.snippets.models import register_snippet
+
+from events.viewsets import RegistrationViewSet
+
+register_snippet(RegistrationViewSet)
