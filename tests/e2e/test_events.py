@@ -1,0 +1,54 @@
+"""Events in a real browser: a guest finds a free event on /events/ and registers for it by
+keyboard; /events/ and an event's page pass axe at desktop and phone widths."""
+
+import pytest
+
+from events.models import Registration
+from tests.e2e.helpers import E2E_DB, axe_violations
+from tests.events.helpers import make_event
+
+playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+expect = playwright.expect
+
+pytestmark = E2E_DB
+
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def calendar(site_tree):
+    return {
+        "mixer": make_event("Coffee and connections", days=3, capacity=40),
+        "breakfast": make_event(
+            "Policy breakfast", kind="policy-breakfast", days=9, prices=(25, 40)
+        ),
+        "expo": make_event("Small business expo", days=20, all_day=True),
+    }
+
+
+def test_a_guest_registers_for_a_free_event(page, calendar):
+    page.goto("/events/")
+    page.get_by_role("link", name="Coffee and connections").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Coffee and connections")
+
+    page.get_by_label("Your name").fill("Gita Guest")
+    page.get_by_label("E-mail").fill("gita@guest.example")
+    page.get_by_label("Organisation").fill("Guest Consulting")
+    page.get_by_label("I'm interested in joining the chamber").check()
+    page.get_by_role("button", name="Register").press("Enter")
+
+    expect(page.get_by_text("You're registered for Coffee and connections.")).to_be_visible()
+    registration = Registration.objects.get()
+    assert registration.status == Registration.Status.CONFIRMED
+    assert registration.interested_in_membership
+
+
+def test_events_pages_pass_axe_on_desktop_and_phone(new_page, calendar, axe_source):
+    paths = ["/events/", "/events/calendar/", f"/events/{calendar['breakfast'].slug}/"]
+    for viewport in (DESKTOP, PHONE):
+        page = new_page(viewport=viewport)
+        for path in paths:
+            page.goto(path)
+            assert axe_violations(page, axe_source) == [], (path, viewport)
+            assert page.locator("h1").count() == 1, path
