@@ -55,3 +55,7 @@ def send_confirmation(registration) -> int:
 
 def send_waitlisted(registration) -> int:
     return _send("events/emails/waitlisted", registration, attach_ics=False)
+
+
+def send_reminder(registration) -> int:
+    return _send("events/emails/reminder", registration, attach_ics=True)

@@ -71,6 +71,7 @@ class Registration(models.Model):
     stripe_checkout_session_id = models.CharField(max_length=255, blank=True)
     stripe_payment_intent_id = models.CharField(max_length=255, blank=True)
     checked_in_at = models.DateTimeField(_("arrived"), null=True, blank=True)
+    reminder_sent_at = models.DateTimeField(_("reminder sent"), null=True, blank=True)
     created_at = models.DateTimeField(_("registered"), default=timezone.now)
     confirmed_at = models.DateTimeField(null=True, blank=True)
 
