@@ -153,3 +153,52 @@ def registration_add_walk_in(
         confirmed_at=now,
         checked_in_at=now,
     )
+
+
+class CancellationRefused(Exception):
+    """The attendee cannot cancel this registration themselves; the message says why."""
+
+
+def _promote_from_waitlist(event: EventPage, now) -> list[Registration]:
+    """Fill free seats from the waitlist, first come first served (called under the event's
+    lock). Only free places are promoted automatically: a paid place needs a payment window,
+    which staff handle for now."""
+    free_seats = None if event.capacity is None else event.capacity - _seats_taken(event, now)
+    promoted = []
+    waiting = Registration.objects.filter(
+        event=event, status=Registration.Status.WAITLISTED
+    ).order_by("created_at", "pk")
+    for registration in waiting:
+        if free_seats is not None and free_seats <= 0:
+            break
+        if registration.price != 0:
+            continue
+        registration.status = Registration.Status.CONFIRMED
+        registration.confirmed_at = now
+        registration.save(update_fields=["status", "confirmed_at"])
+        emails.send_confirmation(registration)
+        promoted.append(registration)
+        if free_seats is not None:
+            free_seats -= 1
+    return promoted
+
+
+@transaction.atomic
+def registration_cancel(*, registration: Registration) -> list[Registration]:
+    """The attendee cancels (a free place, or a place on the waitlist); the seat goes to the
+    next person waiting. Returns who was promoted. A paid place needs a refund, which the
+    chamber office makes."""
+    event = lock_event(registration.event_id)
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if registration.status not in (Registration.Status.CONFIRMED, Registration.Status.WAITLISTED):
+        raise CancellationRefused("This registration is not active.")
+    if registration.price != 0 and registration.status == Registration.Status.CONFIRMED:
+        raise CancellationRefused(
+            "Paid places are cancelled by the chamber office, who refund them: please write to us."
+        )
+    now = timezone.now()
+    if event.starts_at <= now:
+        raise CancellationRefused("The event has started.")
+    registration.status = Registration.Status.CANCELLED
+    registration.save(update_fields=["status"])
+    return _promote_from_waitlist(event, now)

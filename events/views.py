@@ -305,3 +305,18 @@ def start_checkout(request, registration):
         )
         return SeeOther(event.url)
     return SeeOther(url)
+
+
+def registration_cancel(request, *, page, token):
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    registration = Registration.objects.filter(event=page, token=token).first()
+    if registration is None:
+        raise Http404("No such registration")
+    try:
+        services.registration_cancel(registration=registration)
+    except services.CancellationRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, "Your registration is cancelled. Thank you for letting us know.")
+    return SeeOther(registration_path(registration))

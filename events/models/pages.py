@@ -315,6 +315,12 @@ class EventPage(CachedViewRestrictionsMixin, RoutablePageMixin, Page):
 
         return registration_detail(request, page=self, token=token)
 
+    @path("registration/<str:token>/cancel/")
+    def cancel_view(self, request, token):
+        from events.views import registration_cancel
+
+        return registration_cancel(request, page=self, token=token)
+
 
 class TicketType(Orderable):
     """A kind of ticket for one event, with its member and non-member prices."""

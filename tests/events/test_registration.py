@@ -225,3 +225,48 @@ def test_registering_by_get_goes_back_to_the_event(client, event_factory):
     response = client.get(f"{event.url}register/")
 
     assert (response.status_code, response["Location"]) == (302, event.url)
+
+
+# -- cancelling, and the waitlist moving up ----------------------------------------------------
+
+
+def test_cancelling_a_free_place_gives_it_to_the_first_on_the_waitlist(client, event_factory):
+    event = event_factory("Coffee mixer", capacity=1)
+    for name in ("first", "second", "third"):
+        register(client, event, email=f"{name}@guest.example")
+    first, second, third = Registration.objects.order_by("pk")
+    mail.outbox.clear()
+
+    response = client.post(f"{event.url}registration/{first.token}/cancel/")
+
+    for registration in (first, second, third):
+        registration.refresh_from_db()
+    assert response.status_code == 303
+    assert (first.status, second.status, third.status) == ("cancelled", "confirmed", "waitlisted")
+    [message] = mail.outbox
+    assert message.to == ["second@guest.example"]
+    assert message.subject.startswith("You're registered")
+
+
+def test_a_paid_place_is_not_cancelled_by_the_attendee(client, event_factory, settings):
+    settings.STRIPE_SECRET_KEY = ""
+    event = event_factory("Gala", prices=(90, 120))
+    register(client, event)
+    registration = Registration.objects.get()
+
+    response = client.post(f"{event.url}registration/{registration.token}/cancel/", follow=True)
+
+    registration.refresh_from_db()
+    assert registration.status == Registration.Status.CONFIRMED
+    assert "cancelled by the chamber office" in response.text
+
+
+def test_cancelling_needs_a_post_and_the_right_token(client, event_factory):
+    event = event_factory("Coffee mixer")
+    register(client, event)
+    registration = Registration.objects.get()
+
+    assert client.get(f"{event.url}registration/{registration.token}/cancel/").status_code == 405
+    assert client.post(f"{event.url}registration/wrong/cancel/").status_code == 404
+    registration.refresh_from_db()
+    assert registration.confirmed
