@@ -10,12 +10,15 @@ class EventsConfig(AppConfig):
     def ready(self):
         from chamber.dashboard import FIGURE, WorkItem
         from chamber.dashboard import register as register_work
+        from chamber.scheduled import ScheduledJob
+        from chamber.scheduled import register as register_job
         from chamber.site_setup import AppSetup
         from chamber.site_setup import register as register_setup
         from events import checkout, selectors, setup
         from membership.checkout_purposes import CheckoutPurpose
         from membership.checkout_purposes import register as register_checkout
 
+        register_job(ScheduledJob("send_event_reminders", "Event reminders"))
         register_setup(
             AppSetup(
                 "events",

@@ -86,7 +86,7 @@ def fulfil(session: dict) -> str:
     if session.get("payment_status") not in ("paid", "no_payment_required"):
         return "payment not yet received"
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
-    if registration.stripe_checkout_session_id not in ("", session["id"]):
+    if not session.get("id") or registration.stripe_checkout_session_id not in ("", session["id"]):
         return "session does not match the registration"
     if registration.confirmed:
         return "registration already confirmed"
@@ -104,7 +104,7 @@ def expired(session: dict) -> str:
     registration = _registration_for(session)
     if registration is None:
         return "unknown registration"
-    if registration.stripe_checkout_session_id != session["id"]:
+    if registration.stripe_checkout_session_id != session.get("id"):
         return "session does not match the registration"
     released = services.registration_release_hold(registration_pk=registration.pk)
     return "seat released" if released else "nothing held"

@@ -31,4 +31,8 @@ def register(purpose: CheckoutPurpose) -> None:
 
 def purpose_of(session: dict) -> CheckoutPurpose | None:
     """The registered purpose a session's metadata names (None: membership's own)."""
-    return _registry.get((session.get("metadata") or {}).get("purpose", ""))
+    metadata = session.get("metadata")
+    if not isinstance(metadata, dict):
+        return None
+    purpose = metadata.get("purpose")
+    return _registry.get(purpose) if isinstance(purpose, str) else None

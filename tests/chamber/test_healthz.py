@@ -18,6 +18,7 @@ JOBS = {
     "send_renewal_reminders",
     "send_listing_check_requests",
     "send_deal_expiry_reminders",
+    "send_event_reminders",
     "deliver_mail",  # every minute: stale after an hour
     "stripe_reconcile",
 }
