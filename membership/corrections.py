@@ -14,6 +14,8 @@ written to the audit log of the member and of the payment.
   first and then records, with no lock held during the call) or in Stripe's dashboard (the
   `refund.*` and `charge.refunded` webhooks). Both record through `record_stripe_refund`, once
   per Stripe refund (a unique constraint): whichever comes first records it, the other finds it.
+  A recorded refund that then fails at Stripe is undone by an adjustment naming the same refund
+  (once, too), so the payment counts again.
 
 Every writer locks the member row first, so two corrections of one member (a void and a
 webhook, two staff) happen one after the other.
@@ -52,8 +54,10 @@ LOG_ACTIONS = {
     Kind.REFUND: PAYMENT_REFUNDED,
 }
 
-# Stripe's refund states that mean the money is (or is on its way) back to the customer.
+# Stripe's refund states that mean the money is (or is on its way) back to the customer, and
+# those that mean a refund did not happen after all.
 REFUND_RECORDED_STATES = ("succeeded", "pending")
+REFUND_UNDONE_STATES = ("failed", "canceled")
 
 
 class CorrectionError(Exception):
@@ -309,46 +313,60 @@ def object_id(value) -> str:
 def record_stripe_refund(
     refund: dict, *, payment: Payment, reason: str = "", user=None
 ) -> Correction | None:
-    """Record a Stripe refund (a plain dict) of `payment`, once per refund; None while Stripe
-    has not accepted it (failed, canceled, requiring action). Called inside a transaction;
-    locks the member."""
-    if refund.get("status") not in REFUND_RECORDED_STATES:
+    """Record what Stripe says of a refund (a plain dict) of `payment`: a refund row once it is
+    accepted (succeeded or pending), and, should a recorded refund then fail or be canceled,
+    an adjustment that puts the money back (the charge keeps it), once each; None when there
+    is nothing to record. Called inside a transaction; locks the member."""
+    status = refund.get("status")
+    if status in REFUND_RECORDED_STATES:
+        kind = Kind.REFUND
+    elif status in REFUND_UNDONE_STATES:
+        kind = Kind.ADJUSTMENT
+    else:
         return None
     member = lock_member(payment.member_id)
-    existing = Payment.objects.filter(stripe_refund_id=refund["id"]).first()
-    if existing is not None:
-        return Correction(
-            existing, PaidThroughChange(member.paid_through, member.paid_through), False
-        )
+    rows = Payment.objects.filter(stripe_refund_id=refund["id"])
+    recorded = {row.kind: row for row in rows}
+    unchanged = PaidThroughChange(member.paid_through, member.paid_through)
+    if kind in recorded:
+        return Correction(recorded[kind], unchanged, False)
+    if kind == Kind.ADJUSTMENT and Kind.REFUND not in recorded:
+        return None  # it failed before it was ever recorded: nothing happened to the money
     original = _original(payment)
-    metadata = refund.get("metadata") or {}
-    reason = (
-        reason
-        or metadata.get("chamber_reason", "")
-        or _("Refunded in Stripe (%(reason)s)")
-        % {"reason": refund.get("reason") or _("no reason given")}
-    )
-    if user is None and str(metadata.get("chamber_user", "")).isdigit():
-        user = _user(int(metadata["chamber_user"]))
+    if kind == Kind.REFUND:
+        metadata = refund.get("metadata") or {}
+        amount = -cents_to_amount(refund["amount"])
+        reason = (
+            reason
+            or metadata.get("chamber_reason", "")
+            or _("Refunded in Stripe (%(reason)s)")
+            % {"reason": refund.get("reason") or _("no reason given")}
+        )
+        if user is None and str(metadata.get("chamber_user", "")).isdigit():
+            user = _user(int(metadata["chamber_user"]))
+        paid_on = local_date(refund["created"])
+    else:
+        amount = -recorded[Kind.REFUND].amount
+        reason = _("Stripe refund %(refund)s %(status)s: the money stayed with the chamber.") % {
+            "refund": refund["id"],
+            "status": status,
+        }
+        paid_on = None
     try:
         return _record(
             member,
             original,
-            kind=Kind.REFUND,
-            amount=-cents_to_amount(refund["amount"]),
+            kind=kind,
+            amount=amount,
             period_end=original.effect().period_end,
             reason=reason,
             user=user,
-            paid_on=local_date(refund["created"]),
+            paid_on=paid_on,
             stripe_refund_id=refund["id"],
             stripe_payment_intent_id=object_id(refund.get("payment_intent")),
         )
     except IntegrityError:  # a twin delivery recorded it after our check
-        return Correction(
-            Payment.objects.get(stripe_refund_id=refund["id"]),
-            PaidThroughChange(member.paid_through, member.paid_through),
-            False,
-        )
+        return Correction(rows.get(kind=kind), unchanged, False)
 
 
 def _user(pk: int):

@@ -651,7 +651,7 @@ def payment_action_buttons(user, payment, button_class=Button, **kwargs) -> list
     if not corrections.offline_correction_problem(payment):
         actions += [("void", _("Void"), "cross"), ("adjust", _("Adjust"), "edit")]
     if not corrections.refund_problem(payment):
-        actions.append(("refund", _("Refund"), "undo"))
+        actions.append(("refund", _("Refund"), "arrow-left"))
     return [
         button_class(
             label,

@@ -403,27 +403,22 @@ def fetch_refunds(obj: dict) -> RefundsFetched:
 
 
 def on_refund(obj: dict, event: StripeEvent, fetched: RefundsFetched) -> str:
-    """A refund made or settled at Stripe (here or in Stripe's dashboard): each refund Stripe
-    has accepted is recorded once as a correction of the payment (membership.corrections)."""
+    """A refund made, settled or failed at Stripe (here or in Stripe's dashboard): each refund
+    Stripe has accepted is recorded once as a correction of the payment, and a recorded one
+    that failed is undone once (membership.corrections.record_stripe_refund)."""
     if fetched.payment_id is None:
         return "no payment for this refund"
     payment = Payment.objects.get(pk=fetched.payment_id)
-    recorded, failed = 0, []
+    recorded = undone = 0
     for refund in sorted(fetched.refunds, key=lambda refund: (refund["created"], refund["id"])):
         correction = corrections.record_stripe_refund(refund, payment=payment)
         if correction is not None and correction.created:
-            recorded += 1
-        elif (
-            correction is None
-            and refund.get("status") in ("failed", "canceled")
-            and Payment.objects.filter(stripe_refund_id=refund["id"]).exists()
-        ):
-            failed.append(refund["id"])
-    if failed:
-        logger.warning("Stripe refunds %s failed after they were recorded", failed)
-        return f"refund {', '.join(failed)} failed at Stripe after it was recorded: correct by hand"
-    if recorded:
-        return f"{recorded} refund(s) recorded"
+            if correction.row.kind == Payment.Kind.REFUND:
+                recorded += 1
+            else:
+                undone += 1
+    if recorded or undone:
+        return f"{recorded} refund(s) recorded, {undone} failed refund(s) undone"
     return "refunds already recorded"
 
 

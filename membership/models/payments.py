@@ -82,7 +82,8 @@ class Payment(models.Model):
     stripe_checkout_session_id = models.CharField(max_length=255, blank=True)
     stripe_payment_intent_id = models.CharField(max_length=255, blank=True)
     # A refund is recorded once per Stripe refund, whether staff made it here or in Stripe's
-    # dashboard, and however often its events arrive.
+    # dashboard, and however often its events arrive; an adjustment naming a refund undoes it
+    # (the refund failed at Stripe).
     stripe_refund_id = models.CharField(max_length=255, blank=True)
     application = models.ForeignKey(
         Application,
@@ -132,10 +133,16 @@ class Payment(models.Model):
                 condition=models.Q(kind="void"),
                 name="payment_voided_once",
             ),
+            # A Stripe refund is recorded once, and undone (should it fail) once.
             models.UniqueConstraint(
                 fields=["stripe_refund_id"],
-                condition=~models.Q(stripe_refund_id=""),
+                condition=~models.Q(stripe_refund_id="") & models.Q(kind="refund"),
                 name="payment_once_per_stripe_refund",
+            ),
+            models.UniqueConstraint(
+                fields=["stripe_refund_id"],
+                condition=~models.Q(stripe_refund_id="") & models.Q(kind="adjustment"),
+                name="failed_stripe_refund_undone_once",
             ),
             models.UniqueConstraint(
                 fields=["stripe_invoice_id"],
@@ -167,7 +174,8 @@ class Payment(models.Model):
 
         - a void cancels the payment: its period no longer counts;
         - a refund returns money; the period stops counting once refunds have returned all
-          of it (a partial refund keeps it);
+          of it (a partial refund keeps it); a refund that failed at Stripe is undone by an
+          adjustment naming it;
         - an adjustment changes the amount received and/or the period's end (the latest
           adjustment's period end wins).
         """
@@ -175,8 +183,15 @@ class Payment(models.Model):
             corrections = self.corrections.all()
         corrections = sorted(corrections, key=lambda row: (row.pk is None, row.pk or 0))
         net_amount = self.amount + sum((row.amount for row in corrections), Decimal(0))
+        # Refunds, less those undone because they failed at Stripe.
         refunded = -sum(
-            (row.amount for row in corrections if row.kind == self.Kind.REFUND), Decimal(0)
+            (
+                row.amount
+                for row in corrections
+                if row.kind == self.Kind.REFUND
+                or (row.kind == self.Kind.ADJUSTMENT and row.stripe_refund_id)
+            ),
+            Decimal(0),
         )
         voided = any(row.kind == self.Kind.VOID for row in corrections)
         adjustments = [row for row in corrections if row.kind == self.Kind.ADJUSTMENT]
@@ -201,7 +216,10 @@ class Payment(models.Model):
             return str(_("Refunded"))
         if effect.refunded:
             return str(_("Partly refunded"))
-        if any(row.kind == self.Kind.ADJUSTMENT for row in self.corrections.all()):
+        if any(
+            row.kind == self.Kind.ADJUSTMENT and not row.stripe_refund_id
+            for row in self.corrections.all()
+        ):
             return str(_("Adjusted"))
         return str(_("Received"))
 

@@ -187,7 +187,7 @@ def test_a_refund_in_stripes_dashboard_is_recorded_once_in_any_order(fake_stripe
     results = deliver([events[1], events[0], events[1], events[0]])
 
     assert results == [
-        "1 refund(s) recorded",  # charge.refunded first: the refund, as Stripe lists it
+        "1 refund(s) recorded, 0 failed refund(s) undone",  # charge.refunded: as Stripe lists it
         "refunds already recorded",  # refund.created
         "duplicate",
         "duplicate",
@@ -251,3 +251,36 @@ def test_offline_payments_are_not_refunded_through_stripe(staff, fake_stripe, si
     assert any("void or adjust" in str(message) for message in page.context["messages"])
     assert fake_stripe.requests == []
     assert Payment.objects.count() == 1
+
+
+def test_a_recorded_refund_that_fails_at_stripe_is_undone_once(fake_stripe, card_payment):
+    member = card_payment.member
+    created = fake_stripe.refund_in_dashboard(card_payment.stripe_payment_intent_id, pending=True)
+    deliver(created)
+    member.refresh_from_db()
+    assert member.paid_through == PAID_THROUGH  # refunded in full: the year stopped counting
+    (refund_id,) = fake_stripe.refunds
+    failed = fake_stripe.settle_refund(refund_id, succeed=False)
+
+    results = deliver(failed + created)  # the refund's first events again, too
+
+    assert results == [
+        "0 refund(s) recorded, 1 failed refund(s) undone",  # refund.updated (failed)
+        "refunds already recorded",  # refund.failed
+        "duplicate",
+        "duplicate",
+    ]
+    (undone,) = card_payment.corrections.filter(kind=Payment.Kind.ADJUSTMENT)
+    assert (undone.amount, undone.stripe_refund_id) == (Decimal("195.00"), refund_id)
+    assert "failed" in undone.reason
+    effect = Payment.objects.get(pk=card_payment.pk).effect()
+    assert (effect.net_amount, effect.refunded, effect.counts) == (Decimal("195.00"), 0, True)
+    member.refresh_from_db()
+    assert member.paid_through == add_years(PAID_THROUGH)  # the year counts again
+
+
+def test_a_refund_that_failed_before_it_was_recorded_records_nothing(fake_stripe, card_payment):
+    fake_stripe.refund_in_dashboard(card_payment.stripe_payment_intent_id, pending=True)
+    (refund_id,) = fake_stripe.refunds
+    deliver(fake_stripe.settle_refund(refund_id, succeed=False))
+    assert card_payment.corrections.count() == 0
