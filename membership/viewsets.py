@@ -705,9 +705,11 @@ class PaymentInspectView(ReadOnlyInspectView):
         ]
 
     def get_fields(self):
-        fields = [name for name in super().get_fields() if name != "paid_through_before"]
-        index = fields.index("reason") + 1 if "reason" in fields else len(fields)
-        return [*fields[:index], "state", "corrections_table", *fields[index:]]
+        """The member and the payment's state first, what was recorded, then the corrections
+        (or, for a correction, the payment it corrects and why)."""
+        moved = {"member", "kind", "corrects", "reason", "paid_through_before"}
+        recorded = [name for name in super().get_fields() if name not in moved]
+        return ["member", "state", "kind", *recorded, "corrects", "reason", "corrections_table"]
 
     def get_field_label(self, field_name, field):
         labels = {"state": _("State"), "corrections_table": _("Corrections")}
