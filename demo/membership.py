@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from directory.models import Category
 from membership.account.contact_services import INVITATION_DAYS
+from membership.corrections import payment_void
 from membership.dues import add_years, log_changes
 from membership.models import (
     Application,
@@ -230,7 +231,28 @@ def ensure_demo_payments(*, today: datetime.date, rng: random.Random) -> int:
             )
             end = start
     Payment.objects.bulk_create(payments)
+    if payments:
+        ensure_demo_void(payments[0])
     return len(payments)
+
+
+def ensure_demo_void(payment: Payment) -> None:
+    """A cheque entered twice and the second entry voided, as the office corrects a slip: the
+    payment's admin page and receipt show the void and its reason (made with the first demo
+    payments only, so running the demo again adds none)."""
+    duplicate = Payment.objects.create(
+        member=payment.member,
+        amount=payment.amount,
+        currency=payment.currency,
+        method=payment.method,
+        paid_on=payment.paid_on,
+        period_start=payment.period_start,
+        period_end=payment.period_end,
+        reference=payment.reference,
+    )
+    payment_void(
+        payment=duplicate, reason=f"Entered twice: the same cheque as {payment.reference}."
+    )
 
 
 def ensure_demo_applications(*, today: datetime.date) -> int:

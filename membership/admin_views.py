@@ -1,4 +1,5 @@
-"""Staff actions in the admin: decide applications, record offline payments, change levels.
+"""Staff actions in the admin: decide applications, record, correct and refund payments,
+change levels, move a level's subscribers to its current price.
 
 Each view is a small form in front of a service (membership.applications, membership.dues),
 which does the work and writes the audit log. The views are wired into the snippet viewsets in
@@ -10,6 +11,7 @@ the read-only policy the viewsets' generic views use for these models.
 
 from decimal import Decimal
 
+import stripe
 from django import forms
 from django.conf import settings
 from django.contrib.admin.utils import quote
@@ -20,13 +22,14 @@ from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
+from django_tasks.base import TaskResultStatus
 from wagtail.admin import messages
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.widgets import AdminDateInput
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from chamber.viewsets import ObjectActionView
-from membership import dues, reminders
+from membership import corrections, dues, price_moves, reminders
 from membership.account.receipts import member_address, receipt_number
 from membership.applications import (
     DECIDABLE,
@@ -37,7 +40,8 @@ from membership.applications import (
 from membership.checkout import send_payment_receipt
 from membership.models.applications import Application
 from membership.models.members import Member, MembershipLevel
-from membership.models.payments import Payment
+from membership.models.payments import Payment, SubscriberPriceMove
+from membership.stripe_gateway import stripe_enabled
 
 APPROVABLE = (*DECIDABLE, Application.Status.PAID)
 
@@ -266,15 +270,18 @@ class RecordPaymentView(MemberActionView):
 
 
 class PaymentReceiptView(PermissionCheckedMixin, TemplateView):
-    """Any payment's receipt, as the member sees it, for staff to open and print."""
+    """Any payment's receipt, as the member sees it, for staff to open and print; a
+    correction's is the receipt of the payment it corrects (which lists it)."""
 
     permission_policy = ModelPermissionPolicy(Payment)
     permission_required = "view"
     template_name = "membership/admin/receipt.html"
 
     def get_context_data(self, **kwargs):
+        requested = get_object_or_404(Payment, pk=self.kwargs["pk"])
         payment = get_object_or_404(
-            Payment.objects.select_related("member__level"), pk=self.kwargs["pk"]
+            Payment.objects.select_related("member__level").prefetch_related("corrections"),
+            pk=requested.corrects_id or requested.pk,
         )
         payment.receipt_number = receipt_number(payment)
         return {
@@ -283,7 +290,7 @@ class PaymentReceiptView(PermissionCheckedMixin, TemplateView):
             "member": payment.member,
             "member_address": member_address(payment.member),
             "back_url": reverse(
-                "wagtailsnippets_membership_payment:inspect", args=[quote(payment.pk)]
+                "wagtailsnippets_membership_payment:inspect", args=[quote(requested.pk)]
             ),
         }
 
@@ -394,3 +401,413 @@ class SendReminderView(MemberActionView):
         else:
             messages.info(self.request, _("No reminder was due, or it was already sent."))
         return redirect(self.get_object_url())
+
+
+# Payment corrections ------------------------------------------------------------------------
+
+
+def payment_url(name: str, payment: Payment) -> str:
+    """A URL of the payment viewset (inspect, receipt, void, adjust, refund)."""
+    return reverse(Payment.snippet_viewset.get_url_name(name), args=(quote(payment.pk),))
+
+
+def paid_through_words(change: dues.PaidThroughChange) -> str:
+    """What a correction does (or did) to the member's paid-through date, in a sentence."""
+
+    def day(value):
+        return date_format(value) if value else _("no date (no payment left)")
+
+    if change.kept:
+        return _(
+            "The paid-through date (%(date)s) was set by hand, not by the payments, and stays "
+            "as it is; change it on the member if it should move."
+        ) % {"date": day(change.before)}
+    if not change.changed:
+        return _("The paid-through date stays %(date)s.") % {"date": day(change.before)}
+    return _("The paid-through date moves from %(before)s to %(after)s.") % {
+        "before": day(change.before),
+        "after": day(change.after),
+    }
+
+
+class ReasonField(forms.CharField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Reason"))
+        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 3}))
+        kwargs.setdefault(
+            "help_text",
+            _("Required. Kept with the correction, in the payment's and the member's history."),
+        )
+        super().__init__(max_length=2000, **kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value.strip():
+            raise forms.ValidationError(_("Say why: a correction needs a reason."))
+        return value.strip()
+
+
+class VoidForm(forms.Form):
+    reason = ReasonField()
+
+    def __init__(self, *args, payment: Payment, **kwargs):  # every correction form gets it
+        super().__init__(*args, **kwargs)
+
+
+class AdjustForm(forms.Form):
+    amount = forms.DecimalField(
+        label=_("Amount received"),
+        max_digits=9,
+        decimal_places=2,
+        min_value=Decimal("0.00"),
+    )
+    period_end = forms.DateField(
+        label=_("Pays for the period to"),
+        widget=AdminDateInput,
+        help_text=_("The last day of the period this payment pays for."),
+    )
+    reason = ReasonField()
+
+    def __init__(self, *args, payment: Payment, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.payment = payment
+        self.fields["amount"].help_text = _("What the payment actually was, in %(currency)s.") % {
+            "currency": payment.currency.upper()
+        }
+
+    def clean(self):
+        data = super().clean()
+        effect = self.payment.effect()
+        period_end = data.get("period_end")
+        if period_end is not None and period_end <= self.payment.period_start:
+            self.add_error(
+                "period_end",
+                _("The period starts on %(start)s: it must end after that.")
+                % {"start": date_format(self.payment.period_start)},
+            )
+        if data.get("amount") == effect.net_amount and period_end == effect.period_end:
+            raise forms.ValidationError(
+                _("Nothing to adjust: the amount and period are as recorded.")
+            )
+        return data
+
+
+STRIPE_REFUND_REASONS = [
+    ("requested_by_customer", _("Requested by the member")),
+    ("duplicate", _("Duplicate payment")),
+    ("", _("Not given")),
+]
+
+
+class RefundForm(forms.Form):
+    amount = forms.DecimalField(
+        label=_("Amount to refund"), max_digits=9, decimal_places=2, min_value=Decimal("0.01")
+    )
+    stripe_reason = forms.ChoiceField(
+        label=_("Reason given to Stripe"), choices=STRIPE_REFUND_REASONS, required=False
+    )
+    reason = ReasonField()
+
+    def __init__(self, *args, payment: Payment, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.refundable = payment.effect().net_amount
+        self.fields["amount"].help_text = _(
+            "In %(currency)s; at most %(most)s. Refunding all of it ends the period the "
+            "payment paid for; a partial refund keeps it."
+        ) % {"currency": payment.currency.upper(), "most": self.refundable}
+
+    def clean_amount(self):
+        amount = self.cleaned_data["amount"]
+        if amount > self.refundable:
+            raise forms.ValidationError(
+                _("At most %(most)s is left to refund.") % {"most": self.refundable}
+            )
+        return amount
+
+
+class PaymentActionView(ObjectActionView):
+    """A correction of one payment, for staff with the `change_payment` permission."""
+
+    model = Payment
+    permission_policy = ModelPermissionPolicy(Payment)
+    permission_required = "change"
+    header_icon = "form"
+
+    def get_queryset(self):
+        return Payment.objects.select_related("member__level").prefetch_related("corrections")
+
+    def problem(self) -> str:
+        return corrections.offline_correction_problem(self.object)
+
+    def dispatch(self, request, *args, **kwargs):
+        # Without the permission, super().dispatch refuses before anything is said about the
+        # payment.
+        if not self.user_has_permission(self.permission_required):
+            return super().dispatch(request, *args, **kwargs)
+        if problem := self.problem():
+            messages.error(request, problem)
+            return redirect(self.get_object_url())
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_object_url(self):
+        return payment_url("inspect", self.object)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "payment": self.object}
+
+    def get_summary(self):
+        payment = self.object
+        effect = payment.effect()
+        summary = [
+            (_("Member"), payment.member),
+            (_("Amount"), f"{payment.amount} {payment.currency.upper()}"),
+            (_("Method"), payment.get_method_display()),
+            (_("Paid on"), date_format(payment.paid_on)),
+            (
+                _("Period"),
+                _("%(start)s to %(end)s")
+                % {
+                    "start": date_format(payment.period_start),
+                    "end": date_format(effect.period_end),
+                },
+            ),
+            (_("Reference"), payment.reference or payment.stripe_invoice_id or "-"),
+            (_("State"), payment.state_label()),
+        ]
+        if effect.net_amount != payment.amount:
+            summary.append((_("Amount after corrections"), effect.net_amount))
+        return summary
+
+    def succeeded(self, correction: corrections.Correction, message: str):
+        messages.success(
+            self.request,
+            f"{message} {paid_through_words(correction.paid_through)}",
+            buttons=[messages.button(payment_url("receipt", self.object), _("Receipt"))],
+        )
+        return redirect(self.get_object_url())
+
+    def refused(self, error: Exception):
+        messages.error(self.request, str(error))
+        return redirect(self.get_object_url())
+
+
+class VoidPaymentView(PaymentActionView):
+    form_class = VoidForm
+    page_title = _("Void payment")
+    submit_button_label = _("Void payment")
+
+    @property
+    def intro(self):
+        change = corrections.preview(self.object.member, corrections.void_row(self.object))
+        return _(
+            "Voiding records that this payment did not happen as recorded (a bounced cheque, "
+            "the wrong member). The payment stays on record, marked void, with your reason; "
+            "its receipt says VOID. %(effect)s"
+        ) % {"effect": paid_through_words(change)}
+
+    def form_valid(self, form):
+        try:
+            correction = corrections.payment_void(
+                payment=self.object, reason=form.cleaned_data["reason"], user=self.request.user
+            )
+        except corrections.CorrectionError as error:
+            return self.refused(error)
+        return self.succeeded(correction, _("Payment voided."))
+
+
+class AdjustPaymentView(PaymentActionView):
+    form_class = AdjustForm
+    page_title = _("Adjust payment")
+    submit_button_label = _("Adjust payment")
+    intro = _(
+        "Correct what was received or the period it pays for. The payment stays as recorded; "
+        "the adjustment is kept beside it with your reason, and the member's paid-through "
+        "date follows the corrected period."
+    )
+
+    def get_initial(self):
+        effect = self.object.effect()
+        return {"amount": effect.net_amount, "period_end": effect.period_end}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            correction = corrections.payment_adjust(
+                payment=self.object,
+                amount=data["amount"],
+                period_end=data["period_end"],
+                reason=data["reason"],
+                user=self.request.user,
+            )
+        except corrections.CorrectionError as error:
+            return self.refused(error)
+        return self.succeeded(correction, _("Payment adjusted."))
+
+
+class RefundPaymentView(PaymentActionView):
+    """Refund a card payment through Stripe; a Stripe error is shown and nothing is written."""
+
+    form_class = RefundForm
+    page_title = _("Refund payment")
+    submit_button_label = _("Refund through Stripe")
+
+    def problem(self) -> str:
+        return corrections.refund_problem(self.object)
+
+    @property
+    def intro(self):
+        effect = self.object.effect()
+        full = Payment(
+            kind=Payment.Kind.REFUND,
+            corrects=self.object,
+            amount=-effect.net_amount,
+            period_end=effect.period_end,
+        )
+        change = corrections.preview(self.object.member, full)
+        return _(
+            "The money goes back to the member's card through Stripe, and the refund is "
+            "recorded beside the payment with your reason. Refunding all that is left: "
+            "%(effect)s A partial refund keeps the period. The subscription, if any, goes on: "
+            "cancel it in the billing portal or Stripe if the member is leaving."
+        ) % {"effect": paid_through_words(change)}
+
+    def get_initial(self):
+        return {"amount": self.object.effect().net_amount, "stripe_reason": "requested_by_customer"}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            correction = corrections.payment_refund(
+                payment=self.object,
+                amount=data["amount"],
+                reason=data["reason"],
+                stripe_reason=data["stripe_reason"],
+                user=self.request.user,
+            )
+        except stripe.StripeError as error:
+            messages.error(
+                self.request,
+                _("Stripe did not make the refund, and nothing was recorded: %(error)s")
+                % {"error": error.user_message or str(error) or type(error).__name__},
+            )
+            return self.render_to_response(self.get_context_data(form=form))
+        except corrections.CorrectionError as error:
+            messages.error(self.request, str(error))
+            return self.render_to_response(self.get_context_data(form=form))
+        return self.succeeded(
+            correction,
+            _("Refunded %(amount)s %(currency)s through Stripe.")
+            % {"amount": -correction.row.amount, "currency": correction.row.currency.upper()},
+        )
+
+
+# Level prices -------------------------------------------------------------------------------
+
+
+class MoveSubscribersView(ObjectActionView):
+    """Move the level's subscribers to its current yearly price, a batch per submit, and show
+    what the runs so far did (membership/price_moves.py)."""
+
+    model = MembershipLevel
+    permission_policy = ModelPermissionPolicy(MembershipLevel)
+    permission_required = "change"
+    form_class = forms.Form
+    header_icon = "pick"
+    page_title = _("Move subscribers to the current price")
+
+    def dispatch(self, request, *args, **kwargs):
+        if self.user_has_permission(self.permission_required) and not (
+            self.object.stripe_price_id and stripe_enabled()
+        ):
+            messages.error(
+                request,
+                _("Stripe is not configured, or this level has no Stripe price yet."),
+            )
+            return redirect(self.get_object_url())
+        return super().dispatch(request, *args, **kwargs)
+
+    @cached_property
+    def remaining(self) -> int:
+        return price_moves.subscribers_to_move(self.object).count()
+
+    @property
+    def submit_button_label(self):
+        if self.remaining > price_moves.BATCH:
+            return _("Move the next %(count)d") % {"count": price_moves.BATCH}
+        return _("Move %(count)d subscriber(s)") % {"count": self.remaining}
+
+    @property
+    def intro(self):
+        level = self.object
+        return _(
+            "Members whose card renews automatically pay the yearly price they subscribed "
+            "at. This moves each subscription at the %(level)s level to the current price, "
+            "%(dues)s %(currency)s a year, from its next renewal: nobody is charged or "
+            "credited now (no proration). Members already at the price are left alone, so "
+            "running it again changes nothing; a failure is listed and tried again next time."
+        ) % {"level": level, "dues": level.annual_dues, "currency": level.currency.upper()}
+
+    def get_summary(self):
+        level = self.object
+        moves = list(price_moves.moves_to_current_price(level))
+        by_outcome = {outcome: [] for outcome in SubscriberPriceMove.Outcome.values}
+        for move in moves:
+            by_outcome[move.outcome].append(move)
+        summary = [
+            (_("Level"), level),
+            (_("Current yearly price"), level.stripe_price_id),
+            (
+                _("Members renewing automatically"),
+                price_moves.level_subscribers(level).count(),
+            ),
+            (_("Moved to this price"), len(by_outcome[SubscriberPriceMove.Outcome.MOVED])),
+            (
+                _("Already at this price"),
+                len(by_outcome[SubscriberPriceMove.Outcome.UNCHANGED]),
+            ),
+            (_("Still to move"), self.remaining),
+        ]
+        failed = by_outcome[SubscriberPriceMove.Outcome.FAILED]
+        if failed:
+            summary.append(
+                (
+                    _("Failed (tried again next time)"),
+                    "\n".join(f"{move.member}: {move.error}" for move in failed),
+                )
+            )
+        return summary
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if not self.remaining:
+            context["submit_button_label"] = _("Check again")
+        return context
+
+    def form_valid(self, form):
+        result = price_moves.move_subscribers_task.enqueue(
+            level_id=self.object.pk, user_id=self.request.user.pk, limit=price_moves.BATCH
+        )
+        if result.status == TaskResultStatus.SUCCESSFUL:
+            run = result.return_value
+            messages.success(
+                self.request,
+                _(
+                    "%(moved)d moved, %(unchanged)d already at the price, %(failed)d failed; "
+                    "%(remaining)d still to move."
+                )
+                % {
+                    "moved": len(run["moved"]),
+                    "unchanged": len(run["unchanged"]),
+                    "failed": len(run["failed"]),
+                    "remaining": run["remaining"],
+                },
+            )
+        elif result.status == TaskResultStatus.FAILED:
+            messages.error(
+                self.request, _("The move stopped on an error; the site's log has the details.")
+            )
+        else:
+            messages.info(
+                self.request, _("The move runs in the background; this page shows its progress.")
+            )
+        return redirect(self.request.path)

@@ -10,6 +10,10 @@ Two rules keep the money right whatever order Stripe's events arrive in:
   same second are settled by severity (cancelled > lapsed > past due > active), so the outcome
   is the same in any order.
 
+A correction (a void, an adjustment, a refund: membership/corrections.py) is the one thing
+that may move `paid_through` back: it is then recomputed from the payments that still count
+(`paid_through_from_payments`).
+
 Each status change leaves an entry in Wagtail's audit log.
 """
 
@@ -22,7 +26,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from wagtail.log_actions import log
 
-from membership.models.members import Member, MembershipLevel, membership_grace_days
+from membership.models.members import PAYING, Member, MembershipLevel, membership_grace_days
 from membership.models.payments import Payment
 from membership.stripe_gateway import stripe_client
 from membership.stripe_prices import sync_level_prices
@@ -220,6 +224,7 @@ def record_payment(
             period_start=period_start,
             period_end=period_end,
             recorded_by=user,
+            paid_through_before=member.paid_through,
             **identity,
         )
     extend_paid_through(member, period_end)
@@ -235,6 +240,78 @@ def record_payment(
         },
     )
     return payment
+
+
+def paid_through_from_payments(
+    member: Member, *, correction: Payment | None = None
+) -> datetime.date | None:
+    """THE rule for the paid-through date the member's payments account for: the latest end
+    of a period that a payment still pays for (`Payment.effect`), or, if none does, the date the
+    member was paid through before its first payment was recorded (a date staff typed or
+    imported; None if unknown). `correction`, an unsaved correction row, is counted as if it
+    were recorded: what the date would become (the correction forms show it before staff
+    confirm)."""
+    payments = list(
+        Payment.objects.originals()
+        .filter(member=member)
+        .prefetch_related("corrections")
+        .order_by("created_at", "pk")
+    )
+    dates = [payments[0].paid_through_before] if payments else []
+    for payment in payments:
+        corrections = list(payment.corrections.all())
+        if correction is not None and correction.corrects_id == payment.pk:
+            corrections.append(correction)
+        effect = payment.effect(corrections)
+        if effect.counts:
+            dates.append(effect.period_end)
+    return max((day for day in dates if day is not None), default=None)
+
+
+@dataclass(frozen=True)
+class PaidThroughChange:
+    before: datetime.date | None
+    after: datetime.date | None
+    kept: bool = False  # set by hand past what the payments account for: left as it was
+
+    @property
+    def changed(self) -> bool:
+        return self.before != self.after
+
+
+def follow_payments(
+    member: Member, *, accounted_before: datetime.date | None, reason: str, user=None
+) -> PaidThroughChange:
+    """After a correction: move `paid_through` to what the payments now account for, and the
+    status word with it. `accounted_before` is `paid_through_from_payments` just before the
+    correction; a paid-through date that differed from it was typed by staff, and stays (the
+    correction cannot know what they meant). `member` must be locked by the caller.
+
+    Status: no payment left makes the member pending again, as before its first payment
+    (unless staff marked it "no end date"); a period that now ends in the past makes it past
+    due or lapsed, as the dates say (`Member.status_on`); one moved forward to today or later
+    makes a past-due or lapsed member active, as recording a payment does.
+    """
+    before = member.paid_through
+    if before != accounted_before:
+        return PaidThroughChange(before, before, kept=True)
+    after = paid_through_from_payments(member)
+    if after == before:
+        return PaidThroughChange(before, after)
+    member.paid_through = after
+    member.save()
+    today = timezone.localdate()
+    moved_forward = after is not None and (before is None or after > before)
+    if after is None:
+        if member.status in PAYING and not member.no_end_date:
+            set_status(member, Status.PENDING, reason=reason, user=user)
+    elif moved_forward and after >= today and member.status in (Status.PAST_DUE, Status.LAPSED):
+        set_status(member, Status.ACTIVE, reason=reason, user=user)
+    else:
+        by_dates = member.status_on(today)
+        if by_dates != member.status:
+            set_status(member, by_dates, reason=reason, user=user)
+    return PaidThroughChange(before, after)
 
 
 def next_period(member: Member, paid_on: datetime.date) -> tuple[datetime.date, datetime.date]:

@@ -16,8 +16,9 @@ import json
 
 import django_filters
 from django import forms
-from django.contrib.admin.utils import quote
+from django.contrib.admin.utils import quote, unquote
 from django.db.models import Q
+from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
@@ -26,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
+from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn, UpdatedAtColumn
 from wagtail.admin.widgets import BooleanRadioSelect
 from wagtail.admin.widgets.button import Button, HeaderButton
@@ -38,7 +40,7 @@ from chamber.viewsets import (
     ReadOnlyInspectView,
     ReadOnlySnippetViewSet,
 )
-from membership import admin_views, dues
+from membership import admin_views, corrections, dues
 from membership.models.applications import APPLICANT_FIELDS, Application
 from membership.models.members import (
     ContactInvitation,
@@ -48,6 +50,7 @@ from membership.models.members import (
     standing_until_label,
 )
 from membership.models.payments import Payment, RenewalReminder, StripeEvent
+from membership.stripe_gateway import stripe_enabled
 
 
 def formatted_date(value) -> str:
@@ -75,8 +78,41 @@ class LevelForm(WagtailAdminModelForm):
         if "annual_dues" in self.fields:
             self.fields["annual_dues"].help_text = _(
                 "A new amount applies to new members and to renewals paid by hand. Members "
-                "whose card renews automatically keep the amount they subscribed at."
+                "whose card renews automatically keep the amount they subscribed at, until "
+                'moved with "Move subscribers to this price" (from their next renewal).'
             )
+
+
+def move_subscribers_button(user, level, button_class=Button, **kwargs) -> list:
+    """ "Move subscribers to this price", for a level with a Stripe price and a user who may
+    change levels."""
+    if not (
+        stripe_enabled()
+        and level.stripe_price_id
+        and user.has_perm("membership.change_membershiplevel")
+    ):
+        return []
+    url = reverse(
+        MembershipLevel.snippet_viewset.get_url_name("move_subscribers"), args=(quote(level.pk),)
+    )
+    return [
+        button_class(
+            _("Move subscribers to this price"),
+            url=url,
+            icon_name="resubmit",
+            priority=15,
+            **kwargs,
+        )
+    ]
+
+
+class LevelEditView(SnippetViewSet.edit_view_class):
+    @cached_property
+    def header_more_buttons(self):
+        return [
+            *super().header_more_buttons,
+            *move_subscribers_button(self.request.user, self.object),
+        ]
 
 
 class MembershipLevelViewSet(SnippetViewSet):
@@ -84,6 +120,7 @@ class MembershipLevelViewSet(SnippetViewSet):
     icon = "pick"
     menu_label = _("Levels")
     menu_name = "membership-levels"
+    edit_view_class = LevelEditView
 
     list_display = [
         "name",
@@ -126,6 +163,20 @@ class MembershipLevelViewSet(SnippetViewSet):
         ],
         base_form_class=LevelForm,
     )
+
+    @property
+    def move_subscribers_view(self):
+        return self.construct_view(admin_views.MoveSubscribersView)
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path(
+                "move-subscribers/<int:pk>/",
+                self.move_subscribers_view,
+                name="move_subscribers",
+            ),
+        ]
 
 
 # Members ------------------------------------------------------------------------------------
@@ -578,6 +629,12 @@ class PaymentFilterSet(WagtailFilterSet):
         widget=forms.RadioSelect,
         empty_label=_("All"),
     )
+    kind = django_filters.ChoiceFilter(
+        label=_("Kind"),
+        choices=Payment.Kind.choices,
+        widget=forms.RadioSelect,
+        empty_label=_("All"),
+    )
     paid_on = django_filters.DateFromToRangeFilter(label=_("Paid on"))
 
     class Meta:
@@ -585,7 +642,57 @@ class PaymentFilterSet(WagtailFilterSet):
         fields = []
 
 
+def payment_action_buttons(user, payment, button_class=Button, **kwargs) -> list:
+    """Void, Adjust (offline payments) and Refund (card payments), for a user with the
+    `change_payment` permission, while the payment can still be corrected that way."""
+    if payment.is_correction or not user.has_perm("membership.change_payment"):
+        return []
+    actions = []
+    if not corrections.offline_correction_problem(payment):
+        actions += [("void", _("Void"), "cross"), ("adjust", _("Adjust"), "edit")]
+    if not corrections.refund_problem(payment):
+        actions.append(("refund", _("Refund"), "arrow-left"))
+    return [
+        button_class(
+            label,
+            url=admin_views.payment_url(name, payment),
+            icon_name=icon,
+            priority=20 + index,
+            **kwargs,
+        )
+        for index, (name, label, icon) in enumerate(actions)
+    ]
+
+
+class PaymentCorrections(Component):
+    """The corrections of a payment (or, for a correction, the payment it corrects), as a
+    table on the payment's admin page."""
+
+    template_name = "membership/admin/payment_corrections.html"
+
+    def __init__(self, payment):
+        self.payment = payment
+
+    def get_context_data(self, parent_context=None):
+        rows = list(
+            self.payment.corrections.select_related("recorded_by").order_by("created_at", "pk")
+        )
+        return {
+            "payment": self.payment,
+            "rows": rows,
+            "effect": self.payment.effect(rows),
+        }
+
+
 class PaymentInspectView(ReadOnlyInspectView):
+    def get_object(self, queryset=None):
+        payments = Payment.objects.select_related("member", "corrects", "recorded_by")
+        return get_object_or_404(payments.prefetch_related("corrections"), pk=unquote(str(self.pk)))
+
+    @cached_property
+    def header_buttons(self):
+        return payment_action_buttons(self.request.user, self.object, button_class=HeaderButton)
+
     @cached_property
     def header_more_buttons(self):
         return [
@@ -596,6 +703,38 @@ class PaymentInspectView(ReadOnlyInspectView):
                 icon_name="doc-full",
             ),
         ]
+
+    def get_fields(self):
+        """The member and the payment's state first, what was recorded, then the corrections
+        (or, for a correction, the payment it corrects and why)."""
+        moved = {"member", "kind", "corrects", "reason", "paid_through_before"}
+        recorded = [name for name in super().get_fields() if name not in moved]
+        return ["member", "state", "kind", *recorded, "corrects", "reason", "corrections_table"]
+
+    def get_field_label(self, field_name, field):
+        labels = {"state": _("State"), "corrections_table": _("Corrections")}
+        if field_name in labels:
+            return labels[field_name]
+        return super().get_field_label(field_name, field)
+
+    def get_state_display_value(self):
+        return self.object.state_label()
+
+    def get_corrections_table_display_value(self):
+        if self.object.is_correction:
+            return "-"
+        return PaymentCorrections(self.object)
+
+    def get_corrects_display_value(self):
+        original = self.object.corrects
+        if original is None:
+            return "-"
+        return format_html(
+            '<a href="{}">{}</a>', admin_views.payment_url("inspect", original), original
+        )
+
+    def get_reason_display_value(self):
+        return self.object.reason or "-"
 
 
 class PaymentViewSet(ReadOnlySnippetViewSet):
@@ -609,6 +748,7 @@ class PaymentViewSet(ReadOnlySnippetViewSet):
         "amount",
         Column("currency", label=_("Currency"), accessor=lambda p: p.currency.upper()),
         "method",
+        Column("state", label=_("State"), accessor="state_label"),
         "paid_on",
         Column(
             "period",
@@ -636,6 +776,8 @@ class PaymentViewSet(ReadOnlySnippetViewSet):
     list_export = [
         "member",
         "member.level",
+        "get_kind_display",
+        "state_label",
         "amount",
         "currency",
         "get_method_display",
@@ -646,17 +788,40 @@ class PaymentViewSet(ReadOnlySnippetViewSet):
         "stripe_invoice_id",
         "stripe_checkout_session_id",
         "stripe_payment_intent_id",
+        "stripe_refund_id",
+        "corrects",
+        "reason",
         "application",
         "recorded_by",
         "created_at",
     ]
-    export_headings = {"get_method_display": _("Method"), "member.level": _("Level")}
+    export_headings = {
+        "get_method_display": _("Method"),
+        "member.level": _("Level"),
+        "get_kind_display": _("Kind"),
+        "state_label": _("State"),
+        "corrects": _("Corrects payment"),
+    }
     export_filename = "payments"
 
     inspect_view_class = PaymentInspectView
 
     def get_queryset(self, request):
-        return Payment.objects.select_related("member__level", "application", "recorded_by")
+        return Payment.objects.select_related(
+            "member__level", "application", "recorded_by", "corrects"
+        ).prefetch_related("corrections")
+
+    @property
+    def void_view(self):
+        return self.construct_view(admin_views.VoidPaymentView, edit_url_name=None)
+
+    @property
+    def adjust_view(self):
+        return self.construct_view(admin_views.AdjustPaymentView, edit_url_name=None)
+
+    @property
+    def refund_view(self):
+        return self.construct_view(admin_views.RefundPaymentView, edit_url_name=None)
 
     def get_urlpatterns(self):
         return [
@@ -666,6 +831,9 @@ class PaymentViewSet(ReadOnlySnippetViewSet):
                 admin_views.PaymentReceiptView.as_view(),
                 name="receipt",
             ),
+            path("void/<int:pk>/", self.void_view, name="void"),
+            path("adjust/<int:pk>/", self.adjust_view, name="adjust"),
+            path("refund/<int:pk>/", self.refund_view, name="refund"),
         ]
 
 

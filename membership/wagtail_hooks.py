@@ -15,7 +15,7 @@ from wagtail.log_actions import LogFormatter
 from wagtail.snippets.models import register_snippet
 
 from chamber.viewsets import register_read_only
-from membership import applications, dues, stripe_gateway, stripe_prices
+from membership import applications, corrections, dues, price_moves, stripe_gateway, stripe_prices
 from membership.account import actions as account_actions
 from membership.dashboard import MEMBERS
 from membership.models.applications import Application
@@ -120,6 +120,72 @@ def register_membership_log_actions(actions):
                 "end": data.get("period_end", "?"),
             }
 
+    class PaymentCorrected(LogFormatter):
+        verb = ""
+
+        def format_message(self, log_entry):
+            data = log_entry.data or {}
+            message = _("Payment #%(payment)s %(verb)s: %(amount)s %(currency)s") % {
+                "payment": data.get("payment", "?"),
+                "verb": self.verb,
+                "amount": data.get("amount", "?"),
+                "currency": str(data.get("currency", "")).upper(),
+            }
+            if data.get("paid_through_kept"):
+                message += _("; paid-through date kept (set by hand)")
+            elif data.get("paid_through_from") != data.get("paid_through_to"):
+                message += _("; paid through %(from)s → %(to)s") % {
+                    "from": data.get("paid_through_from") or _("none"),
+                    "to": data.get("paid_through_to") or _("none"),
+                }
+            return with_reason(message, data)
+
+    @actions.register_action(corrections.PAYMENT_VOIDED)
+    class PaymentVoided(PaymentCorrected):
+        label = _("Void payment")
+        verb = _("voided")
+
+    @actions.register_action(corrections.PAYMENT_ADJUSTED)
+    class PaymentAdjusted(PaymentCorrected):
+        label = _("Adjust payment")
+        verb = _("adjusted")
+
+    @actions.register_action(corrections.PAYMENT_REFUNDED)
+    class PaymentRefunded(PaymentCorrected):
+        label = _("Refund payment")
+        verb = _("refunded")
+
+    @actions.register_action(price_moves.SUBSCRIPTION_PRICE_MOVED)
+    class SubscriptionPriceMoved(LogFormatter):
+        label = _("Move subscription to the level's price")
+
+        def format_message(self, log_entry):
+            data = log_entry.data or {}
+            return _(
+                "Subscription moved to the %(level)s level's current price %(to)s (from "
+                "%(from)s), from the next renewal"
+            ) % {
+                "level": data.get("level", "?"),
+                "to": data.get("to", "?"),
+                "from": data.get("from") or "?",
+            }
+
+    @actions.register_action(price_moves.SUBSCRIBERS_MOVED)
+    class SubscribersMoved(LogFormatter):
+        label = _("Move subscribers to the current price")
+
+        def format_message(self, log_entry):
+            data = log_entry.data or {}
+            return _(
+                "Subscribers moved to price %(to)s: %(moved)s moved, %(failed)s failed, "
+                "%(remaining)s still to move"
+            ) % {
+                "to": data.get("to", "?"),
+                "moved": data.get("moved", 0),
+                "failed": data.get("failed", 0),
+                "remaining": data.get("remaining", 0),
+            }
+
     @actions.register_action(applications.APPLICATION_APPROVED)
     class ApplicationApproved(LogFormatter):
         label = _("Approve application")
@@ -173,19 +239,29 @@ def sync_stripe_prices(request, instance):
 
 
 def tell_about_subscribers(request, level):
-    """A new yearly price: say what happens to the members already subscribed at the old one."""
+    """A new yearly price: say what happens to the members already subscribed at the old one,
+    and offer to move them to the new price from their next renewal."""
     subscribers = Member.objects.filter(level=level).filter(RENEWS_AUTOMATICALLY).count()
     if subscribers:
+        buttons = []
+        if request.user.has_perm("membership.change_membershiplevel"):
+            url = reverse(
+                MembershipLevel.snippet_viewset.get_url_name("move_subscribers"), args=[level.pk]
+            )
+            buttons.append(
+                messages.button(url, _("Move them to the new price at their next renewal"))
+            )
         messages.info(
             request,
             ngettext(
                 "The new price applies to new members and to renewals paid by hand. %(count)d "
-                "member renews automatically and keeps the old price until moved in Stripe.",
+                "member renews automatically and keeps the old price until moved.",
                 "The new price applies to new members and to renewals paid by hand. %(count)d "
-                "members renew automatically and keep the old price until moved in Stripe.",
+                "members renew automatically and keep the old price until moved.",
                 subscribers,
             )
             % {"count": subscribers},
+            buttons=buttons,
         )
 
 

@@ -27,6 +27,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from chamber import emails
+from membership import corrections
 from membership.checkout import (
     cents_to_amount,
     fulfil_session,
@@ -388,6 +389,51 @@ def on_subscription_deleted(subscription: dict, event: StripeEvent, checkout: di
     return "subscription ended" if changed else "older than the member's state"
 
 
+@dataclass(frozen=True)
+class RefundsFetched:
+    payment_id: int | None  # our payment the refunds return money from
+    refunds: list[dict]  # every refund of that Stripe payment, as Stripe has them now
+
+
+def fetch_refunds(obj: dict) -> RefundsFetched:
+    """For a refund event (the refund) or `charge.refunded` (the charge): every refund of the
+    same Stripe payment, read from Stripe now, and the payment of ours they belong to. Events
+    about one refund arrive in any order and more than once; recording from Stripe's current
+    list of refunds gives the same rows whichever arrives first."""
+    client = stripe_client()
+    intent_id = object_id(obj.get("payment_intent"))
+    is_charge = obj.get("object") == "charge"
+    charge_id = obj["id"] if is_charge else object_id(obj.get("charge"))
+    if client is None:
+        refunds = [] if is_charge else [obj]
+    else:
+        by = {"payment_intent": intent_id} if intent_id else {"charge": charge_id}
+        listed = client.v1.refunds.list(params={**by, "limit": 100})
+        refunds = [refund.to_dict() for refund in listed.auto_paging_iter()]
+    payment = corrections.payment_for_refund({"payment_intent": intent_id}, client=client)
+    return RefundsFetched(payment.pk if payment else None, refunds)
+
+
+def on_refund(obj: dict, event: StripeEvent, fetched: RefundsFetched) -> str:
+    """A refund made, settled or failed at Stripe (here or in Stripe's dashboard): each refund
+    Stripe has accepted is recorded once as a correction of the payment, and a recorded one
+    that failed is undone once (membership.corrections.record_stripe_refund)."""
+    if fetched.payment_id is None:
+        return "no payment for this refund"
+    payment = Payment.objects.get(pk=fetched.payment_id)
+    recorded = undone = 0
+    for refund in sorted(fetched.refunds, key=lambda refund: (refund["created"], refund["id"])):
+        correction = corrections.record_stripe_refund(refund, payment=payment)
+        if correction is not None and correction.created:
+            if correction.row.kind == Payment.Kind.REFUND:
+                recorded += 1
+            else:
+                undone += 1
+    if recorded or undone:
+        return f"{recorded} refund(s) recorded, {undone} failed refund(s) undone"
+    return "refunds already recorded"
+
+
 HANDLERS = {
     "checkout.session.completed": Handler(on_checkout_session, fetch_checkout_session),
     "checkout.session.async_payment_succeeded": Handler(
@@ -400,4 +446,8 @@ HANDLERS = {
     "customer.subscription.created": Handler(on_subscription_updated, fetch_subscription_checkout),
     "customer.subscription.updated": Handler(on_subscription_updated, fetch_subscription_checkout),
     "customer.subscription.deleted": Handler(on_subscription_deleted, fetch_subscription_checkout),
+    "charge.refunded": Handler(on_refund, fetch_refunds),
+    "refund.created": Handler(on_refund, fetch_refunds),
+    "refund.updated": Handler(on_refund, fetch_refunds),
+    "refund.failed": Handler(on_refund, fetch_refunds),
 }

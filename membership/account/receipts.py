@@ -1,4 +1,5 @@
-"""Receipts (/account/receipts/): the member's payments, each with a printable receipt.
+"""Receipts (/account/receipts/): the member's payments, each with a printable receipt that
+lists its corrections (a voided one says VOID).
 
 A receipt is found among the payments of the members the user may pay for (primary or
 billing contact), so any other payment's id is a 404.
@@ -27,8 +28,12 @@ def payable_member_ids(account) -> list[int]:
 
 
 def receipts_for(account):
-    return Payment.objects.filter(member_id__in=payable_member_ids(account)).select_related(
-        "member"
+    """Payments (not their corrections, which each payment's receipt lists)."""
+    return (
+        Payment.objects.originals()
+        .filter(member_id__in=payable_member_ids(account))
+        .select_related("member")
+        .prefetch_related("corrections")
     )
 
 
@@ -46,7 +51,11 @@ def member_address(member) -> list[str]:
 @require_GET
 def receipt_list(request):
     account = request.account
-    payments = account.member.payments.order_by("-paid_on", "-pk")
+    payments = (
+        account.member.payments.originals()
+        .prefetch_related("corrections")
+        .order_by("-paid_on", "-pk")
+    )
     page = page_of(payments, request.GET.get("page"), PER_PAGE)
     for payment in page:
         payment.receipt_number = receipt_number(payment)

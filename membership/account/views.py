@@ -50,7 +50,11 @@ def dashboard(request):
         "first_charge": first_charge_day(member),
         "pay_form": PayForm(),
         "panels": overview_panels(request, account),
-        "payments": list(member.payments.order_by("-paid_on", "-pk")[:3])
+        "payments": list(
+            member.payments.originals()
+            .prefetch_related("corrections")
+            .order_by("-paid_on", "-pk")[:3]
+        )
         if account.can_pay
         else [],
         "contacts": list(member.contacts.select_related("user").order_by("role", "pk")),

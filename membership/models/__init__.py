@@ -14,7 +14,13 @@ from membership.models.members import (
     membership_grace_days,
 )
 from membership.models.pages import JoinPage
-from membership.models.payments import Payment, RenewalReminder, StripeEvent
+from membership.models.payments import (
+    Payment,
+    PaymentEffect,
+    RenewalReminder,
+    StripeEvent,
+    SubscriberPriceMove,
+)
 
 __all__ = [
     "APPLICANT_FIELDS",
@@ -28,7 +34,9 @@ __all__ = [
     "MemberContact",
     "MembershipLevel",
     "Payment",
+    "PaymentEffect",
     "RenewalReminder",
     "StripeEvent",
+    "SubscriberPriceMove",
     "membership_grace_days",
 ]

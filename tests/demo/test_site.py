@@ -351,6 +351,17 @@ def test_the_demo_member_has_a_billing_contact_and_an_open_invitation(demo_site,
     assert DEMO_BILLING_EMAIL in html and DEMO_INVITED_EMAIL in html
 
 
+def test_the_demo_shows_a_voided_cheque_beside_the_one_kept(demo_site, client, admin_user):
+    (void,) = Payment.objects.filter(kind=Payment.Kind.VOID)
+    duplicate = void.corrects
+    assert "Entered twice" in void.reason
+    assert duplicate.effect().voided and not duplicate.effect().counts
+    assert duplicate.member.paid_through == duplicate.period_end  # the kept cheque pays for it
+    client.force_login(admin_user)
+    receipt = client.get(f"/admin/snippets/membership/payment/receipt/{duplicate.pk}/")
+    assert "VOID" in receipt.text
+
+
 # Building it again ---------------------------------------------------------------------------
 
 

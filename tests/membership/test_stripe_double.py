@@ -665,3 +665,120 @@ def test_a_trial_charges_nothing_until_it_ends(client, fake, yearly):
 def test_a_trial_must_end_at_least_48_hours_ahead(client, fake, yearly):
     with pytest.raises(stripe.InvalidRequestError, match="48 hours"):
         subscription_checkout(client, fake, yearly, subscription_data={"trial_end": NOW + 3600})
+
+
+# --- invoice payments, charges and refunds --------------------------------------------------
+
+
+def test_a_paid_invoice_names_its_payment_intent_and_charge(client, fake, yearly):
+    session, _ = subscription_checkout(client, fake, yearly)
+    invoice_id = fake.checkout_sessions[session.id]["invoice"]
+    (row,) = client.v1.invoice_payments.list(params={"invoice": invoice_id}).data
+    assert (row.status, row.amount_paid, row.invoice) == ("paid", 25000, invoice_id)
+    assert row.payment.type == "payment_intent"
+    intent = client.v1.payment_intents.retrieve(row.payment.payment_intent)
+    assert (intent.status, intent.amount_received) == ("succeeded", 25000)
+    charge = client.v1.charges.retrieve(intent.latest_charge)
+    assert (charge.amount, charge.amount_refunded, charge.refunded) == (25000, 0, False)
+    assert charge.payment_intent == intent.id
+    by_intent = client.v1.invoice_payments.list(
+        params={"payment": {"type": "payment_intent", "payment_intent": intent.id}}
+    )
+    assert [r.id for r in by_intent.data] == [row.id]
+    assert set(fake.invoice_payments[row.id]) == set(fixture("invoice_payment"))
+    assert set(fake.charges[charge.id]) == set(fixture("charge"))
+    assert set(fake.payment_intents[intent.id]) == set(fixture("payment_intent"))
+
+
+def test_refunds_through_the_api(client, fake, yearly):
+    subscription_checkout(client, fake, yearly)
+    (row,) = fake.invoice_payments.values()
+    intent_id = row["payment"]["payment_intent"]
+
+    refund = client.v1.refunds.create(
+        params={"payment_intent": intent_id, "amount": 5000, "reason": "requested_by_customer"},
+        options={"idempotency_key": "refund-1"},
+    )
+    assert (refund.amount, refund.status, refund.payment_intent) == (5000, "succeeded", intent_id)
+    assert set(fake.refunds[refund.id]) == set(fixture("refund"))
+    assert types(fake.events[-2:]) == ["refund.created", "charge.refunded"]
+    refunded = fake.events[-1]["data"]
+    assert refunded["object"]["amount_refunded"] == 5000
+    assert refunded["previous_attributes"]["amount_refunded"] == 0
+    again = client.v1.refunds.create(
+        params={"payment_intent": intent_id, "amount": 5000, "reason": "requested_by_customer"},
+        options={"idempotency_key": "refund-1"},
+    )
+    assert again.id == refund.id and len(fake.refunds) == 1  # replayed, not refunded twice
+
+    with pytest.raises(stripe.InvalidRequestError, match="greater than unrefunded") as error:
+        client.v1.refunds.create(params={"charge": refund.charge, "amount": 20001})
+    assert error.value.code == "amount_too_large"
+    rest = client.v1.refunds.create(params={"charge": refund.charge})  # all that is left
+    assert rest.amount == 20000
+    assert client.v1.charges.retrieve(refund.charge).refunded is True
+    with pytest.raises(stripe.InvalidRequestError) as error:
+        client.v1.refunds.create(params={"payment_intent": intent_id})
+    assert error.value.code == "charge_already_refunded"
+    with pytest.raises(stripe.InvalidRequestError):
+        client.v1.refunds.create(params={"payment_intent": intent_id, "reason": "changed_mind"})
+    with pytest.raises(stripe.InvalidRequestError):
+        client.v1.refunds.create(params={})
+    listed = client.v1.refunds.list(params={"payment_intent": intent_id})
+    assert [r.id for r in listed.data] == [rest.id, refund.id]  # newest first
+    assert client.v1.refunds.retrieve(refund.id).amount == 5000
+
+
+def test_refunds_in_the_dashboard_and_pending_refunds(client, fake, yearly):
+    subscription_checkout(client, fake, yearly)
+    (row,) = fake.invoice_payments.values()
+    intent_id = row["payment"]["payment_intent"]
+
+    events = fake.refund_in_dashboard(intent_id, 1000, pending=True)
+    assert types(events) == ["refund.created", "charge.refunded"]
+    refund = events[0]["data"]["object"]
+    assert refund["status"] == "pending" and events[0]["request"]["id"] is None
+    (updated,) = fake.settle_refund(refund["id"])
+    assert updated["type"] == "refund.updated"
+    assert updated["data"]["object"]["status"] == "succeeded"
+    assert updated["data"]["previous_attributes"] == {"status": "pending"}
+
+    fake.refund_in_dashboard(intent_id, 2000, pending=True)
+    failing = next(r for r in fake.refunds.values() if r["status"] == "pending")
+    events = fake.settle_refund(failing["id"], succeed=False)
+    assert types(events) == ["refund.updated", "refund.failed"]
+    charge = fake.charges[refund["charge"]]
+    assert charge["amount_refunded"] == 1000  # the failed refund's money is back on the charge
+    with pytest.raises(ValueError, match="Cannot refund"):
+        fake.refund_in_dashboard(intent_id, 25000)
+
+
+def test_price_changes_prorate_unless_told_not_to(client, fake, yearly):
+    session, _ = subscription_checkout(client, fake, yearly)
+    sub_id = fake.checkout_sessions[session.id]["subscription"]
+    item_id = fake.subscriptions[sub_id]["items"]["data"][0]["id"]
+    dearer = client.v1.prices.create(
+        params={
+            "product": yearly.product,
+            "unit_amount": 30000,
+            "currency": "usd",
+            "recurring": {"interval": "year"},
+        }
+    )
+    client.v1.subscriptions.update(
+        sub_id,
+        params={"items": [{"id": item_id, "price": dearer.id}], "proration_behavior": "none"},
+    )
+    assert fake.prorations == []
+    client.v1.subscriptions.update(sub_id, params={"items": [{"id": item_id, "price": yearly.id}]})
+    assert fake.prorations == [
+        {
+            "subscription": sub_id,
+            "item": item_id,
+            "from": dearer.id,
+            "to": yearly.id,
+            "behavior": "create_prorations",
+        }
+    ]
+    with pytest.raises(stripe.InvalidRequestError, match="proration_behavior"):
+        client.v1.subscriptions.update(sub_id, params={"proration_behavior": "sometimes"})

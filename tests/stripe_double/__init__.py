@@ -8,11 +8,13 @@ here. No network access, ever.
 Every object starts as a deep copy of Stripe's published example for its resource (fixtures.py)
 with the fields that matter overwritten, so objects carry all the real keys. The double serves
 the API calls the portal (membership/) and its tests make: products, prices, customers, Checkout
-Sessions, subscriptions, billing portal sessions; anything else answers 404, an unknown URL.
+Sessions, subscriptions, invoice payments, payment intents, charges, refunds, billing portal
+sessions; anything else answers 404, an unknown URL.
 
-Simulations (`complete_checkout`, `renew`, `fail_renewal`, `pay_invoice`, ...) do what Stripe does
-when a customer pays or a billing cycle turns over; they return the events Stripe would send, in
-order, and keep them in `fake.events` too. `sign_payload` / `post_event` deliver them to a webhook
+Simulations (`complete_checkout`, `renew`, `fail_renewal`, `pay_invoice`, `refund_in_dashboard`,
+...) do what Stripe does when a customer pays, a billing cycle turns over or staff act in
+Stripe's dashboard; they return the events Stripe would send, in order, and keep them in
+`fake.events` too. `sign_payload` / `post_event` deliver them to a webhook
 view exactly as Stripe would sign them.
 
 Layout: wire.py (form encoding, errors, parameter rules), fixtures.py, core.py (the HTTPClient:
@@ -30,6 +32,7 @@ from .invoices import Invoices
 from .payment_intents import PaymentIntents
 from .prices import Prices
 from .products import Products
+from .refunds import Refunds
 from .subscriptions import Subscriptions, add_interval
 from .wire import decode_form
 
@@ -52,6 +55,7 @@ class FakeStripe(
     Subscriptions,
     Invoices,
     PaymentIntents,
+    Refunds,
     BillingPortal,
     Events,
 ):

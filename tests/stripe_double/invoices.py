@@ -1,14 +1,19 @@
 """Invoices: made by subscriptions (first period, renewals), finalized, paid or failed; an
 invoice names its subscription under `parent.subscription_details.subscription`, its lines carry
-`period` and `pricing.price_details.price`. `pay_invoice` plays a retry succeeding."""
+`period` and `pricing.price_details.price`. `pay_invoice` plays a retry succeeding.
+
+As in the current API, an invoice carries no `payment_intent`: a paid invoice has an Invoice
+Payment (`/v1/invoice_payments`, filtered by `invoice` or by `payment[payment_intent]`) that
+names the PaymentIntent (and so the Charge) that paid it, which is what a refund needs.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .core import StripeCore
+from .core import ID, StripeCore
 from .fixtures import from_fixture
-from .wire import DAY, JSON, _created_filter
+from .wire import DAY, JSON, _created_filter, _error
 
 _CURRENCY_SYMBOLS = {"usd": "$", "eur": "€", "gbp": "£", "cad": "CA$", "aud": "A$"}
 
@@ -20,9 +25,75 @@ def _money(amount: int, currency: str) -> str:
 
 
 class Invoices(StripeCore):
-    stores = {"invoices": "invoice"}
+    stores = {"invoices": "invoice", "invoice_payments": "invoice_payment"}
     invoices: dict[str, JSON]
-    routes = (("GET", "/v1/invoices", "_list_invoices", "InvoiceListParams"),)
+    invoice_payments: dict[str, JSON]
+    routes = (
+        ("GET", "/v1/invoices", "_list_invoices", "InvoiceListParams"),
+        ("GET", "/v1/invoice_payments", "_list_invoice_payments", "InvoicePaymentListParams"),
+        (
+            "GET",
+            f"/v1/invoice_payments/{ID}",
+            "_get_invoice_payment",
+            "InvoicePaymentRetrieveParams",
+        ),
+    )
+
+    def _list_invoice_payments(self, p: JSON) -> JSON:
+        rows = list(self.invoice_payments.values())
+        for name in ("invoice", "status"):
+            if name in p:
+                rows = [row for row in rows if row[name] == p[name]]
+        payment = p.get("payment")
+        if payment is not None:
+            if not isinstance(payment, dict) or "type" not in payment:
+                raise _error("Missing required param: payment[type].", "payment[type]")
+            rows = [row for row in rows if row["payment"]["type"] == payment["type"]]
+            if "payment_intent" in payment:
+                rows = [
+                    row
+                    for row in rows
+                    if row["payment"].get("payment_intent") == payment["payment_intent"]
+                ]
+        return self._list_response("/v1/invoice_payments", rows, p)
+
+    def _get_invoice_payment(self, p: JSON, invoice_payment_id: str) -> JSON:
+        return self.view(self._get("invoice_payments", invoice_payment_id))
+
+    def _new_invoice_payment(self, invoice: JSON) -> JSON:
+        """The invoice is paid by card: a succeeded PaymentIntent and Charge, and the Invoice
+        Payment linking them to the invoice."""
+        customer = self.customers.get(invoice["customer"]) or {}
+        intent = self._make_payment_intent(
+            amount=invoice["amount_due"],
+            currency=invoice["currency"],
+            customer_id=invoice["customer"],
+            description=(
+                "Subscription creation"
+                if invoice["billing_reason"] == "subscription_create"
+                else "Subscription update"
+            ),
+            metadata={},
+            receipt_email=customer.get("email"),
+        )
+        self._intent_succeeded(intent)
+        intent["amount_received"] = invoice["amount_due"]
+        row = from_fixture(
+            "invoice_payment",
+            amount_paid=invoice["amount_due"],
+            amount_requested=invoice["amount_due"],
+            created=self.now,
+            currency=invoice["currency"],
+            id=self._new_id("inpay_"),
+            invoice=invoice["id"],
+            is_default=True,
+            livemode=False,
+            payment={"type": "payment_intent", "payment_intent": intent["id"]},
+            status="paid",
+            status_transitions={"canceled_at": None, "paid_at": self.now},
+        )
+        self.invoice_payments[row["id"]] = row
+        return row
 
     def _list_invoices(self, p: JSON) -> JSON:
         invoices = list(self.invoices.values())
@@ -257,6 +328,8 @@ class Invoices(StripeCore):
         return self.event("invoice.finalized", invoice)
 
     def _mark_paid(self, invoice: JSON) -> list[JSON]:
+        if invoice["amount_due"]:
+            self._new_invoice_payment(invoice)
         invoice.update(
             status="paid",
             amount_paid=invoice["amount_due"],

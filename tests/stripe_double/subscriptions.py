@@ -3,6 +3,11 @@ another price; auto-renew sets cancel_at_period_end); `renew`, `fail_renewal`,
 `cancel_at_period_end`, `cancel_now` and `change_price` play a billing cycle turning over or the
 customer acting in the billing portal.
 
+An update that moves an item to another price prorates unless `proration_behavior` is "none",
+as on Stripe (whose default, "create_prorations", charges or credits the rest of the period on
+the next invoice): each such change is kept in `prorations`, so a test sees that the portal
+asked for none.
+
 The current API shape: a subscription's period lives on its items
 (`items.data[0].current_period_start/end`), and its items carry a `plan` mirroring the price.
 """
@@ -41,6 +46,9 @@ def add_interval(timestamp: int, interval: str, count: int = 1) -> int:
     return int(moment.timestamp())
 
 
+PRORATION_BEHAVIORS = ("always_invoice", "create_prorations", "none")
+
+
 class Subscriptions(StripeCore):
     stores = {"subscriptions": "subscription"}
     routes = (
@@ -52,6 +60,8 @@ class Subscriptions(StripeCore):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._cycles: dict[str, int] = {}  # subscription id -> billing periods started
+        # Price changes Stripe would prorate: {"subscription", "item", "from", "to", "behavior"}
+        self.prorations: list[JSON] = []
 
     def view(self, obj: JSON) -> JSON:
         """Subscription items show their price as it currently is."""
@@ -234,6 +244,12 @@ class Subscriptions(StripeCore):
             raise _error(
                 "A canceled subscription can only update its cancellation_details and metadata."
             )
+        proration_behavior = p.get("proration_behavior", "create_prorations")
+        if proration_behavior not in PRORATION_BEHAVIORS:
+            raise _error(
+                f"Invalid proration_behavior: must be one of {', '.join(PRORATION_BEHAVIORS)}",
+                "proration_behavior",
+            )
         new_items = _list(p.get("items"), "items")
         resolved: list[tuple[int, JSON | None, JSON | None, int | None, bool]] = []
         for index, raw in enumerate(new_items):
@@ -302,6 +318,20 @@ class Subscriptions(StripeCore):
                     target.update(current_period_start=start, current_period_end=end)
                     items.append(target)
                 if price is not None:
+                    if (
+                        current is not None
+                        and current["price"]["id"] != price["id"]
+                        and proration_behavior != "none"
+                    ):
+                        self.prorations.append(
+                            {
+                                "subscription": obj["id"],
+                                "item": current["id"],
+                                "from": current["price"]["id"],
+                                "to": price["id"],
+                                "behavior": proration_behavior,
+                            }
+                        )
                     target["price"] = copy.deepcopy(price)
                     target["plan"] = self._plan(price)
                 if quantity is not None:
