@@ -17,7 +17,7 @@ import json
 import django_filters
 from django import forms
 from django.contrib.admin.utils import quote
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.urls import path, reverse
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
@@ -38,7 +38,7 @@ from chamber.viewsets import (
     ReadOnlyInspectView,
     ReadOnlySnippetViewSet,
 )
-from membership import admin_views, dues
+from membership import admin_views, dues, reminders
 from membership.models.applications import APPLICANT_FIELDS, Application
 from membership.models.members import (
     ContactInvitation,
@@ -162,6 +162,16 @@ class MemberFilterSet(WagtailFilterSet):
         method="filter_renewal_due",
         widget=BooleanRadioSelect,
     )
+    expiring_soon = django_filters.BooleanFilter(
+        label=_("Paid-through date within 30 days, however they renew"),
+        method="filter_expiring_soon",
+        widget=BooleanRadioSelect,
+    )
+    reminder_skipped = django_filters.BooleanFilter(
+        label=_("Renewal reminder due but not sent: no contact with an e-mail"),
+        method="filter_reminder_skipped",
+        widget=BooleanRadioSelect,
+    )
     joined_on = django_filters.DateFromToRangeFilter(label=_("Member since"))
 
     class Meta:
@@ -173,6 +183,18 @@ class MemberFilterSet(WagtailFilterSet):
         if value:
             return queryset.filter(pk__in=due.values("pk"))
         return queryset.exclude(pk__in=due.values("pk"))
+
+    def filter_expiring_soon(self, queryset, name, value):
+        expiring = Member.objects.expiring_soon()
+        if value:
+            return queryset.filter(pk__in=expiring.values("pk"))
+        return queryset.exclude(pk__in=expiring.values("pk"))
+
+    def filter_reminder_skipped(self, queryset, name, value):
+        skipped = reminders.reminders_skipped()
+        if value:
+            return queryset.filter(pk__in=skipped.values("pk"))
+        return queryset.exclude(pk__in=skipped.values("pk"))
 
     def filter_in_good_standing(self, queryset, name, value):
         in_good_standing = Member.objects.in_good_standing()
@@ -214,6 +236,13 @@ def member_action_buttons(user, member, button_class=Button, **kwargs) -> list:
             )
         )
     return buttons
+
+
+def renews_label(member) -> str:
+    """The list's short word for `renewal_in_words`: who renews the membership."""
+    if member.no_end_date:
+        return str(_("No end date"))
+    return str(_("Automatically") if member.renews_automatically else _("By hand"))
 
 
 class MemberIndexView(CsvSafeIndexView):
@@ -328,6 +357,13 @@ class MemberViewSet(SnippetViewSet):
             accessor="good_standing_label",
             sort_key="good_standing_until",
         ),
+        Column("renews", label=_("Renews"), accessor=renews_label),
+        DateColumn(
+            "last_reminder_at",
+            label=_("Last reminder"),
+            accessor="last_reminder_at",
+            sort_key="last_reminder_at",
+        ),
     ]
     filterset_class = MemberFilterSet
     search_backend_name = None
@@ -345,6 +381,8 @@ class MemberViewSet(SnippetViewSet):
         "no_end_date",
         "in_good_standing",
         "good_standing_label",
+        "renews_automatically",
+        "last_reminder_at",
         "stripe_customer_id",
     ]
     export_headings = {
@@ -352,6 +390,8 @@ class MemberViewSet(SnippetViewSet):
         "no_end_date": _("No end date"),
         "in_good_standing": _("In good standing"),
         "good_standing_label": _("In good standing until"),
+        "renews_automatically": _("Renews automatically"),
+        "last_reminder_at": _("Last reminder"),
     }
     export_filename = "members"
 
@@ -374,7 +414,16 @@ class MemberViewSet(SnippetViewSet):
     ]
 
     def get_queryset(self, request):
-        return Member.objects.select_related("level").with_current_status()
+        # The latest reminder for the current paid period: the renewal list shows who has
+        # been reminded (one subquery, not one query per row).
+        last_reminder = RenewalReminder.objects.filter(
+            member=OuterRef("pk"), period_end=OuterRef("paid_through")
+        ).order_by("-sent_at")
+        return (
+            Member.objects.select_related("level")
+            .with_current_status()
+            .annotate(last_reminder_at=Subquery(last_reminder.values("sent_at")[:1]))
+        )
 
     @property
     def record_payment_view(self):

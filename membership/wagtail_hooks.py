@@ -17,6 +17,7 @@ from wagtail.snippets.models import register_snippet
 from chamber.viewsets import register_read_only
 from membership import applications, dues, stripe_gateway, stripe_prices
 from membership.account import actions as account_actions
+from membership.bulk_actions import SendRemindersBulkAction
 from membership.dashboard import MEMBERS
 from membership.models.applications import Application
 from membership.models.members import (
@@ -33,6 +34,8 @@ logger = logging.getLogger(__name__)
 register_read_only(Application, Payment, StripeEvent, RenewalReminder, ContactInvitation)
 
 register_snippet(MembershipViewSetGroup)
+
+hooks.register("register_bulk_action", SendRemindersBulkAction)
 
 
 class MemberSearchArea(SearchArea):
