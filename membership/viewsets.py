@@ -16,8 +16,9 @@ import json
 
 import django_filters
 from django import forms
-from django.contrib.admin.utils import quote
+from django.contrib.admin.utils import quote, unquote
 from django.db.models import OuterRef, Q, Subquery
+from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
@@ -26,7 +27,13 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
-from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn, UpdatedAtColumn
+from wagtail.admin.ui.tables import (
+    BooleanColumn,
+    Column,
+    DateColumn,
+    TitleColumn,
+    UpdatedAtColumn,
+)
 from wagtail.admin.widgets import BooleanRadioSelect
 from wagtail.admin.widgets.button import Button, HeaderButton
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
@@ -48,6 +55,8 @@ from membership.models.members import (
     standing_until_label,
 )
 from membership.models.payments import Payment, RenewalReminder, StripeEvent
+from membership.record import render_sections
+from membership.selectors import renewal_in_words, standing_in_words
 
 
 def formatted_date(value) -> str:
@@ -246,6 +255,14 @@ def renews_label(member) -> str:
 
 
 class MemberIndexView(CsvSafeIndexView):
+    def _get_title_column(self, field_name, column_class=TitleColumn, **kwargs):
+        """The member's name opens its record (everything about the member, with the
+        actions), not the edit form, which is one click further in the record's header and in
+        the row's menu. Wagtail builds the title column's link itself, so it is replaced."""
+        column = super()._get_title_column(field_name, column_class, **kwargs)
+        column._get_url_func = self.get_inspect_url
+        return column
+
     def search_queryset(self, queryset):
         """Every word typed must match the organisation, a contact's name, e-mail or log-in, a
         listing's name (directory's `businesses`) or a Stripe id: "rosa riverbend" finds the
@@ -306,20 +323,59 @@ class MemberCreateView(SnippetViewSet.add_view_class):
         return member
 
 
-class MemberInspectView(LocalTimeInspectView):
+class MemberRecordView(LocalTimeInspectView):
+    """The member record: the membership at a glance, then the sections the user may see
+    (membership/record.py), with the actions on the member in the header."""
+
+    page_title = _("Member record")
+    template_name = "membership/admin/member_record.html"
+
+    def get_object(self, queryset=None):
+        members = Member.objects.select_related("level").with_current_status()
+        return get_object_or_404(members, pk=unquote(str(self.pk)))
+
+    def get_fields(self):
+        return []  # the summary below and the sections say it all, in words
+
     @cached_property
     def header_more_buttons(self):
-        return [
+        buttons = [
             *super().header_more_buttons,
             *member_action_buttons(self.request.user, self.object),
         ]
+        if self.request.user.has_perm("membership.change_member"):
+            buttons.append(
+                Button(
+                    _("History"),
+                    url=admin_views.member_url("history", self.object),
+                    icon_name="history",
+                    priority=30,
+                )
+            )
+        return buttons
 
-    def get_field_display_value(self, field_name, field):
-        if field_name == "good_standing_until":
-            return self.object.good_standing_label()
-        if field_name == "status":
-            return self.object.get_current_status_display()
-        return super().get_field_display_value(field_name, field)
+    def get_summary(self) -> list[tuple[str, str]]:
+        member = self.object
+        level = member.level
+        return [
+            (_("Status"), member.get_current_status_display()),
+            (_("Standing"), standing_in_words(member)),
+            (_("Level"), f"{level} ({level.annual_dues} {level.currency.upper()} a year)"),
+            (
+                _("Paid through"),
+                formatted_date(member.paid_through)
+                or (_("No end date") if member.no_end_date else "-"),
+            ),
+            (_("Renewal"), renewal_in_words(member)),
+            (_("Member since"), formatted_date(member.joined_on)),
+        ]
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "summary": self.get_summary(),
+            "sections": render_sections(self.request, self.object),
+        }
 
 
 class StandingPanel(FieldPanel):
@@ -342,7 +398,7 @@ class MemberViewSet(SnippetViewSet):
     index_view_class = MemberIndexView
     add_view_class = MemberCreateView
     edit_view_class = MemberEditView
-    inspect_view_class = MemberInspectView
+    inspect_view_class = MemberRecordView
     inspect_view_enabled = True
 
     list_display = [
@@ -467,6 +523,20 @@ class MemberContactViewSet(SnippetViewSet):
 
     def get_queryset(self, request):
         return MemberContact.objects.select_related("member", "user")
+
+    @property
+    def send_password_link_view(self):
+        return self.construct_view(admin_views.SendPasswordLinkView, edit_url_name=None)
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path(
+                "send-password-link/<int:pk>/",
+                self.send_password_link_view,
+                name="send_password_link",
+            ),
+        ]
 
 
 class ContactInvitationViewSet(ReadOnlySnippetViewSet):

@@ -15,7 +15,7 @@ from wagtail.log_actions import LogFormatter
 from wagtail.snippets.models import register_snippet
 
 from chamber.viewsets import register_read_only
-from membership import applications, dues, stripe_gateway, stripe_prices
+from membership import applications, dues, services, stripe_gateway, stripe_prices
 from membership.account import actions as account_actions
 from membership.bulk_actions import SendRemindersBulkAction
 from membership.dashboard import MEMBERS
@@ -121,6 +121,15 @@ def register_membership_log_actions(actions):
                 "currency": str(data.get("currency", "")).upper(),
                 "method": method or data.get("method", "?"),
                 "end": data.get("period_end", "?"),
+            }
+
+    @actions.register_action(services.PASSWORD_LINK_SENT)
+    class PasswordLinkSent(LogFormatter):
+        label = _("Send set-password link")
+
+        def format_message(self, log_entry):
+            return _("Set-password link sent to %(email)s") % {
+                "email": (log_entry.data or {}).get("email", "?")
             }
 
     @actions.register_action(applications.APPLICATION_APPROVED)
