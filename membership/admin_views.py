@@ -49,6 +49,15 @@ def member_url(name: str, member: Member) -> str:
     return reverse(Member.snippet_viewset.get_url_name(name), args=(quote(member.pk),))
 
 
+def member_record_url(user, member: Member) -> str | None:
+    """The member record (the member's inspect view), if `user` may see it."""
+    if ModelPermissionPolicy(Member).user_has_any_permission(
+        user, ["view", "add", "change", "delete"]
+    ):
+        return member_url("inspect", member)
+    return None
+
+
 # Applications -------------------------------------------------------------------------------
 
 
@@ -202,6 +211,10 @@ class MemberActionView(ObjectActionView):
 
     def get_queryset(self):
         return Member.objects.select_related("level")
+
+    def get_object_url(self):
+        """Back to the member record, where the actions are (for a user who may see it)."""
+        return member_record_url(self.request.user, self.object) or super().get_object_url()
 
     def get_summary(self):
         member = self.object
@@ -437,12 +450,9 @@ class SendPasswordLinkView(ObjectActionView):
 
     def get_object_url(self):
         """Back to the member record, where the action started."""
-        member = self.object.member
-        if ModelPermissionPolicy(Member).user_has_any_permission(
-            self.request.user, ["view", "add", "change", "delete"]
-        ):
-            return member_url("inspect", member)
-        return reverse(self.index_url_name)
+        return member_record_url(self.request.user, self.object.member) or reverse(
+            self.index_url_name
+        )
 
     def form_valid(self, form):
         try:

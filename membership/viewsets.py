@@ -279,16 +279,26 @@ class MemberIndexView(CsvSafeIndexView):
 
     def get_list_more_buttons(self, instance):
         return [
-            *super().get_list_more_buttons(instance),
+            *as_member_record(
+                super().get_list_more_buttons(instance), self.get_inspect_url(instance)
+            ),
             *member_action_buttons(self.request.user, instance),
         ]
+
+
+def as_member_record(buttons, record_url) -> list:
+    """Wagtail's "Inspect" button, named for what it opens here: the member record."""
+    for button in buttons:
+        if record_url and button.url == record_url:
+            button.label = _("Member record")
+    return buttons
 
 
 class MemberEditView(SnippetViewSet.edit_view_class):
     @cached_property
     def header_more_buttons(self):
         return [
-            *super().header_more_buttons,
+            *as_member_record(super().header_more_buttons, self.get_inspect_url()),
             *member_action_buttons(self.request.user, self.object),
         ]
 

@@ -261,6 +261,36 @@ def test_the_members_name_in_the_list_opens_its_record(client, riverbend):
     assert title.find("a")["href"] == record_url(riverbend)
 
 
+def test_the_edit_form_links_to_the_record(client, riverbend):
+    client.force_login(staff())
+    edit = client.get(reverse("wagtailsnippets_membership_member:edit", args=[riverbend.pk]))
+    soup = BeautifulSoup(edit.content, "html.parser")
+    assert [link["href"] for link in links(soup, "Member record")] == [record_url(riverbend)]
+
+
+def test_recording_a_payment_from_the_record_comes_back_to_it(client, riverbend):
+    soup = page(client, staff(), riverbend)
+    [button] = links(soup.find(id="payments-section"), "Record payment")
+    response = client.post(
+        button["href"],
+        {
+            "amount": "395.00",
+            "method": "cheque",
+            "paid_on": "2026-03-09",
+            "reference": "Cheque 2026",
+        },
+    )
+    assert response.status_code == 302
+    assert response["Location"] == record_url(riverbend)
+    soup = page(client, staff(), riverbend)
+    assert "Cheque 2026" in text_of(soup, "payments")
+    assert f"In good standing until {date_format(PAID_THROUGH.replace(year=2027) + 30 * DAY)}" in (
+        text_of(soup, "membership")
+    )
+    assert "Payment of 395.00 USD recorded (Cheque)" in text_of(soup, "log")
+    assert len(links(soup.find(id="payments-section"), "Receipt")) == 3
+
+
 def test_a_member_due_a_reminder_without_an_e_mail_shows_it_was_skipped(client, site_tree, frozen):
     member = MemberFactory(paid_through=TODAY + 5 * DAY, auto_renew=False)
     reminders = text_of(page(client, staff(), member), "reminders")
