@@ -107,11 +107,7 @@ def contacts_section(request, member):
             .select_related("invited_by")
             .order_by("-created_at", "-pk")
         )
-    return "membership/admin/record/contacts.html", {
-        "contacts": rows,
-        "invitations": invitations,
-        "may_see_invitations": may(user, INVITATION_PERMISSIONS),
-    }
+    return "membership/admin/record/contacts.html", {"contacts": rows, "invitations": invitations}
 
 
 # Payments -----------------------------------------------------------------------------------

@@ -297,6 +297,18 @@ def test_a_member_due_a_reminder_without_an_e_mail_shows_it_was_skipped(client, 
     assert "Not sent: the reminder 7 days before the paid-through date is due since" in reminders
 
 
+def test_the_record_says_when_the_next_reminder_goes_or_why_none_will(client, site_tree, frozen):
+    user = staff()
+    later = MemberFactory(paid_through=TODAY + 90 * DAY, auto_renew=False)
+    reminders = text_of(page(client, user, later), "reminders")
+    assert (
+        f"Next reminder: {date_format(TODAY + 60 * DAY)}, 30 days before the paid-through date"
+        in reminders
+    )
+    card = MemberFactory(paid_through=TODAY + 5 * DAY, auto_renew=True, stripe_subscription_id="s")
+    assert "The card subscription renews it" in text_of(page(client, user, card), "reminders")
+
+
 def test_users_without_membership_permissions_cannot_open_the_record(client, riverbend):
     editor = staff("Editors")
     client.force_login(editor)
