@@ -14,7 +14,11 @@ class DealsConfig(AppConfig):
         from chamber.scheduled import register as register_job
         from chamber.site_setup import AppSetup
         from chamber.site_setup import register as register_setup
-        from deals import notifications, setup  # noqa: F401 - notifications: the e-mails
+        from deals import (
+            member_record,
+            notifications,  # noqa: F401 - the e-mails
+            setup,
+        )
         from deals.models import Deal
         from deals.selectors import business_ids_with_deals, listing_deals_section
         from directory.features import ListingFeature
@@ -22,6 +26,7 @@ class DealsConfig(AppConfig):
         from membership.account.sections import Section, register
 
         register_job(ScheduledJob("send_deal_expiry_reminders", "Deal expiry reminders"))
+        member_record.register_sections()  # the member's deals on its admin record
         register_work(
             WorkItem(
                 "deals-to-review",

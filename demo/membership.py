@@ -7,17 +7,24 @@ again, in either order, creates nothing new.
 
 import datetime
 import random
+import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import Case, DateTimeField, Value, When
 from django.utils import timezone
+from wagtail.models import ModelLogEntry
 
+from demo.directory_data import FAMILY_NAMES, FIRST_NAMES
 from directory.models import Category
 from membership.account.contact_services import INVITATION_DAYS
 from membership.corrections import payment_void
-from membership.dues import add_years, log_changes
+from membership.dues import PAYMENT_RECORDED, add_years, log_changes
 from membership.models import (
     Application,
     ContactInvitation,
@@ -25,8 +32,10 @@ from membership.models import (
     MemberContact,
     MembershipLevel,
     Payment,
+    RenewalReminder,
     membership_grace_days,
 )
+from membership.models.members import billing_emails_of
 
 COMMUNITY, BUSINESS, LEADERSHIP = "community", "business", "leadership"
 
@@ -231,6 +240,7 @@ def ensure_demo_payments(*, today: datetime.date, rng: random.Random) -> int:
             )
             end = start
     Payment.objects.bulk_create(payments)
+    log_demo_payments(payments)
     if payments:
         ensure_demo_void(payments[0])
     return len(payments)
@@ -253,6 +263,32 @@ def ensure_demo_void(payment: Payment) -> None:
     payment_void(
         payment=duplicate, reason=f"Entered twice: the same cheque as {payment.reference}."
     )
+
+
+def log_demo_payments(payments: list[Payment]) -> None:
+    """Each demo payment in its member's log, as recording it in the admin writes it, on the
+    day it was paid."""
+    content_type = ContentType.objects.get_for_model(Member)
+    ModelLogEntry.objects.bulk_create(
+        ModelLogEntry(
+            content_type=content_type,
+            label=payment.member.name,
+            object_id=str(payment.member_id),
+            action=PAYMENT_RECORDED,
+            timestamp=at_office(payment.paid_on),
+            data={
+                "amount": str(payment.amount),
+                "currency": payment.currency,
+                "method": payment.method,
+                "period_end": payment.period_end.isoformat(),
+            },
+        )
+        for payment in payments
+    )
+
+
+def at_office(day: datetime.date, hour: int = 10) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
 
 
 def ensure_demo_applications(*, today: datetime.date) -> int:
@@ -376,6 +412,96 @@ def ensure_demo_contacts(*, now: datetime.datetime) -> bool:
     return True
 
 
+# About one demo member in twelve has no contact (entered by staff from a paper form): their
+# renewal reminders cannot go, and the admin home counts them, as a real office's would.
+NO_CONTACT_EVERY = 12
+
+
+def ensure_demo_member_contacts(*, now: datetime.datetime) -> int:
+    """A primary contact for each demo member with a listing and no contact yet, with the
+    listing's e-mail address: most have set a password and logged in now and then, some
+    never used the set-password link. Decided per member by its name, so running it again
+    makes nothing new."""
+    users = get_user_model().objects
+    # Contacts who "set a password" share one hash of a secret nobody knows: none can log in,
+    # and hashing a password per demo user would take a minute.
+    unknown_password = make_password(secrets.token_urlsafe(32))
+    members = (
+        Member.objects.filter(contacts__isnull=True, businesses__isnull=False)
+        .exclude(status=Member.Status.PENDING)
+        .distinct()
+        .order_by("pk")
+    )
+    created = 0
+    for member in members.prefetch_related("businesses"):
+        rng = random.Random(f"contact-{member.name}")
+        if rng.randrange(NO_CONTACT_EVERY) == 0:
+            continue
+        listing = min(member.businesses.all(), key=lambda business: business.pk)
+        email = listing.email.lower()
+        if not email or users.filter(username=email).exists():
+            continue
+        logged_in = rng.random() < 0.7
+        user = users.create(
+            username=email,
+            email=email,
+            first_name=rng.choice(FIRST_NAMES),
+            last_name=rng.choice(FAMILY_NAMES),
+            password=unknown_password if logged_in else make_password(None),
+            last_login=now - datetime.timedelta(days=rng.randint(1, 300)) if logged_in else None,
+        )
+        MemberContact.objects.create(member=member, user=user, role=MemberContact.Role.PRIMARY)
+        created += 1
+    return created
+
+
+def ensure_demo_reminders(*, today: datetime.date) -> int:
+    """Renewal reminders as the daily job would have sent them to demo members who pay by
+    hand and have a contact: the 30- and 7-days-before ones for each past year paid, and for
+    the current year every stage already passed but the latest, which is due now (so the
+    admin has one to preview and send). Only for members with none yet."""
+    stages = sorted(settings.RENEWAL_REMINDER_DAYS)
+    members = (
+        Member.objects.renewing_by_hand()
+        .filter(
+            status__in=[Member.Status.ACTIVE, Member.Status.PAST_DUE],
+            no_end_date=False,
+            paid_through__isnull=False,
+            reminders__isnull=True,
+            contacts__isnull=False,
+        )
+        .distinct()
+        .prefetch_related("payments", "contacts__user")
+    )
+    reminders, sent_at = [], []
+    for member in members:
+        sent_to = ", ".join(billing_emails_of(member.contacts.all()))
+        past_ends = {
+            payment.period_end
+            for payment in member.payments.all()
+            if payment.period_end < member.paid_through
+        }
+        plan = [(end, stage) for end in sorted(past_ends) for stage in (-30, -7)]
+        passed = [s for s in stages if member.paid_through + datetime.timedelta(s) <= today]
+        plan += [(member.paid_through, stage) for stage in passed[:-1]]
+        for period_end, stage in plan:
+            reminders.append(
+                RenewalReminder(member=member, stage=stage, period_end=period_end, sent_to=sent_to)
+            )
+            sent_at.append(at_office(period_end + datetime.timedelta(days=stage), hour=7))
+    RenewalReminder.objects.bulk_create(reminders)
+    # sent_at is set on creation (auto_now_add): put the days the job would have run.
+    for start in range(0, len(reminders), 500):
+        chunk = list(zip(reminders[start : start + 500], sent_at[start : start + 500], strict=True))
+        RenewalReminder.objects.filter(pk__in=[reminder.pk for reminder, _ in chunk]).update(
+            sent_at=Case(
+                *[When(pk=reminder.pk, then=Value(when)) for reminder, when in chunk],
+                output_field=DateTimeField(),
+            )
+        )
+    return len(reminders)
+
+
 def build_membership(*, log) -> bool:
     """Levels, dues payments, applications, the demo member's login and contacts; True when
     the demo member's login was made now (it then gets its listings: demo/site.py)."""
@@ -391,9 +517,12 @@ def build_membership(*, log) -> bool:
         login = ensure_demo_member_login()
         contacts = ensure_demo_contacts(now=timezone.now())
         honorary = ensure_demo_honorary_members()
+        member_contacts = ensure_demo_member_contacts(now=timezone.now())
+        reminders = ensure_demo_reminders(today=today)
     log(
         f"Demo: {payments} dues payment(s), {applications} application(s), "
-        f"{honorary} honorary member(s)."
+        f"{honorary} honorary member(s), {member_contacts} member contact(s), "
+        f"{reminders} renewal reminder(s) sent."
     )
     if login:
         log(f"Demo: member login {DEMO_MEMBER_EMAIL} / {DEMO_MEMBER_PASSWORD}")

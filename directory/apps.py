@@ -14,13 +14,15 @@ class DirectoryConfig(AppConfig):
         from chamber.site_setup import AppSetup
         from chamber.site_setup import register as register_setup
         from chamber.storage import register_reader
-        from directory import notifications, setup, signals  # noqa: F401 - connects receivers
+        from directory import member_record, notifications, setup, signals  # noqa: F401
         from directory.account.views import overview_panel
         from directory.models import Business
         from directory.selectors import may_see_logo_under_review
         from membership.account.sections import Section, register
 
+        # notifications and signals connect their receivers on import.
         register_reader(may_see_logo_under_review)
+        member_record.register_sections()  # the member's listings on its admin record
         register_work(
             WorkItem(
                 "listings-to-review",

@@ -29,7 +29,7 @@ from wagtail.admin.widgets import AdminDateInput
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from chamber.viewsets import ObjectActionView
-from membership import corrections, dues, price_moves, reminders
+from membership import corrections, dues, price_moves, reminders, services
 from membership.account.receipts import member_address, receipt_number
 from membership.applications import (
     DECIDABLE,
@@ -39,16 +39,27 @@ from membership.applications import (
 )
 from membership.checkout import send_payment_receipt
 from membership.models.applications import Application
-from membership.models.members import Member, MembershipLevel
+from membership.models.members import Member, MemberContact, MembershipLevel
 from membership.models.payments import Payment, SubscriberPriceMove
+from membership.selectors import login_state
 from membership.stripe_gateway import stripe_enabled
 
 APPROVABLE = (*DECIDABLE, Application.Status.PAID)
 
 
 def member_url(name: str, member: Member) -> str:
-    """A URL of the member viewset (edit, inspect, record_payment, change_level)."""
+    """A URL of the member viewset (edit, inspect: the member record, record_payment,
+    change_level, send_reminder, history)."""
     return reverse(Member.snippet_viewset.get_url_name(name), args=(quote(member.pk),))
+
+
+def member_record_url(user, member: Member) -> str | None:
+    """The member record (the member's inspect view), if `user` may see it."""
+    if ModelPermissionPolicy(Member).user_has_any_permission(
+        user, ["view", "add", "change", "delete"]
+    ):
+        return member_url("inspect", member)
+    return None
 
 
 # Applications -------------------------------------------------------------------------------
@@ -204,6 +215,10 @@ class MemberActionView(ObjectActionView):
 
     def get_queryset(self):
         return Member.objects.select_related("level")
+
+    def get_object_url(self):
+        """Back to the member record, where the actions are (for a user who may see it)."""
+        return member_record_url(self.request.user, self.object) or super().get_object_url()
 
     def get_summary(self):
         member = self.object
@@ -811,3 +826,61 @@ class MoveSubscribersView(ObjectActionView):
                 self.request, _("The move runs in the background; this page shows its progress.")
             )
         return redirect(self.request.path)
+
+
+# Contacts -----------------------------------------------------------------------------------
+
+
+class SendPasswordLinkView(ObjectActionView):
+    """E-mail a contact the link to set a password (a new account whose welcome e-mail was
+    lost, or a forgotten password), from the member record; logged on the member."""
+
+    model = MemberContact
+    permission_policy = ModelPermissionPolicy(MemberContact)
+    permission_required = "change"
+    form_class = forms.Form
+    header_icon = "user"
+    page_title = _("Send set-password link")
+    submit_button_label = _("Send the link")
+
+    def get_queryset(self):
+        return MemberContact.objects.select_related("member", "user")
+
+    @property
+    def intro(self):
+        if self.object.user.has_usable_password():
+            return _(
+                "This contact has a password. The link lets them choose a new one; the "
+                "current one keeps working until they do."
+            )
+        return _("This contact has not set a password yet: the link lets them set one.")
+
+    def get_summary(self):
+        user = self.object.user
+        return [
+            (_("Contact"), user.get_full_name() or user.get_username()),
+            (_("E-mail"), user.email or "-"),
+            (_("Member"), self.object.member),
+            (_("Role"), self.object.get_role_display()),
+            (_("Log-in"), login_state(user)),
+        ]
+
+    def get_object_url(self):
+        """Back to the member record, where the action started."""
+        return member_record_url(self.request.user, self.object.member) or reverse(
+            self.index_url_name
+        )
+
+    def form_valid(self, form):
+        try:
+            address = services.contact_send_password_link(
+                contact=self.object, sent_by=self.request.user
+            )
+        except services.NoAddress:
+            messages.error(
+                self.request,
+                _("Not sent: this contact has no e-mail address, or their account is disabled."),
+            )
+        else:
+            messages.success(self.request, _("Set-password link sent to %s.") % address)
+        return redirect(self.get_object_url())

@@ -10,9 +10,10 @@ from django.utils import timezone
 from wagtail.log_actions import log
 
 from chamber import emails
-from membership.checkout import create_member_from_application, set_password_url
+from membership.checkout import create_member_from_application
 from membership.models.applications import APPLICANT_FIELDS, OPEN_STATUSES, Application
 from membership.models.members import Member
+from membership.tokens import set_password_url
 
 APPLICATION_APPROVED = "membership.application_approved"
 APPLICATION_REJECTED = "membership.application_rejected"

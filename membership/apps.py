@@ -12,13 +12,19 @@ class MembershipConfig(AppConfig):
         from chamber.scheduled import register as register_job
         from chamber.site_setup import AppSetup
         from chamber.site_setup import register as register_setup
-        from membership import dashboard, receivers, setup  # noqa: F401 - receivers: connects
+        from membership import (
+            dashboard,
+            receivers,  # noqa: F401 - connects
+            record_sections,
+            setup,
+        )
         from membership.account.sections import Section, register
         from membership.selectors import user_is_member_in_good_standing
 
         # "Logged-in users only" pages are for members in good standing (chamber/privacy.py).
         register_members_rule(user_is_member_in_good_standing)
         dashboard.register_items()
+        record_sections.register_sections()  # the member record's own sections
         register_job(
             ScheduledJob("update_membership_status", "Membership statuses (past due, lapsed)")
         )

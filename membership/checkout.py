@@ -13,13 +13,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 from wagtail.log_actions import log
 
 from chamber import emails
@@ -39,6 +36,7 @@ from membership.models.payments import Payment
 from membership.signals import member_created_from_application
 from membership.stripe_gateway import stripe_client
 from membership.stripe_prices import sync_level_prices
+from membership.tokens import set_password_url
 
 logger = logging.getLogger(__name__)
 
@@ -429,18 +427,6 @@ def _user_for(application: Application):
     user.set_unusable_password()
     user.save(update_fields=["password"])
     return user, True
-
-
-def set_password_url(user) -> str:
-    return emails.absolute(
-        reverse(
-            "password_reset_confirm",
-            kwargs={
-                "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-                "token": default_token_generator.make_token(user),
-            },
-        )
-    )
 
 
 def send_welcome(application: Application, member: Member, *, new_user: bool) -> None:

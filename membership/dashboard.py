@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chamber.dashboard import FIGURE, WorkItem, register
+from membership import reminders
 from membership.models import Application, Member, Payment, StripeEvent
 
 FAILED_PAYMENT = "invoice.payment_failed"
@@ -40,6 +41,10 @@ def past_due() -> int:
     return (
         Member.objects.with_current_status().filter(current_status=Member.Status.PAST_DUE).count()
     )
+
+
+def reminders_skipped() -> int:
+    return reminders.reminders_skipped().count()
 
 
 def dues_since(start) -> str:
@@ -106,6 +111,15 @@ def register_items() -> None:
             MEMBERS,
             query={"status": Member.Status.PAST_DUE},
             order=32,
+        ),
+        WorkItem(
+            "reminders-skipped",
+            _("renewal reminders not sent: no contact with an e-mail"),
+            reminders_skipped,
+            members_list,
+            MEMBERS,
+            query={"reminder_skipped": "true"},
+            order=33,
         ),
     ]
     figures = [

@@ -5,6 +5,10 @@ a `RenewalReminder` row is claimed with the send (chamber.jobs.send_once), and a
 constraint stops a second one. A run that missed days catches up with the latest stage that is
 due (one e-mail, not a burst). A send that fails is logged and left unrecorded, so the next run
 retries it.
+
+A member due a reminder with no primary or billing contact with an e-mail is *skipped*: nothing
+is recorded (there is nothing to retry until staff add a contact), and `reminders_skipped`
+finds them again from the same rule, for the admin home and the member's record.
 """
 
 import datetime
@@ -13,11 +17,14 @@ from functools import partial
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.db.models import Case, Exists, IntegerField, OuterRef, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from chamber import emails
 from chamber.jobs import JobRun, send_once
-from membership.models.members import Member, membership_grace_days
+from membership.models.members import Member, MemberContact, membership_grace_days
 from membership.models.pages import JoinPage
 from membership.models.payments import RenewalReminder
 from membership.tokens import renewal_token
@@ -49,6 +56,115 @@ def reminder_candidates(today: datetime.date, stages: list[int]):
         )
         .select_related("level")
     )
+
+
+def reminder_stages() -> list[int]:
+    return sorted(settings.RENEWAL_REMINDER_DAYS)
+
+
+def members_due(today: datetime.date | None = None, stages=None):
+    """The members due a reminder today, each annotated with its `due_stage`: the candidates
+    whose latest stage has come and was not sent yet (nor a later one) for the paid period.
+
+    `due_reminder` decides the same for one member in memory; this is the rule in SQL, for the
+    cron job, the bulk "send now", and the count and list of skipped sends, in one query
+    whatever the number of members (tests hold the two equal).
+    """
+    today = today or timezone.localdate()
+    stages = sorted(stages or reminder_stages())
+    due_stage = Case(
+        *[
+            When(paid_through__lte=today - datetime.timedelta(days=stage), then=Value(stage))
+            for stage in reversed(stages)
+        ],
+        default=None,
+        output_field=IntegerField(),
+    )
+    sent = RenewalReminder.objects.filter(
+        member=OuterRef("pk"),
+        period_end=OuterRef("paid_through"),
+        stage__gte=OuterRef("due_stage"),
+    )
+    return (
+        reminder_candidates(today, stages)
+        .annotate(due_stage=due_stage)
+        .filter(due_stage__isnull=False)
+        .exclude(Exists(sent))
+    )
+
+
+def has_reminder_address():
+    """Whether the member (the outer query's row) has a contact dues e-mails can go to:
+    `Member.billing_emails` in SQL."""
+    return Exists(
+        MemberContact.objects.filter(
+            member=OuterRef("pk"), role__in=MemberContact.DUES_ROLES
+        ).exclude(user__email="")
+    )
+
+
+def reminders_skipped(today: datetime.date | None = None):
+    """Members due a reminder that cannot be sent: no primary or billing contact with an
+    e-mail. Each cron run skips them (and says so in its output) until staff add one."""
+    return members_due(today).filter(~has_reminder_address())
+
+
+# What a bulk "send now" would do for a member.
+WILL_SEND, NO_ADDRESS, NOTHING_DUE = "send", "no_address", "nothing_due"
+
+
+def outlook(member_ids, today: datetime.date | None = None) -> dict[int, str]:
+    """For each of `member_ids`: WILL_SEND, NO_ADDRESS or NOTHING_DUE, in one query."""
+    due = dict(
+        members_due(today)
+        .filter(pk__in=list(member_ids))
+        .annotate(has_address=has_reminder_address())
+        .values_list("pk", "has_address")
+    )
+
+    def what(member_id):
+        if member_id not in due:
+            return NOTHING_DUE
+        return WILL_SEND if due[member_id] else NO_ADDRESS
+
+    return {member_id: what(member_id) for member_id in member_ids}
+
+
+def stage_label(stage: int) -> str:
+    """A stage in words: "30 days before the paid-through date", "on the paid-through date"."""
+    if stage == 0:
+        return _("on the paid-through date")
+    days = abs(stage)
+    if stage < 0:
+        return ngettext(
+            "%(days)d day before the paid-through date",
+            "%(days)d days before the paid-through date",
+            days,
+        ) % {"days": days}
+    return ngettext(
+        "%(days)d day after the paid-through date",
+        "%(days)d days after the paid-through date",
+        days,
+    ) % {"days": days}
+
+
+def next_stage_on(member, today: datetime.date | None = None, stages=None):
+    """(date, stage) of the member's next reminder after today, or None: none is coming (it
+    renews automatically, has no end date, is not paying, or the last stage has passed)."""
+    today = today or timezone.localdate()
+    stages = sorted(stages or reminder_stages())
+    if (
+        member.renews_automatically
+        or member.no_end_date
+        or member.paid_through is None
+        or member.status not in (Member.Status.ACTIVE, Member.Status.PAST_DUE)
+    ):
+        return None
+    for stage in stages:
+        day = member.paid_through + datetime.timedelta(days=stage)
+        if day > today:
+            return day, stage
+    return None
 
 
 @dataclass(frozen=True)
@@ -91,10 +207,10 @@ def send_renewal_reminders(
     """Send the reminders that are due; the run lists (member id, stage) pairs. `member_ids`:
     only these members (staff's "send now"), under the same once-per-stage rule."""
     today = today or timezone.localdate()
-    stages = sorted(stages or settings.RENEWAL_REMINDER_DAYS)
+    stages = sorted(stages or reminder_stages())
     run = JobRun()
     join_page = JoinPage.objects.live().first()
-    candidates = reminder_candidates(today, stages)
+    candidates = members_due(today, stages)
     if member_ids is not None:
         candidates = candidates.filter(pk__in=member_ids)
     for member in candidates:
@@ -124,7 +240,7 @@ def preview(
     """The reminder `member` would be sent now, rendered exactly as it would go (None when
     none is due: not yet, already sent, renews automatically or has no end date)."""
     today = today or timezone.localdate()
-    stages = sorted(settings.RENEWAL_REMINDER_DAYS)
+    stages = reminder_stages()
     if not reminder_candidates(today, stages).filter(pk=member.pk).exists():
         return None
     due = due_reminder(member, today, stages)

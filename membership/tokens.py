@@ -1,7 +1,15 @@
-"""The signed link in a renewal reminder: it lets a member pay one year of dues without logging
-in (membership/views.py `renew`), for as long as a reminder season lasts."""
+"""Signed links e-mailed to members: the renewal link in a reminder, which lets a member pay one
+year of dues without logging in (membership/views.py `renew`), for as long as a reminder season
+lasts; and the set-password link for a contact's account (Django's password-reset token, so
+it works once and expires after PASSWORD_RESET_TIMEOUT)."""
 
+from django.contrib.auth.tokens import default_token_generator
 from django.core import signing
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from chamber import emails
 
 RENEW_SALT = "membership.renew"
 RENEW_MAX_AGE = 60 * 60 * 24 * 120
@@ -17,3 +25,16 @@ def renewal_member_id(token: str) -> int | None:
         return signing.loads(token, salt=RENEW_SALT, max_age=RENEW_MAX_AGE)
     except signing.BadSignature:
         return None
+
+
+def set_password_url(user) -> str:
+    """Where `user` sets a password (a new account) or a new one (a forgotten password)."""
+    return emails.absolute(
+        reverse(
+            "password_reset_confirm",
+            kwargs={
+                "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+                "token": default_token_generator.make_token(user),
+            },
+        )
+    )

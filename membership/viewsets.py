@@ -17,7 +17,7 @@ import json
 import django_filters
 from django import forms
 from django.contrib.admin.utils import quote, unquote
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.formats import date_format
@@ -28,7 +28,13 @@ from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.components import Component
-from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn, UpdatedAtColumn
+from wagtail.admin.ui.tables import (
+    BooleanColumn,
+    Column,
+    DateColumn,
+    TitleColumn,
+    UpdatedAtColumn,
+)
 from wagtail.admin.widgets import BooleanRadioSelect
 from wagtail.admin.widgets.button import Button, HeaderButton
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
@@ -40,7 +46,7 @@ from chamber.viewsets import (
     ReadOnlyInspectView,
     ReadOnlySnippetViewSet,
 )
-from membership import admin_views, corrections, dues
+from membership import admin_views, corrections, dues, reminders
 from membership.models.applications import APPLICANT_FIELDS, Application
 from membership.models.members import (
     ContactInvitation,
@@ -50,6 +56,8 @@ from membership.models.members import (
     standing_until_label,
 )
 from membership.models.payments import Payment, RenewalReminder, StripeEvent
+from membership.record import render_sections
+from membership.selectors import renewal_in_words, standing_in_words
 from membership.stripe_gateway import stripe_enabled
 
 
@@ -213,6 +221,16 @@ class MemberFilterSet(WagtailFilterSet):
         method="filter_renewal_due",
         widget=BooleanRadioSelect,
     )
+    expiring_soon = django_filters.BooleanFilter(
+        label=_("Paid-through date within 30 days, however they renew"),
+        method="filter_expiring_soon",
+        widget=BooleanRadioSelect,
+    )
+    reminder_skipped = django_filters.BooleanFilter(
+        label=_("Renewal reminder due but not sent: no contact with an e-mail"),
+        method="filter_reminder_skipped",
+        widget=BooleanRadioSelect,
+    )
     joined_on = django_filters.DateFromToRangeFilter(label=_("Member since"))
 
     class Meta:
@@ -224,6 +242,18 @@ class MemberFilterSet(WagtailFilterSet):
         if value:
             return queryset.filter(pk__in=due.values("pk"))
         return queryset.exclude(pk__in=due.values("pk"))
+
+    def filter_expiring_soon(self, queryset, name, value):
+        expiring = Member.objects.expiring_soon()
+        if value:
+            return queryset.filter(pk__in=expiring.values("pk"))
+        return queryset.exclude(pk__in=expiring.values("pk"))
+
+    def filter_reminder_skipped(self, queryset, name, value):
+        skipped = reminders.reminders_skipped()
+        if value:
+            return queryset.filter(pk__in=skipped.values("pk"))
+        return queryset.exclude(pk__in=skipped.values("pk"))
 
     def filter_in_good_standing(self, queryset, name, value):
         in_good_standing = Member.objects.in_good_standing()
@@ -267,7 +297,22 @@ def member_action_buttons(user, member, button_class=Button, **kwargs) -> list:
     return buttons
 
 
+def renews_label(member) -> str:
+    """The list's short word for `renewal_in_words`: who renews the membership."""
+    if member.no_end_date:
+        return str(_("No end date"))
+    return str(_("Automatically") if member.renews_automatically else _("By hand"))
+
+
 class MemberIndexView(CsvSafeIndexView):
+    def _get_title_column(self, field_name, column_class=TitleColumn, **kwargs):
+        """The member's name opens its record (everything about the member, with the
+        actions), not the edit form, which is one click further in the record's header and in
+        the row's menu. Wagtail builds the title column's link itself, so it is replaced."""
+        column = super()._get_title_column(field_name, column_class, **kwargs)
+        column._get_url_func = self.get_inspect_url
+        return column
+
     def search_queryset(self, queryset):
         """Every word typed must match the organisation, a contact's name, e-mail or log-in, a
         listing's name (directory's `businesses`) or a Stripe id: "rosa riverbend" finds the
@@ -284,16 +329,26 @@ class MemberIndexView(CsvSafeIndexView):
 
     def get_list_more_buttons(self, instance):
         return [
-            *super().get_list_more_buttons(instance),
+            *as_member_record(
+                super().get_list_more_buttons(instance), self.get_inspect_url(instance)
+            ),
             *member_action_buttons(self.request.user, instance),
         ]
+
+
+def as_member_record(buttons, record_url) -> list:
+    """Wagtail's "Inspect" button, named for what it opens here: the member record."""
+    for button in buttons:
+        if record_url and button.url == record_url:
+            button.label = _("Member record")
+    return buttons
 
 
 class MemberEditView(SnippetViewSet.edit_view_class):
     @cached_property
     def header_more_buttons(self):
         return [
-            *super().header_more_buttons,
+            *as_member_record(super().header_more_buttons, self.get_inspect_url()),
             *member_action_buttons(self.request.user, self.object),
         ]
 
@@ -328,20 +383,59 @@ class MemberCreateView(SnippetViewSet.add_view_class):
         return member
 
 
-class MemberInspectView(LocalTimeInspectView):
+class MemberRecordView(LocalTimeInspectView):
+    """The member record: the membership at a glance, then the sections the user may see
+    (membership/record.py), with the actions on the member in the header."""
+
+    page_title = _("Member record")
+    template_name = "membership/admin/member_record.html"
+
+    def get_object(self, queryset=None):
+        members = Member.objects.select_related("level").with_current_status()
+        return get_object_or_404(members, pk=unquote(str(self.pk)))
+
+    def get_fields(self):
+        return []  # the summary below and the sections say it all, in words
+
     @cached_property
     def header_more_buttons(self):
-        return [
+        buttons = [
             *super().header_more_buttons,
             *member_action_buttons(self.request.user, self.object),
         ]
+        if self.request.user.has_perm("membership.change_member"):
+            buttons.append(
+                Button(
+                    _("History"),
+                    url=admin_views.member_url("history", self.object),
+                    icon_name="history",
+                    priority=30,
+                )
+            )
+        return buttons
 
-    def get_field_display_value(self, field_name, field):
-        if field_name == "good_standing_until":
-            return self.object.good_standing_label()
-        if field_name == "status":
-            return self.object.get_current_status_display()
-        return super().get_field_display_value(field_name, field)
+    def get_summary(self) -> list[tuple[str, str]]:
+        member = self.object
+        level = member.level
+        return [
+            (_("Status"), member.get_current_status_display()),
+            (_("Standing"), standing_in_words(member)),
+            (_("Level"), f"{level} ({level.annual_dues} {level.currency.upper()} a year)"),
+            (
+                _("Paid through"),
+                formatted_date(member.paid_through)
+                or (_("No end date") if member.no_end_date else "-"),
+            ),
+            (_("Renewal"), renewal_in_words(member)),
+            (_("Member since"), formatted_date(member.joined_on)),
+        ]
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "summary": self.get_summary(),
+            "sections": render_sections(self.request, self.object),
+        }
 
 
 class StandingPanel(FieldPanel):
@@ -364,7 +458,7 @@ class MemberViewSet(SnippetViewSet):
     index_view_class = MemberIndexView
     add_view_class = MemberCreateView
     edit_view_class = MemberEditView
-    inspect_view_class = MemberInspectView
+    inspect_view_class = MemberRecordView
     inspect_view_enabled = True
 
     list_display = [
@@ -378,6 +472,13 @@ class MemberViewSet(SnippetViewSet):
             label=_("In good standing until"),
             accessor="good_standing_label",
             sort_key="good_standing_until",
+        ),
+        Column("renews", label=_("Renews"), accessor=renews_label),
+        DateColumn(
+            "last_reminder_at",
+            label=_("Last reminder"),
+            accessor="last_reminder_at",
+            sort_key="last_reminder_at",
         ),
     ]
     filterset_class = MemberFilterSet
@@ -396,6 +497,8 @@ class MemberViewSet(SnippetViewSet):
         "no_end_date",
         "in_good_standing",
         "good_standing_label",
+        "renews_automatically",
+        "last_reminder_at",
         "stripe_customer_id",
     ]
     export_headings = {
@@ -403,6 +506,8 @@ class MemberViewSet(SnippetViewSet):
         "no_end_date": _("No end date"),
         "in_good_standing": _("In good standing"),
         "good_standing_label": _("In good standing until"),
+        "renews_automatically": _("Renews automatically"),
+        "last_reminder_at": _("Last reminder"),
     }
     export_filename = "members"
 
@@ -425,7 +530,16 @@ class MemberViewSet(SnippetViewSet):
     ]
 
     def get_queryset(self, request):
-        return Member.objects.select_related("level").with_current_status()
+        # The latest reminder for the current paid period: the renewal list shows who has
+        # been reminded (one subquery, not one query per row).
+        last_reminder = RenewalReminder.objects.filter(
+            member=OuterRef("pk"), period_end=OuterRef("paid_through")
+        ).order_by("-sent_at")
+        return (
+            Member.objects.select_related("level")
+            .with_current_status()
+            .annotate(last_reminder_at=Subquery(last_reminder.values("sent_at")[:1]))
+        )
 
     @property
     def record_payment_view(self):
@@ -469,6 +583,20 @@ class MemberContactViewSet(SnippetViewSet):
 
     def get_queryset(self, request):
         return MemberContact.objects.select_related("member", "user")
+
+    @property
+    def send_password_link_view(self):
+        return self.construct_view(admin_views.SendPasswordLinkView, edit_url_name=None)
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path(
+                "send-password-link/<int:pk>/",
+                self.send_password_link_view,
+                name="send_password_link",
+            ),
+        ]
 
 
 class ContactInvitationViewSet(ReadOnlySnippetViewSet):

@@ -15,8 +15,17 @@ from wagtail.log_actions import LogFormatter
 from wagtail.snippets.models import register_snippet
 
 from chamber.viewsets import register_read_only
-from membership import applications, corrections, dues, price_moves, stripe_gateway, stripe_prices
+from membership import (
+    applications,
+    corrections,
+    dues,
+    price_moves,
+    services,
+    stripe_gateway,
+    stripe_prices,
+)
 from membership.account import actions as account_actions
+from membership.bulk_actions import SendRemindersBulkAction
 from membership.dashboard import MEMBERS
 from membership.models.applications import Application
 from membership.models.members import (
@@ -33,6 +42,8 @@ logger = logging.getLogger(__name__)
 register_read_only(Application, Payment, StripeEvent, RenewalReminder, ContactInvitation)
 
 register_snippet(MembershipViewSetGroup)
+
+hooks.register("register_bulk_action", SendRemindersBulkAction)
 
 
 class MemberSearchArea(SearchArea):
@@ -184,6 +195,15 @@ def register_membership_log_actions(actions):
                 "moved": data.get("moved", 0),
                 "failed": data.get("failed", 0),
                 "remaining": data.get("remaining", 0),
+            }
+
+    @actions.register_action(services.PASSWORD_LINK_SENT)
+    class PasswordLinkSent(LogFormatter):
+        label = _("Send set-password link")
+
+        def format_message(self, log_entry):
+            return _("Set-password link sent to %(email)s") % {
+                "email": (log_entry.data or {}).get("email", "?")
             }
 
     @actions.register_action(applications.APPLICATION_APPROVED)

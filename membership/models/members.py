@@ -175,16 +175,21 @@ class MemberQuerySet(models.QuerySet):
         """Members no subscription will charge: they pay each year themselves."""
         return self.exclude(RENEWS_AUTOMATICALLY)
 
-    def renewal_due(self, *, within_days: int = 30, on: datetime.date | None = None):
-        """Members paying by hand whose paid-through date falls in the next `within_days` days
-        (the office's "expiring soon" list): no subscription will renew them."""
+    def expiring_soon(self, *, within_days: int = 30, on: datetime.date | None = None):
+        """Members whose paid-through date falls in the next `within_days` days, however they
+        renew (the renewal list shows which renew automatically)."""
         on = on or timezone.localdate()
-        return self.renewing_by_hand().filter(
+        return self.filter(
             status__in=PAYING,
             no_end_date=False,
             paid_through__gte=on,
             paid_through__lte=on + datetime.timedelta(days=within_days),
         )
+
+    def renewal_due(self, *, within_days: int = 30, on: datetime.date | None = None):
+        """Members paying by hand whose paid-through date falls in the next `within_days` days
+        (the office's "renewals due" list): no subscription will renew them."""
+        return self.renewing_by_hand().expiring_soon(within_days=within_days, on=on)
 
 
 class Member(index.Indexed, models.Model):
@@ -347,10 +352,19 @@ class Member(index.Indexed, models.Model):
     def billing_emails(self) -> list[str]:
         """Where dues e-mails go (receipts, failed payments, reminders): the primary and
         billing contacts' addresses."""
-        contacts = self.contacts.select_related("user").filter(
-            role__in=[MemberContact.Role.PRIMARY, MemberContact.Role.BILLING]
-        )
-        return sorted({contact.user.email for contact in contacts if contact.user.email})
+        contacts = self.contacts.select_related("user").filter(role__in=MemberContact.DUES_ROLES)
+        return billing_emails_of(contacts)
+
+
+def billing_emails_of(contacts) -> list[str]:
+    """`Member.billing_emails` from contacts already loaded (with their users)."""
+    return sorted(
+        {
+            contact.user.email
+            for contact in contacts
+            if contact.role in MemberContact.DUES_ROLES and contact.user.email
+        }
+    )
 
 
 class MemberContact(models.Model):
@@ -360,6 +374,9 @@ class MemberContact(models.Model):
         PRIMARY = "primary", _("Primary contact")
         BILLING = "billing", _("Billing contact")
         STAFF = "staff", _("Staff")
+
+    # The contacts dues e-mails go to (receipts, failed payments, renewal reminders).
+    DUES_ROLES = (Role.PRIMARY, Role.BILLING)
 
     member = models.ForeignKey(
         Member, verbose_name=_("member"), on_delete=models.CASCADE, related_name="contacts"

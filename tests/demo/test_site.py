@@ -8,6 +8,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from bs4 import BeautifulSoup
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.db.models import Count
@@ -26,6 +27,7 @@ from demo.management.commands.generate_listings import index_entry_model
 from demo.membership import DEMO_BILLING_EMAIL, DEMO_INVITED_EMAIL, DEMO_MEMBER_EMAIL
 from directory.models import Business, Category, DirectoryPage
 from home.models import HomePage, NewsIndexPage, NewsPage, Person, StandardPage, Topic
+from membership import reminders
 from membership.models import (
     Application,
     ContactInvitation,
@@ -360,6 +362,33 @@ def test_the_demo_shows_a_voided_cheque_beside_the_one_kept(demo_site, client, a
     client.force_login(admin_user)
     receipt = client.get(f"/admin/snippets/membership/payment/receipt/{duplicate.pk}/")
     assert "VOID" in receipt.text
+
+
+def test_a_demo_members_admin_record_looks_like_a_real_ones(demo_site, client, admin_user):
+    """Contacts, years of payments with receipts, the reminders sent each year and the one due
+    now, and the payments in the member's log; a few members have no contact, so the admin
+    home counts reminders that could not be sent, as at a real office."""
+    due = reminders.members_due().filter(~reminders.has_reminder_address())
+    assert 0 < due.count() < 10
+    member = (
+        reminders.members_due()
+        .filter(reminders.has_reminder_address(), payments__isnull=False)
+        .order_by("pk")
+        .first()
+    )
+    client.force_login(admin_user)
+    response = client.get(f"/admin/snippets/membership/member/inspect/{member.pk}/")
+    soup = BeautifulSoup(response.content, "html.parser")
+
+    def rows(section):
+        return soup.find(id=f"{section}-section").select("tbody tr")
+
+    assert rows("contacts")
+    assert len(rows("payments")) >= 2
+    assert len(rows("reminders")) >= 2  # earlier years' and this year's
+    assert "Due now" in soup.find(id="reminders-section").get_text()
+    assert len(rows("log")) >= 2
+    assert "Payment of" in soup.find(id="log-section").get_text()
 
 
 # Building it again ---------------------------------------------------------------------------

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from membership.checkout import set_password_url
 from membership.models import MemberContact
+from membership.tokens import set_password_url
 from tests.e2e.helpers import E2E_DB
 from tests.factories import BusinessFactory, MemberContactFactory, MemberFactory, UserFactory
 
