@@ -22,6 +22,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
@@ -79,6 +80,11 @@ def kind_named(key: str) -> ReviewKind | None:
 
 def kind_of(obj) -> ReviewKind | None:
     return next((kind for kind in _kinds.values() if isinstance(obj, kind.model)), None)
+
+
+def review_path(obj) -> str:
+    """Where staff review `obj` (an object of a registered kind) in the admin."""
+    return reverse("review_queue:review", args=[kind_of(obj).key, obj.pk])
 
 
 # THE rule -------------------------------------------------------------------------------------

@@ -2,17 +2,19 @@
 log entries, and the admin home's panels for scheduled jobs and for e-mail that needs staff;
 and, when serving pages, the members-only rule (chamber/privacy.py)."""
 
+from django.db import models
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from wagtail import hooks
+from wagtail.admin.compare import register_comparison_class
 from wagtail.admin.ui.components import Component
 from wagtail.log_actions import LogFormatter
 
 from chamber import dashboard, privacy, reviews
 from chamber.mail import mail_health
 from chamber.mail_admin import MailProblemsPanel, OutgoingMailViewSet
-from chamber.review_admin import ReviewQueueViewSet
+from chamber.review_admin import LocalDateComparison, ReviewQueueViewSet
 from chamber.scheduled import STALE_AFTER, job_health
 from chamber.viewsets import register_read_only
 
@@ -59,6 +61,9 @@ def register_outgoing_mail():
 @hooks.register("register_admin_viewset")
 def register_review_queue():
     return ReviewQueueViewSet()
+
+
+register_comparison_class(models.DateField, comparison_class=LocalDateComparison)  # and date-times
 
 
 class ReviewDecisionFormatter(LogFormatter):

@@ -8,14 +8,17 @@ member_b (Community: "Birch Books", Ben), the staff inbox and each request's on-
 """
 
 import datetime
+import io
 
 import pytest
 import time_machine
 from bs4 import BeautifulSoup
 from django.contrib.auth.models import Group, Permission
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from PIL import Image
 from wagtail.models import ModelLogEntry
 
 from chamber.reviews import APPROVED, SENT_BACK
@@ -63,14 +66,15 @@ def soup(response) -> BeautifulSoup:
     return BeautifulSoup(response.content, "html.parser")
 
 
-def member_edits(client, business, **changes):
-    """The member opens the listing's edit form in their account, types `changes`, sends it."""
+def member_edits(client, business, files=None, **changes):
+    """The member opens the listing's edit form in their account, types `changes` (and picks
+    `files`), sends it."""
     client.force_login(business.member.contacts.first().user)
     url = f"/account/listings/{business.slug}/"
     data = posted_form(client.get(url).text, form_id="listing-form")
     for name, value in changes.items():
         data[name] = value
-    response = client.post(url, dict(data.lists()))
+    response = client.post(url, {**dict(data.lists()), **(files or {})})
     assert response.status_code == 303, response.text
     client.logout()
 
@@ -292,16 +296,55 @@ def test_a_new_deal_shows_every_field_it_fills_in(client, member_a, moderator):
             "summary": "Buy one, get one free.",
             "code": "ASPEN2FOR1",
             "audience": Deal.Audience.MEMBERS,
+            "valid_from": datetime.datetime(2030, 3, 1, 14, 0, tzinfo=datetime.UTC),
         },
         user=member_a.user,
     )
     client.force_login(moderator)
     page = soup(client.get(review_url("deal", deal)))
     table = page.find("table", class_="review-diff")
-    labels = [row.th.get_text(strip=True) for row in table.tbody.find_all("tr")]
-    assert {"Title", "Summary", "Discount code", "Offered by"} <= set(labels)
+    rows = {row.th.get_text(strip=True): row for row in table.tbody.find_all("tr")}
+    assert {"Title", "Summary", "Discount code", "Offered by", "Valid from"} <= set(rows)
+    assert "Valid until" not in rows  # left empty: nothing to show
     assert table.thead.find_all("th")[1].get_text(strip=True) == "Not published yet"
     assert "ASPEN2FOR1" in table.get_text()
+    # Dates in the chamber's time zone, as staff read them elsewhere in the admin.
+    assert rows["Valid from"].select_one(".addition").get_text() == "March 1, 2030, 9 a.m."
+    compare = f"/admin/snippets/deals/deal/history/{deal.pk}/revisions/compare/live...latest/"
+    assert client.get(compare).status_code == 200  # Wagtail's own view, with the same classes
+
+
+def png() -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", (120, 80), (200, 30, 30)).save(buffer, format="PNG")
+    return SimpleUploadedFile("logo.png", buffer.getvalue())
+
+
+def test_a_new_logo_is_shown_to_the_reviewer_and_goes_public_once_approved(
+    client, member_a, moderator
+):
+    business = member_a.business
+    member_edits(client, business, files={"logo": png()})
+    client.force_login(moderator)
+
+    page = soup(client.get(review_url("listing", business)))
+
+    row = next(
+        row
+        for row in page.find("table", class_="review-diff").tbody.find_all("tr")
+        if row.th.get_text(strip=True) == "Logo"
+    )
+    waiting = row.find_all("td")[1].find("img")
+    assert waiting["src"].startswith("/private-media/")
+    assert client.get(waiting["src"]).status_code == 200  # reviewers may see it
+    client.logout()
+    assert client.get(waiting["src"]).status_code == 404  # nobody else
+
+    client.force_login(moderator)
+    decide(client, "listing", business, "approve-form")
+    business.refresh_from_db()
+    assert business.logo.file.url.startswith("/media/")  # the directory's publish path ran
+    assert "/media/images/" in client.get(f"/directory/{business.slug}/").text
 
 
 # Approving ------------------------------------------------------------------------------------
