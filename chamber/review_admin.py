@@ -49,7 +49,7 @@ def display_name(user) -> str:
 
 
 def review_url(kind: ReviewKind, pk) -> str:
-    return reverse("review_queue:review", args=[kind.key, quote(pk)])  # reviews.review_path
+    return reverse("review_queue:review", args=[kind.key, quote(pk)])
 
 
 def snippet_url(obj, view_name: str, *args) -> str:
