@@ -1,16 +1,20 @@
-"""The shared core in the Wagtail admin: outgoing e-mail (Settings), and the admin home's
-panels for scheduled jobs and for e-mail that needs staff; and, when serving pages, the
-members-only rule (chamber/privacy.py)."""
+"""The shared core in the Wagtail admin: outgoing e-mail (Settings), the review queue and its
+log entries, and the admin home's panels for scheduled jobs and for e-mail that needs staff;
+and, when serving pages, the members-only rule (chamber/privacy.py)."""
 
+from django.db import models
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from wagtail import hooks
+from wagtail.admin.compare import register_comparison_class
 from wagtail.admin.ui.components import Component
+from wagtail.log_actions import LogFormatter
 
-from chamber import dashboard, privacy
+from chamber import dashboard, privacy, reviews
 from chamber.mail import mail_health
 from chamber.mail_admin import MailProblemsPanel, OutgoingMailViewSet
+from chamber.review_admin import LocalDateComparison, ReviewQueueViewSet
 from chamber.scheduled import STALE_AFTER, job_health
 from chamber.viewsets import register_read_only
 
@@ -52,6 +56,33 @@ register_read_only(DBTaskResult)  # listed, never edited: "Send again" checks th
 @hooks.register("register_admin_viewset")
 def register_outgoing_mail():
     return OutgoingMailViewSet()
+
+
+@hooks.register("register_admin_viewset")
+def register_review_queue():
+    return ReviewQueueViewSet()
+
+
+register_comparison_class(models.DateField, comparison_class=LocalDateComparison)  # and date-times
+
+
+class ReviewDecisionFormatter(LogFormatter):
+    """A review decision in an object's history: what was decided, and the reason given."""
+
+    @property
+    def message(self):
+        return self.label
+
+    def format_comment(self, log_entry):
+        return (log_entry.data or {}).get("reason", "")
+
+
+@hooks.register("register_log_actions")
+def register_review_log_actions(actions):
+    for action, label in reviews.LABELS.items():
+        actions.register_action(action)(
+            type("ReviewDecision", (ReviewDecisionFormatter,), {"label": label})
+        )
 
 
 @hooks.register("construct_homepage_panels")

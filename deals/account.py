@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from chamber.http import SeeOther
 from chamber.ratelimit import TOO_MANY_SUBMISSIONS, member_may_submit
+from chamber.reviews import Decision, sent_back_note, sent_back_notes
 from deals import submissions
 from deals.account_forms import DealForm
 from deals.models.deals import Deal
@@ -42,12 +43,12 @@ def _locked_for(deal: Deal, user) -> bool:
 # The list -------------------------------------------------------------------------------------
 
 
-def deal_status(deal: Deal, *, shown: bool, at: datetime.datetime) -> str:
+def deal_status(deal: Deal, *, shown: bool, at: datetime.datetime, sent_back: bool = False) -> str:
     """The deal's state in the member's words (from its published row)."""
     if submissions.withdrawn(deal):
         return "Withdrawn"
     if not deal.live:
-        return "Waiting for approval"
+        return "Sent back for changes" if sent_back else "Waiting for approval"
     if deal.valid_until is not None and deal.valid_until < at:
         return "Ended"
     if deal.valid_from > at:
@@ -68,6 +69,8 @@ class DealRow:
     redemptions: int
     public_url: str  # "" unless on show
     withdrawable: bool
+    # Staff sent the new deal or its changes back (the review queue), until the member edits.
+    sent_back: Decision | None = None
 
     @property
     def tone(self) -> str:
@@ -82,15 +85,22 @@ def _rows(deals: list[Deal]) -> list[DealRow]:
         .values_list("pk", flat=True)
     )
     page = deals_page() if shown else None
+    sent_back = sent_back_notes(deals)
     return [
         DealRow(
             deal=numbers.deal,
-            status=deal_status(numbers.deal, shown=numbers.deal.pk in shown, at=now),
+            status=deal_status(
+                numbers.deal,
+                shown=numbers.deal.pk in shown,
+                at=now,
+                sent_back=numbers.deal.pk in sent_back,
+            ),
             changes_waiting=numbers.deal.live and numbers.deal.has_unpublished_changes,
             views=numbers.views,
             redemptions=numbers.redemptions,
             public_url=page.deal_url(numbers.deal) if page and numbers.deal.pk in shown else "",
             withdrawable=_withdrawable(numbers.deal, at=now),
+            sent_back=sent_back.get(numbers.deal.pk),
         )
         for numbers in deal_numbers(deals)
     ]
@@ -134,6 +144,7 @@ def _form_page(request, *, form, deal=None, allowance=None, locked=False, status
             "form": form,
             "deal": deal,
             "changes_waiting": deal is not None and deal.has_unpublished_changes,
+            "sent_back": sent_back_note(deal) if deal is not None else None,
             "allowance": allowance,
             "locked": locked,
             "has_businesses": request.account.member.businesses.exists(),

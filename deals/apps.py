@@ -8,17 +8,14 @@ class DealsConfig(AppConfig):
     verbose_name = "Deals"
 
     def ready(self):
+        from chamber import reviews
         from chamber.dashboard import WorkItem
         from chamber.dashboard import register as register_work
         from chamber.scheduled import ScheduledJob
         from chamber.scheduled import register as register_job
         from chamber.site_setup import AppSetup
         from chamber.site_setup import register as register_setup
-        from deals import (
-            member_record,
-            notifications,  # noqa: F401 - the e-mails
-            setup,
-        )
+        from deals import member_record, notifications, setup  # notifications: its receivers
         from deals.models import Deal
         from deals.selectors import business_ids_with_deals, listing_deals_section
         from directory.features import ListingFeature
@@ -27,14 +24,26 @@ class DealsConfig(AppConfig):
 
         register_job(ScheduledJob("send_deal_expiry_reminders", "Deal expiry reminders"))
         member_record.register_sections()  # the member's deals on its admin record
+        deals = reviews.ReviewKind(
+            key="deal",
+            model=Deal,
+            label=_("deal"),
+            label_plural=_("deals"),
+            permission="deals.publish_deal",
+            member=lambda deal: deal.business.member,
+            related=("business__member",),
+            send_back_notice=notifications.deal_sent_back,
+            order=20,
+        )
+        reviews.register(deals)
         register_work(
             WorkItem(
                 "deals-to-review",
                 _("deals to review"),
-                lambda: Deal.objects.filter(has_unpublished_changes=True).count(),
-                "wagtailsnippets_deals_deal:list",
-                "deals.publish_deal",
-                query={"has_unpublished_changes": "true"},
+                lambda: reviews.waiting(deals).count(),
+                "review_queue:index",
+                deals.permission,
+                query={"kind": deals.key},
                 order=21,
             )
         )

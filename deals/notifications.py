@@ -1,4 +1,5 @@
-"""E-mails to the offering member: when a deal first goes live, and 3 days before it ends.
+"""E-mails to the offering member: when a deal first goes live, when staff send a new deal or
+changes back from the review queue, and 3 days before it ends.
 
 Each is recorded as a `DealNotice` (unique per deal and kind), so it goes at most once per
 deal, however often staff re-publish or the reminder command runs.
@@ -22,11 +23,13 @@ from membership.models import MemberContact
 EXPIRY_NOTICE = datetime.timedelta(days=3)
 
 
-def member_recipients(member) -> list[str]:
-    """The member's primary contacts, or every contact when it has no primary one."""
+def member_recipients(member, *, author_id=None) -> list[str]:
+    """The member's primary contacts, or every contact when it has no primary one; and the
+    contact who wrote what the e-mail is about (`author_id`)."""
     contacts = list(MemberContact.objects.filter(member=member).select_related("user"))
     primary = [c for c in contacts if c.role == MemberContact.Role.PRIMARY] or contacts
-    return sorted({c.user.email for c in primary if c.user.email})
+    chosen = [*primary, *(c for c in contacts if author_id and c.user_id == author_id)]
+    return sorted({c.user.email for c in chosen if c.user.email})
 
 
 def _context(deal) -> dict:
@@ -52,6 +55,26 @@ def deal_published(sender, instance, **kwargs):
     recipients = member_recipients(instance.business.member)
     context = {**_context(instance), "starts_later": instance.valid_from > timezone.now()}
     emails.send("deals/emails/deal_live", recipients, context)
+
+
+def deal_sent_back(*, obj: Deal, revision, reason: str, user) -> list[str]:
+    """The review queue's notice (chamber/reviews.py `send_back_notice`): staff sent the new
+    deal or the changes back with `reason`; the draft waits for the member to fix it. Returns
+    the recipients."""
+    member = obj.business.member
+    recipients = member_recipients(member, author_id=revision.user_id)
+    context = {
+        "deal": obj,
+        "deal_title": revision.object_str or obj.title,
+        "member": member,
+        "reason": reason,
+        "is_new": not obj.live,
+        "edit_url": emails.absolute(
+            reverse("account_deals:deal_edit", args=[obj.slug]) + f"?member={member.pk}"
+        ),
+    }
+    emails.send("deals/emails/deal_sent_back", recipients, context)
+    return recipients
 
 
 def deals_due_expiry_notice(now: datetime.datetime):

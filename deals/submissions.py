@@ -15,7 +15,6 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from wagtail.actions.unpublish import UnpublishAction
@@ -23,6 +22,7 @@ from wagtail.log_actions import log
 from wagtail.models import Revision
 
 from chamber import emails
+from chamber.reviews import review_path
 from chamber.revisions import store_revision
 from chamber.rich_text import clean_rich_text
 from deals.models.deals import Deal
@@ -144,7 +144,7 @@ def _notify_staff(*, deal: Deal, title: str, user, is_new: bool, fields: list[st
         "is_new": is_new,
         "fields": fields,
         "live": deal.live,
-        "admin_url": emails.absolute(reverse("wagtailsnippets_deals_deal:edit", args=[deal.pk])),
+        "admin_url": emails.absolute(review_path(deal)),
     }
     emails.notify_staff_once(f"deal:{deal.pk}", "deals/emails/staff_deal_submitted", context)
 

@@ -534,3 +534,4 @@ def build_membership(*, log) -> bool:
         f"Demo: {Member.objects.count()} members, {in_standing} in good standing "
         f"({grace}-day grace period)."
     )
+    return login

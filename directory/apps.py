@@ -7,6 +7,7 @@ class DirectoryConfig(AppConfig):
     name = "directory"
 
     def ready(self):
+        from chamber import reviews
         from chamber.dashboard import WorkItem
         from chamber.dashboard import register as register_work
         from chamber.scheduled import ScheduledJob
@@ -23,14 +24,26 @@ class DirectoryConfig(AppConfig):
         # notifications and signals connect their receivers on import.
         register_reader(may_see_logo_under_review)
         member_record.register_sections()  # the member's listings on its admin record
+        listings = reviews.ReviewKind(
+            key="listing",
+            model=Business,
+            label=_("listing"),
+            label_plural=_("listings"),
+            permission="directory.publish_business",
+            member=lambda business: business.member,
+            related=("member",),
+            send_back_notice=notifications.listing_sent_back,
+            order=10,
+        )
+        reviews.register(listings)
         register_work(
             WorkItem(
                 "listings-to-review",
                 _("listings with changes to review"),
-                lambda: Business.objects.filter(has_unpublished_changes=True).count(),
-                "wagtailsnippets_directory_business:list",
-                "directory.publish_business",
-                query={"has_unpublished_changes": "true"},
+                lambda: reviews.waiting(listings).count(),
+                "review_queue:index",
+                listings.permission,
+                query={"kind": listings.key},
                 order=20,
             )
         )

@@ -1,6 +1,7 @@
 """Reads about a listing's editorial state, as its member sees it: published or draft, changes
-awaiting review, and the yearly "are your details still correct?" rule (decided here only: the
-account pages, the dashboard and `send_listing_check_requests` all ask it)."""
+awaiting review or sent back by staff (with their reason), and the yearly "are your details
+still correct?" rule (decided here only: the account pages, the dashboard and
+`send_listing_check_requests` all ask it)."""
 
 import datetime
 from dataclasses import dataclass
@@ -8,6 +9,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 from django.utils import timezone
 
+from chamber.reviews import Decision, sent_back_note, sent_back_notes
 from directory.models.listings import Business
 from membership.models import MemberContact
 
@@ -56,6 +58,8 @@ class ListingState:
     awaiting_review: bool
     withdrawable: bool
     needs_confirming: bool
+    # Staff sent the waiting changes back (the review queue): shown until the member edits again.
+    sent_back: Decision | None = None
 
     @property
     def status(self) -> str:
@@ -70,7 +74,12 @@ class ListingState:
         return "accent" if self.status != "Published" else ""
 
 
-def listing_state(business: Business, *, publicly_listed: bool | None = None) -> ListingState:
+_UNASKED = object()
+
+
+def listing_state(
+    business: Business, *, publicly_listed: bool | None = None, sent_back=_UNASKED
+) -> ListingState:
     pending = awaiting_review(business)
     return ListingState(
         business=business,
@@ -78,12 +87,21 @@ def listing_state(business: Business, *, publicly_listed: bool | None = None) ->
         awaiting_review=pending,
         withdrawable=pending and changes_by_member(business),
         needs_confirming=details_need_confirming(business),
+        sent_back=sent_back_note(business) if sent_back is _UNASKED else sent_back,
     )
 
 
 def member_listing_states(member) -> list[ListingState]:
-    """The member's listings with their states, by name; three queries whatever their number
+    """The member's listings with their states, by name; four queries whatever their number
     (plus one per listing with changes waiting)."""
     listings = list(member.businesses.select_related("latest_revision", "logo").order_by("name"))
     listed = set(member.businesses.publicly_listed().values_list("pk", flat=True))
-    return [listing_state(business, publicly_listed=business.pk in listed) for business in listings]
+    sent_back = sent_back_notes(listings)
+    return [
+        listing_state(
+            business,
+            publicly_listed=business.pk in listed,
+            sent_back=sent_back.get(business.pk),
+        )
+        for business in listings
+    ]

@@ -1,4 +1,5 @@
-"""E-mail to a member when staff publish the listing changes the member sent for review."""
+"""E-mail to a member when staff publish the listing changes the member sent for review, or
+send them back from the review queue with a reason."""
 
 from django.dispatch import receiver
 from django.urls import reverse
@@ -35,23 +36,26 @@ def waiting_submission(business: Business) -> ModelLogEntry | None:
     return latest if latest.data.get("review", True) else None
 
 
+def member_recipients(member, *, author_id=None) -> list[str]:
+    """The member's primary contacts, and the contact who sent the changes (`author_id`)."""
+    contacts = MemberContact.objects.filter(member=member).select_related("user")
+    return sorted(
+        {
+            contact.user.email
+            for contact in contacts
+            if contact.user.email
+            and (contact.role == MemberContact.Role.PRIMARY or contact.user_id == author_id)
+        }
+    )
+
+
 @receiver(published, sender=Business, dispatch_uid="directory_listing_published_mail")
 def listing_published(sender, instance, revision=None, **kwargs):
     submission = waiting_submission(instance)
     if submission is None:
         return
     member = instance.member
-    contacts = MemberContact.objects.filter(member=member).select_related("user")
-    recipients = sorted(
-        {
-            contact.user.email
-            for contact in contacts
-            if contact.user.email
-            and (
-                contact.role == MemberContact.Role.PRIMARY or contact.user_id == submission.user_id
-            )
-        }
-    )
+    recipients = member_recipients(member, author_id=submission.user_id)
     directory = DirectoryPage.objects.live().first()
     listed = Business.objects.publicly_listed().filter(pk=instance.pk).exists()
     context = {
@@ -63,3 +67,23 @@ def listing_published(sender, instance, revision=None, **kwargs):
         ),
     }
     emails.send("directory/emails/listing_published", recipients, context)
+
+
+def listing_sent_back(*, obj: Business, revision, reason: str, user) -> list[str]:
+    """The review queue's notice (chamber/reviews.py `send_back_notice`): staff sent the
+    member's changes back with `reason`; the draft waits for them to fix. Returns the
+    recipients."""
+    member = obj.member
+    recipients = member_recipients(member, author_id=revision.user_id)
+    context = {
+        "business": obj,
+        "listing_name": revision.object_str or obj.name,
+        "member": member,
+        "reason": reason,
+        "is_new": not obj.live,
+        "edit_url": emails.absolute(
+            reverse("account_listings:listing_edit", args=[obj.slug]) + f"?member={member.pk}"
+        ),
+    }
+    emails.send("directory/emails/listing_sent_back", recipients, context)
+    return recipients

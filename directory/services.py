@@ -20,6 +20,7 @@ from wagtail.log_actions import log
 from wagtail.models import Revision
 
 from chamber import emails
+from chamber.reviews import review_path
 from chamber.revisions import store_revision
 from chamber.rich_text import clean_rich_text
 from chamber.selectors import default_chamber_settings
@@ -140,8 +141,11 @@ def listing_submit_changes(*, business: Business, changes: dict, user) -> Submit
         "submitted_by": user,
         "fields": [str(Business._meta.get_field(name).verbose_name) for name in sorted(changes)],
         "published": not needs_approval,
+        # Waiting: its page in the review queue; live already: the listing in the admin.
         "admin_url": emails.absolute(
-            reverse("wagtailsnippets_directory_business:edit", args=[business.pk])
+            review_path(business)
+            if needs_approval
+            else reverse("wagtailsnippets_directory_business:edit", args=[business.pk])
         ),
     }
     emails.notify_staff_once(

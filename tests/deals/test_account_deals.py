@@ -350,12 +350,12 @@ def test_a_new_deal_is_a_draft_for_staff(
     revision = Revision.objects.for_instance(deal).get()
     assert revision.user == member_a.user
     assert deal.latest_revision == revision
-    # The chamber office hears of it, with a link to the deal in the admin.
+    # The chamber office hears of it, with a link to the deal in the admin's review queue.
     (email,) = mailoutbox
     assert email.to == [STAFF_INBOX]
     assert "New deal to review: Two for one croissants (Aspen Bakery)" in email.subject
-    assert f"/admin/snippets/deals/deal/edit/{deal.pk}/" in email.body
-    assert f"/admin/snippets/deals/deal/edit/{deal.pk}/" in email.alternatives[0][0]
+    assert f"/admin/review-queue/deal/{deal.pk}/" in email.body
+    assert f"/admin/review-queue/deal/{deal.pk}/" in email.alternatives[0][0]
     # The list says it waits.
     assert "Waiting for approval" in main_html(ada.get(LIST_URL))
 

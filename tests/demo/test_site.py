@@ -22,7 +22,7 @@ from wagtail.search.backends import get_search_backend
 from chamber.models import ChamberSettings
 from chamber.templatetags.chamber_tags import SOCIAL_IMAGE_SPEC
 from deals.models import Deal, DealRedemption
-from demo.directory import WELL_KNOWN_NAMES
+from demo.directory import DEMO_MEMBER_DRAFT_SUMMARY, NEW_DRAFTS, PENDING_EDITS, WELL_KNOWN_NAMES
 from demo.management.commands.generate_listings import index_entry_model
 from demo.membership import DEMO_BILLING_EMAIL, DEMO_INVITED_EMAIL, DEMO_MEMBER_EMAIL
 from directory.models import Business, Category, DirectoryPage
@@ -320,6 +320,27 @@ def test_demo_hides_lapsed_members_and_drafts_from_the_public():
     assert Business.objects.filter(live=False).exists()
     assert Business.objects.filter(live=True, has_unpublished_changes=True).exists()
     assert public.count() < Business.objects.count()
+
+
+def test_the_demo_review_queue_shows_members_edits_and_new_listings(client, demo_site, admin_user):
+    client.force_login(admin_user)
+    response = client.get("/admin/review-queue/", {"kind": "listing"})
+    assert response.status_code == 200
+    rows = {
+        row.find("a").get_text(strip=True): (row.find_all("td")[3].get_text(strip=True), row)
+        for row in BeautifulSoup(response.content, "html.parser").select("table.listing tbody tr")
+    }
+    changes = [change for change, _row in rows.values()]
+    assert changes.count("Summary") >= PENDING_EDITS
+    assert changes.count("New listing, not yet published") >= NEW_DRAFTS
+    demo_member_listing = Business.objects.get(
+        latest_revision__content__summary=DEMO_MEMBER_DRAFT_SUMMARY
+    )
+    change, row = rows[demo_member_listing.name]
+    assert change == "Summary"
+    review = client.get(row.find("a")["href"])
+    assert review.status_code == 200
+    assert "paddleboard rental dock" in review.text
 
 
 def test_demo_has_the_well_known_businesses_and_they_can_be_found():

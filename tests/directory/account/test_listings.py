@@ -268,11 +268,11 @@ def test_member_changes_wait_for_staff_and_then_go_live(client, member_a, staff_
     assert 'value="Rye and spelt."' in edit.text
     assert "Changes awaiting review" in edit.text
 
-    # Staff were told, with a link to the listing in the admin.
+    # Staff were told, with a link to the listing's changes in the admin's review queue.
     (staff_mail,) = mailoutbox
     assert staff_mail.to == [STAFF_INBOX]
     assert "Aspen Artisan Bakery" in staff_mail.subject
-    assert f"/admin/snippets/directory/business/edit/{business.pk}/" in staff_mail.body
+    assert f"/admin/review-queue/listing/{business.pk}/" in staff_mail.body
     assert "ada@aspen.example" in staff_mail.body
     mailoutbox.clear()
 
