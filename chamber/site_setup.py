@@ -1,4 +1,5 @@
-"""Builds the structure every chamber site needs: home page, Site record and staff groups.
+"""Builds the structure every chamber site needs: home page, Site record, staff roles (groups)
+and the page approval workflow.
 
 The shared core names no app: each app registers what it adds, from its `AppConfig.ready()`,
 with `register(AppSetup(...))`:
@@ -6,7 +7,8 @@ with `register(AppSetup(...))`:
 - ``root_page``: makes (or finds) the site's home page; exactly one app provides it (home);
 - ``ensure_pages(*, home)``: the app's fixed pages (e.g. /directory/), made in ``order``,
   which is their order in the menu;
-- ``group_permissions``: ``{"Group name": ["app_label.codename", ...]}`` for its models;
+- ``group_permissions``: ``{role: ["app_label.codename", ...]}`` for its models, where a role
+  is one of the names in chamber/roles.py (``roles.EDITORS``, ...);
 - ``build_demo(*, home, site, log)``: demo content (the demo app, for ``setup_site --demo``).
 
 The Site record takes its host and port from SITE_URL: run setup again after changing it.
@@ -18,48 +20,15 @@ setup again changes nothing.
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
-from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page, Site
+from wagtail.models import Page, Site
 
+from chamber import roles
 from chamber.models import ChamberSettings
 from chamber.site_url import site_address
-
-# Wagtail's own migrations create the "Editors" and "Moderators" groups with page, image and
-# document permissions; "Chamber staff" runs the whole site, membership included, so it gets
-# the pages under home plus whatever each app grants.
-PAGE_PERMISSIONS = {
-    "Chamber staff": ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"],
-}
-IMAGE_AND_DOCUMENT_PERMISSIONS = [
-    "wagtailimages.add_image",
-    "wagtailimages.change_image",
-    "wagtailimages.choose_image",
-    "wagtaildocs.add_document",
-    "wagtaildocs.change_document",
-    "wagtaildocs.choose_document",
-]
-GROUP_PERMISSIONS = {
-    "Chamber staff": [
-        "wagtailadmin.access_admin",
-        "chamber.change_chambersettings",
-        "chamber.view_jobheartbeat",  # the scheduled-jobs panel on the admin home
-        # Outgoing e-mail: see what failed, and send it again (chamber/mail_admin.py).
-        "django_tasks_database.view_dbtaskresult",
-        "django_tasks_database.change_dbtaskresult",
-        "wagtailredirects.add_redirect",
-        "wagtailredirects.change_redirect",
-        "wagtailredirects.delete_redirect",
-        "wagtailsearchpromotions.add_query",
-        "wagtailsearchpromotions.change_query",
-        "wagtailsearchpromotions.delete_query",
-    ],
-}
-COLLECTION_PERMISSIONS = {"Chamber staff": IMAGE_AND_DOCUMENT_PERMISSIONS}
 
 
 @dataclass(frozen=True)
@@ -92,22 +61,6 @@ class SetupResult:
     site: Site
     created_home: bool
     log: list[str] = field(default_factory=list)
-
-
-def _permissions(dotted_names: set[str]) -> dict[str, Permission]:
-    """The permissions named "app_label.codename", in one query."""
-    wanted = Q()
-    for dotted in dotted_names:
-        app_label, codename = dotted.split(".", 1)
-        wanted |= Q(content_type__app_label=app_label, codename=codename)
-    found = {
-        f"{permission.content_type.app_label}.{permission.codename}": permission
-        for permission in Permission.objects.filter(wanted).select_related("content_type")
-    }
-    missing = sorted(dotted_names - found.keys())
-    if missing:
-        raise LookupError(f"Permissions {missing} do not exist; are their models migrated?")
-    return found
 
 
 def add_fixed_page(parent: Page, page: Page) -> Page:
@@ -170,32 +123,10 @@ def ensure_site(home: Page) -> Site:
 
 
 def ensure_groups(home: Page) -> None:
-    group_permissions = {name: list(perms) for name, perms in GROUP_PERMISSIONS.items()}
-    for setup in registered():
-        for name, perms in setup.group_permissions.items():
-            group_permissions.setdefault(name, []).extend(perms)
-
-    root_collection = Collection.get_first_root_node()
-    page_content_type = ContentType.objects.get_for_model(Page)
-    permissions = _permissions(
-        {dotted for perms in group_permissions.values() for dotted in perms}
-        | {dotted for perms in COLLECTION_PERMISSIONS.values() for dotted in perms}
-    )
-    for name, perms in group_permissions.items():
-        group, _ = Group.objects.get_or_create(name=name)
-        group.permissions.add(*(permissions[dotted] for dotted in perms))
-        for codename in PAGE_PERMISSIONS.get(name, []):
-            GroupPagePermission.objects.get_or_create(
-                group=group,
-                page=home,
-                permission=Permission.objects.get(
-                    content_type=page_content_type, codename=codename
-                ),
-            )
-        for dotted in COLLECTION_PERMISSIONS.get(name, []):
-            GroupCollectionPermission.objects.get_or_create(
-                group=group, collection=root_collection, permission=permissions[dotted]
-            )
+    """The staff roles (chamber/roles.py), with the permissions the apps declare, and the
+    page workflow that sends pages Editors submit to the roles that may publish them."""
+    roles.ensure_roles(home, [setup.group_permissions for setup in registered()])
+    roles.ensure_page_moderation(home)
 
 
 @transaction.atomic

@@ -10,7 +10,11 @@
   services that write the audit log.
 - ``PermissionCheckedChooserViewSet``: Wagtail's snippet choosers ask only for admin access, so
   an Editor could open `/admin/snippets/choose/membership/payment/` by hand and read every
-  payment; with this chooser, only users with a permission on the model may list or choose.
+  payment; with this chooser, only users with a permission on the model may list or choose
+  (or one granted by ``grant_chooser``).
+- ``access_checked(bulk_action_class)``: the same for Wagtail's bulk actions, whose confirmation
+  page (`/admin/bulk/membership/payment/delete/?id=...`) lists by name the records the user may
+  not act on.
 - ``LocalTimeInspectView``: inspect pages that show date-times in the user's time zone.
 - ``ObjectActionView``: a staff action on one object (approve, record a payment, send an
   e-mail again): a summary of the object, a form, the service call on POST.
@@ -33,7 +37,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.widgets.button import Button
 from wagtail.permission_policies import ModelPermissionPolicy
-from wagtail.permissions import register_permission_policy
+from wagtail.permissions import policy_registry, register_permission_policy
 from wagtail.snippets.views import chooser as snippet_chooser
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -112,12 +116,30 @@ class ReadOnlyInspectView(LocalTimeInspectView):
         return buttons
 
 
+# Permissions that open a model's chooser besides the model's own: {"app_label.model": {...}}.
+_chooser_grants: dict[str, set[str]] = {}
+
+
+def grant_chooser(model_label: str, *permissions: str) -> None:
+    """Let users with any of `permissions` choose records of `model_label` ("membership.member")
+    too: a form a user may fill in needs the chooser, although its records are not theirs to
+    see (a higher app calls this from its AppConfig.ready())."""
+    _chooser_grants.setdefault(model_label.lower(), set()).update(permissions)
+
+
+def may_choose(user, model) -> bool:
+    """THE rule for a permission-checked chooser: any permission on the model, or a grant."""
+    if ModelPermissionPolicy(model).user_has_any_permission(user, VIEW_ACTIONS):
+        return True
+    granted = _chooser_grants.get(model._meta.label_lower, ())
+    return any(user.has_perm(permission) for permission in granted)
+
+
 class _ChooserPermissionRequired:
     """A chooser view for users who may see the model's records in the admin at all."""
 
     def dispatch(self, request, *args, **kwargs):
-        policy = ModelPermissionPolicy(self.model_class)
-        if not policy.user_has_any_permission(request.user, VIEW_ACTIONS):
+        if not may_choose(request.user, self.model_class):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
@@ -136,6 +158,29 @@ class PermissionCheckedChooserViewSet(snippet_chooser.SnippetChooserViewSet):
         "ChosenMultipleView",
         (_ChooserPermissionRequired, snippet_chooser.SnippetChosenMultipleView),
         {},
+    )
+
+
+# Any of these, on the model's permission policy (snippets, pages, images, documents), shows
+# that the user works with the model in the admin; actions a policy does not know count as none.
+ANY_ACTIONS = [*VIEW_ACTIONS, "choose", "publish"]
+
+
+class _ModelAccessRequired:
+    def dispatch(self, request, *args, **kwargs):
+        policy = policy_registry.get_by_type(self.model)
+        if not policy.user_has_any_permission(request.user, ANY_ACTIONS):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+def access_checked(bulk_action_class):
+    """`bulk_action_class` for users with a permission on the model only (registered in
+    wagtail_hooks.py in place of Wagtail's own)."""
+    return type(
+        bulk_action_class.__name__,
+        (_ModelAccessRequired, bulk_action_class),
+        {"__module__": bulk_action_class.__module__, "__doc__": access_checked.__doc__},
     )
 
 

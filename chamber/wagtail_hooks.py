@@ -1,7 +1,9 @@
 """The shared core in the Wagtail admin: outgoing e-mail (Settings), the review queue and its
 log entries, and the admin home's panels for scheduled jobs and for e-mail that needs staff;
+permission checks Wagtail's own views leave out (tests/chamber/test_admin_access_matrix.py);
 and, when serving pages, the members-only rule (chamber/privacy.py)."""
 
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -9,14 +11,18 @@ from django_tasks_db.models import DBTaskResult
 from wagtail import hooks
 from wagtail.admin.compare import register_comparison_class
 from wagtail.admin.ui.components import Component
+from wagtail.admin.views.pages import bulk_actions as page_actions
+from wagtail.documents.views import bulk_actions as document_actions
+from wagtail.images.views import bulk_actions as image_actions
 from wagtail.log_actions import LogFormatter
+from wagtail.snippets.bulk_actions.delete import DeleteBulkAction as SnippetDeleteBulkAction
 
 from chamber import dashboard, privacy, reviews
 from chamber.mail import mail_health
 from chamber.mail_admin import MailProblemsPanel, OutgoingMailViewSet
 from chamber.review_admin import LocalDateComparison, ReviewQueueViewSet
 from chamber.scheduled import STALE_AFTER, job_health
-from chamber.viewsets import register_read_only
+from chamber.viewsets import access_checked, register_read_only
 
 
 class ScheduledJobsPanel(Component):
@@ -92,6 +98,31 @@ def add_mail_problems_panel(request, panels):
     health = mail_health()
     if health.problems:
         panels.append(MailProblemsPanel(health))
+
+
+# Registered after Wagtail's own (order 0), so that each takes the place of Wagtail's.
+for bulk_action in (
+    SnippetDeleteBulkAction,
+    page_actions.DeleteBulkAction,
+    page_actions.MoveBulkAction,
+    page_actions.PublishBulkAction,
+    page_actions.UnpublishBulkAction,
+    image_actions.AddTagsBulkAction,
+    image_actions.AddToCollectionBulkAction,
+    image_actions.DeleteBulkAction,
+    document_actions.AddTagsBulkAction,
+    document_actions.AddToCollectionBulkAction,
+    document_actions.DeleteBulkAction,
+):
+    hooks.register("register_bulk_action", access_checked(bulk_action), order=1)
+
+
+@hooks.register("before_move_page")
+def refuse_a_move_the_user_may_not_make(request, page, destination):
+    """Wagtail's move confirmation shows a page, and how many pages sit under it, to anyone with
+    admin access; the move itself is checked only when posted."""
+    if not page.permissions_for_user(request.user).can_move_to(destination):
+        raise PermissionDenied
 
 
 @hooks.register("before_serve_page")

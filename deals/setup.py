@@ -1,11 +1,13 @@
 """What setup_site needs from deals: the /deals/ page and staff permissions
 (registered in deals/apps.py)."""
 
+from chamber.roles import DIRECTORY_MODERATORS
 from chamber.site_setup import add_fixed_page
 from deals.models.pages import DealsIndexPage
 
 GROUP_PERMISSIONS = {
-    "Chamber staff": [
+    # Publishing a deal is approving a member's submission.
+    DIRECTORY_MODERATORS: [
         "deals.add_deal",
         "deals.change_deal",
         "deals.delete_deal",

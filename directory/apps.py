@@ -15,6 +15,7 @@ class DirectoryConfig(AppConfig):
         from chamber.site_setup import AppSetup
         from chamber.site_setup import register as register_setup
         from chamber.storage import register_reader
+        from chamber.viewsets import grant_chooser
         from directory import member_record, notifications, setup, signals  # noqa: F401
         from directory.account.views import overview_panel
         from directory.models import Business
@@ -48,6 +49,9 @@ class DirectoryConfig(AppConfig):
             )
         )
         register_job(ScheduledJob("send_listing_check_requests", "Yearly listing check requests"))
+        # A listing belongs to a member: who may add or edit listings may pick the member, by
+        # name, without seeing members' records (Directory moderators, chamber/roles.py).
+        grant_chooser("membership.member", "directory.add_business", "directory.change_business")
 
         register_setup(
             AppSetup(

@@ -1,11 +1,13 @@
 """What setup_site needs from the directory: the /directory/ page and staff permissions
 (registered in directory/apps.py)."""
 
+from chamber.roles import DIRECTORY_MODERATORS
 from chamber.site_setup import add_fixed_page
 from directory.models.pages import DirectoryPage
 
 GROUP_PERMISSIONS = {
-    "Chamber staff": [
+    DIRECTORY_MODERATORS: [
+        # Publishing a listing is approving the member's changes.
         "directory.add_business",
         "directory.change_business",
         "directory.delete_business",
@@ -16,13 +18,8 @@ GROUP_PERMISSIONS = {
         "directory.change_category",
         "directory.delete_category",
         "directory.view_contactmessage",
-        "membership.add_membershiplevel",
-        "membership.change_membershiplevel",
-        "membership.add_member",
-        "membership.change_member",
-        "membership.add_membercontact",
-        "membership.change_membercontact",
-        "membership.delete_membercontact",
+        # No membership permission, not even to view members: a member's history holds its
+        # payments. The listing form's member chooser is opened to them (directory/apps.py).
     ],
 }
 

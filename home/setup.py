@@ -1,12 +1,13 @@
 """What setup_site needs from home: the home page itself, the /news/ page and staff permissions
 for the news taxonomy (registered in home/apps.py)."""
 
+from chamber.roles import EDITORS
 from chamber.site_setup import add_fixed_page, add_root_page
 from home.models.news import NewsIndexPage
 from home.models.pages import HomePage
 
 GROUP_PERMISSIONS = {
-    "Chamber staff": [
+    EDITORS: [
         "home.add_topic",
         "home.change_topic",
         "home.delete_topic",

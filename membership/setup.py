@@ -1,18 +1,29 @@
 """What setup_site needs from membership: the /join/ page and staff permissions
 (registered in membership/apps.py)."""
 
+from chamber.roles import MEMBERSHIP_STAFF
 from chamber.site_setup import add_fixed_page
 from membership.models.pages import JoinPage
 
 GROUP_PERMISSIONS = {
-    "Chamber staff": [
-        "membership.view_application",
-        "membership.change_application",
-        "membership.view_payment",
-        "membership.add_payment",
-        "membership.view_stripeevent",
-        "membership.view_renewalreminder",
+    MEMBERSHIP_STAFF: [
+        "membership.view_member",
+        "membership.add_member",
+        "membership.change_member",
+        "membership.view_membercontact",
+        "membership.add_membercontact",
+        "membership.change_membercontact",
+        "membership.delete_membercontact",
         "membership.view_contactinvitation",
+        "membership.view_application",
+        "membership.change_application",  # approve and reject
+        "membership.view_payment",
+        "membership.add_payment",  # record offline payments; set status and paid-through
+        "membership.view_renewalreminder",
+        "membership.view_stripeevent",
+        "membership.view_membershiplevel",
+        "membership.add_membershiplevel",
+        "membership.change_membershiplevel",
     ],
 }
 

@@ -202,6 +202,29 @@ MEMBER_SEARCH_FIELDS = [
 ]
 
 
+# Standing follows payments: a status, paid-through date or "no end date" typed into the form
+# changes what a member may do as surely as a payment does.
+STANDING_FIELDS = ("status", "paid_through", "no_end_date")
+STANDING_PERMISSION = "membership.add_payment"
+
+
+class MemberForm(WagtailAdminModelForm):
+    """The member form; its standing fields are read-only to staff who may not record payments
+    (Membership staff may, chamber/roles.py): a disabled field keeps the saved value whatever
+    is posted."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = self.for_user
+        if user is not None and not user.has_perm(STANDING_PERMISSION):
+            for name in STANDING_FIELDS:
+                if name in self.fields:
+                    self.fields[name].disabled = True
+                    self.fields[name].help_text = _(
+                        "Changed by Membership staff, who record payments."
+                    )
+
+
 class MemberFilterSet(WagtailFilterSet):
     status = django_filters.ChoiceFilter(
         label=_("Status"),
@@ -528,6 +551,10 @@ class MemberViewSet(SnippetViewSet):
             heading=_("Stripe"),
         ),
     ]
+
+    def get_edit_handler(self):
+        # The panels above, with the form that guards the standing fields.
+        return ObjectList(self.panels, base_form_class=MemberForm).bind_to_model(self.model)
 
     def get_queryset(self, request):
         # The latest reminder for the current paid period: the renewal list shows who has

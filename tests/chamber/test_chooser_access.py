@@ -10,6 +10,7 @@ import pytest
 from django.contrib.auth.models import Group
 from wagtail.snippets.models import get_snippet_models
 
+from chamber import roles
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -62,7 +63,7 @@ def test_every_snippet_model_is_classified():
     assert models == PRIVATE | PUBLIC, "classify the new snippet model's chooser here"
 
 
-@pytest.mark.parametrize("group", ["Editors", "Moderators"])
+@pytest.mark.parametrize("group", [roles.EDITORS, roles.PAGE_MODERATORS])
 def test_editors_and_moderators_cannot_read_private_records_through_a_chooser(
     client, site_tree, group
 ):
