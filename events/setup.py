@@ -1,11 +1,14 @@
 """What setup_site needs from events: the /events/ page and staff permissions (registered in
 events/apps.py)."""
 
+from chamber.roles import MEMBERSHIP_STAFF
 from chamber.site_setup import add_fixed_page
 from events.models import EventIndexPage
 
+# Registrations are people (guests' names and e-mails) and money: Membership staff, who also
+# follow guests up towards membership. The event pages themselves are Editors' pages.
 GROUP_PERMISSIONS = {
-    "Chamber staff": [
+    MEMBERSHIP_STAFF: [
         "events.view_registration",
         "events.add_registration",
         "events.change_registration",

@@ -9,7 +9,7 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.admin.widgets import BooleanRadioSelect
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from chamber.viewsets import CsvSafeIndexView
+from chamber.viewsets import CsvSafeIndexView, PermissionCheckedChooserViewSet
 from events import admin_views
 from events.models import EventPage, Registration
 
@@ -36,6 +36,8 @@ class RegistrationFilterSet(WagtailFilterSet):
 
 class RegistrationViewSet(SnippetViewSet):
     model = Registration
+    # Guests' names and e-mails: Wagtail's chooser would list them to any admin user.
+    chooser_viewset_class = PermissionCheckedChooserViewSet
     index_view_class = CsvSafeIndexView
     icon = "group"
     menu_label = _("Event registrations")

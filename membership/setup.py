@@ -19,6 +19,7 @@ GROUP_PERMISSIONS = {
         "membership.change_application",  # approve and reject
         "membership.view_payment",
         "membership.add_payment",  # record offline payments; set status and paid-through
+        "membership.change_payment",  # void, adjust and refund (membership/corrections.py)
         "membership.view_renewalreminder",
         "membership.view_stripeevent",
         "membership.view_membershiplevel",

@@ -97,6 +97,7 @@ PK_OBJECTS = {
     "wagtailadmin_api:images": "wagtailimages.image",
     "wagtaildocs_chooser": "wagtaildocs.document",
     "wagtailimages_chooser": "wagtailimages.image",
+    "review_queue": "directory.business",  # with kind "listing"
 }
 
 
@@ -122,6 +123,7 @@ def _value(pattern: AdminPattern, argument: str, objects: Objects):
         "token": "set-password",
         "content_type_app_name": "home",
         "content_type_model_name": "standardpage",
+        "kind": "listing",  # the review queue's
     }
     if argument in fixed:
         if name == "wagtailadmin_api:pages:action":
@@ -154,6 +156,7 @@ def _value(pattern: AdminPattern, argument: str, objects: Objects):
         "redirect_id": "wagtailredirects.redirect",
         "query_id": "wagtailsearchpromotions.query",
         "session_id": "editing_session",
+        "event_pk": "events.eventpage",
     }
     return objects[by_name[argument]].pk
 

@@ -39,6 +39,7 @@ from chamber.mail import deliver_queued, mail_rows
 from chamber.models import ChamberSettings
 from deals.models import DealRedemption
 from directory.models import ContactMessage
+from events.models import Registration
 from home.models import StandardPage
 from membership import dues
 from membership.models import (
@@ -49,6 +50,7 @@ from membership.models import (
     StripeEvent,
 )
 from tests.chamber.admin_urls import Objects, admin_patterns, concrete_urls
+from tests.events.helpers import make_event
 from tests.factories import (
     ApplicationFactory,
     DealFactory,
@@ -144,8 +146,29 @@ RULES: list[tuple[str, dict[str, str]]] = [
     ("wagtailsnippets_membership_membershiplevel:delete", SUPERUSERS),
     ("wagtailsnippetchoosers_membership_membershiplevel:create", MEMBERSHIP),
     ("wagtailsnippetchoosers_membership_membershiplevel:*", PUBLIC_CHOOSER),
+    # Refunds are for card payments (the fixture's is a cheque) and moving subscribers needs
+    # Stripe: those who may are sent back with a message.
+    (
+        "wagtailsnippets_membership_payment:refund",
+        MEMBERSHIP | dict.fromkeys(("membership", "chamber", "superuser"), REDIRECT),
+    ),
+    (
+        "wagtailsnippets_membership_membershiplevel:move_subscribers",
+        MEMBERSHIP | dict.fromkeys(("membership", "chamber", "superuser"), REDIRECT),
+    ),
     # Applications, payments (receipts), contacts, invitations, reminders, Stripe events.
     ("wagtailsnippet*_membership_*", MEMBERSHIP),
+    # Event registrations (guests' names and e-mails, tickets paid): Membership staff.
+    ("wagtailsnippets_events_registration:delete", SUPERUSERS),
+    ("wagtailsnippet*_events_*", MEMBERSHIP),
+    # The review queue of members' listing edits and deals: who may publish them. Approving
+    # and sending back are posted.
+    ("review_queue:approve", outcomes(directory=POST_ONLY, chamber=POST_ONLY, superuser=POST_ONLY)),
+    (
+        "review_queue:send_back",
+        outcomes(directory=POST_ONLY, chamber=POST_ONLY, superuser=POST_ONLY),
+    ),
+    ("review_queue:*", DIRECTORY),
     # Listings, categories and deals: Directory moderators; public, so anyone may choose them.
     ("wagtailsnippets_*:lock", LOCK),
     ("wagtailsnippets_*:unlock", LOCK),
@@ -166,6 +189,7 @@ RULES: list[tuple[str, dict[str, str]]] = [
     # Bulk actions: the confirmation lists the chosen records by name (chamber/wagtail_hooks.py).
     ("wagtail_bulk_action@auth.user.*", SUPERUSERS),
     ("wagtail_bulk_action@membership.*", MEMBERSHIP),
+    ("wagtail_bulk_action@events.*", MEMBERSHIP),
     ("wagtail_bulk_action@directory.*", DIRECTORY),
     ("wagtail_bulk_action@deals.*", DIRECTORY),
     ("wagtail_bulk_action@home.*", EDITORS),
@@ -355,6 +379,13 @@ def objects(site_tree, member_a, settings, django_user_model) -> Objects:
     settings.MAIL_TRANSPORT = "django.core.mail.backends.locmem.EmailBackend"
 
     image = ImageFactory()
+    event = make_event("Autumn mixer")
+    registration = Registration.objects.create(
+        event=event,
+        name="Gus Guest",
+        email="gus@example.org",
+        status=Registration.Status.CONFIRMED,
+    )
     found = Objects(
         {
             "home": home,
@@ -414,6 +445,8 @@ def objects(site_tree, member_a, settings, django_user_model) -> Objects:
             "deals.dealredemption": DealRedemption.objects.create(
                 deal=deal, member=member, user=member.user, redeemed_on=timezone.localdate()
             ),
+            "events.eventpage": event,
+            "events.registration": registration,
             "home.topic": TopicFactory(),
             "home.person": PersonFactory(),
             "wagtailimages.image": image,

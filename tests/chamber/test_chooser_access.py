@@ -26,6 +26,7 @@ PRIVATE = {
     "membership.renewalreminder",
     "deals.dealredemption",
     "directory.contactmessage",  # visitors' names and e-mail addresses
+    "events.registration",  # guests' names and e-mail addresses
 }
 # What the public site shows anyway (editors choose listings for the home page, topics and
 # authors for news): any admin user may choose them.
