@@ -16,6 +16,7 @@ from chamber.models import ChamberSettings
 from chamber.site_setup import site_setup
 from deals.models import Deal, DealsIndexPage
 from directory.models import DirectoryPage
+from events.models import EventIndexPage
 from home.models import HomeFeaturedBusiness, HomePage, NewsIndexPage, StandardPage
 from membership.models import JoinPage, Member
 from tests.factories import (
@@ -98,7 +99,15 @@ class TestHomeAndStandardPageTypes(WagtailPageTestCase):
         # Page itself is not creatable; the rest are the site's sections.
         self.assertAllowedSubpageTypes(
             HomePage,
-            {Page, StandardPage, NewsIndexPage, DirectoryPage, JoinPage, DealsIndexPage},
+            {
+                Page,
+                StandardPage,
+                NewsIndexPage,
+                DirectoryPage,
+                JoinPage,
+                DealsIndexPage,
+                EventIndexPage,
+            },
         )
         self.assertCanNotCreateAt(HomePage, HomePage)
         assert not HomePage.can_create_at(Page.get_first_root_node())  # one per parent

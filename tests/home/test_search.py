@@ -135,8 +135,8 @@ def test_a_news_item_shows_what_kind_of_item_it_is(client, news_factory):
 
 
 def test_words_of_the_body_match_and_every_word_must_match(client, advocacy, home):
-    add_page(home, "Events", intro="Breakfasts and mixers at city hall.")
-    assert set(result_urls(client.get(SEARCH, {"q": "city hall"}))) == {"/advocacy/", "/events/"}
+    add_page(home, "Meetups", intro="Breakfasts and mixers at city hall.")
+    assert set(result_urls(client.get(SEARCH, {"q": "city hall"}))) == {"/advocacy/", "/meetups/"}
     assert result_urls(client.get(SEARCH, {"q": "local city hall"})) == ["/advocacy/"]
     assert result_urls(client.get(SEARCH, {"q": "breakfasts advocacy"})) == []
 
