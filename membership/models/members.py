@@ -236,6 +236,11 @@ class Member(index.Indexed, models.Model):
     # compute_good_standing_until); stored so that listings and deals can filter on a date
     # and membership lapses by the calendar, with no scheduled job.
     good_standing_until = models.DateField(null=True, blank=True, editable=False, db_index=True)
+    # The member's id in the system the chamber moved from (GrowthZone, Wild Apricot, a
+    # spreadsheet), kept so that a second import of the same file updates instead of duplicating.
+    previous_id = models.CharField(
+        _("ID in the previous system"), max_length=100, blank=True, db_index=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -388,6 +393,8 @@ class MemberContact(models.Model):
         related_name="member_contacts",
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.PRIMARY)
+    # The person's phone at this member (a user may represent several members).
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
