@@ -14,6 +14,8 @@ class EventsConfig(AppConfig):
         from chamber.scheduled import register as register_job
         from chamber.site_setup import AppSetup
         from chamber.site_setup import register as register_setup
+        from directory.features import ListingFeature
+        from directory.features import register as register_feature
         from events import checkout, selectors, setup
         from membership.checkout_purposes import CheckoutPurpose
         from membership.checkout_purposes import register as register_checkout
@@ -48,6 +50,15 @@ class EventsConfig(AppConfig):
                 query={"interested_in_membership": "true", "guests": "true"},
                 kind=FIGURE,
                 order=41,
+            )
+        )
+        register_feature(
+            ListingFeature(
+                "events",
+                filter_label=_("Only businesses with upcoming events"),
+                filter_phrase=_("organising an upcoming event"),
+                listing_ids=selectors.business_ids_with_events,
+                section=selectors.listing_events_section,
             )
         )
         register_checkout(

@@ -9,7 +9,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.utils import timezone
 
 from chamber.selectors import live_page_url
@@ -104,6 +104,37 @@ def next_event_cards(*, limit: int = 3) -> list[EventCard]:
         return []
     events = upcoming_events().exclude(status=EventPage.Status.CANCELLED)[:limit]
     return event_cards(events, index_url=index_url)
+
+
+# -- on the organiser's listing page -----------------------------------------------------------
+
+LISTING_EVENTS = 4
+
+
+def business_ids_with_events():
+    """The listings (as `business_id`) that organise an upcoming event going ahead: the
+    directory's "Only businesses with upcoming events" filter and its listing pages ask this
+    (directory.features). Same visibility rule as `upcoming_events`, without its prefetches."""
+    return (
+        EventPage.objects.live()
+        .public()
+        .filter(ends_at__gte=timezone.now(), organiser__isnull=False)
+        .exclude(status=EventPage.Status.CANCELLED)
+        .annotate(business_id=F("organiser_id"))
+        .values("business_id")
+    )
+
+
+def listing_events_section(business) -> tuple[str, dict]:
+    """The "Upcoming events" section of an organiser's listing page in the directory."""
+    index_url = events_page_url()
+    events = (
+        upcoming_events()
+        .filter(organiser=business)
+        .exclude(status=EventPage.Status.CANCELLED)[:LISTING_EVENTS]
+    )
+    cards = event_cards(events, index_url=index_url) if index_url else []
+    return "events/includes/listing_events.html", {"cards": cards, "events_url": index_url}
 
 
 # -- the month calendar ------------------------------------------------------------------------

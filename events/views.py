@@ -22,9 +22,10 @@ from chamber.pagination import page_of
 from chamber.selectors import site_chrome
 from directory.models import DirectoryPage
 from events import checkout, ical, services
+from events.feeds import feed_kind
 from events.filters import EventFilterSet
 from events.forms import RegistrationForm
-from events.models import EventIndexPage, Registration
+from events.models import EventIndexPage, EventKind, Registration
 from events.selectors import (
     event_cards,
     events_between,
@@ -69,6 +70,8 @@ def event_index(request, *, page, past: bool):
             "query": cleaned.get("q") or "",
             "is_filtered": any(cleaned.get(name) for name in EventFilterSet.Meta.fields),
             "ignored": filterset.ignored,
+            # Filtered to one kind: offer that kind's feeds too.
+            "kind_feed": EventKind(cleaned["kind"]) if cleaned.get("kind") else None,
         },
     )
 
@@ -113,10 +116,15 @@ def event_feed(request):
     page = EventIndexPage.objects.live().public().first()
     if page is None:
         raise Http404("No events page")
-    events = upcoming_events()[:FEED_SIZE]
-    body = ical.calendar([(event, event.get_full_url()) for event in events], name=page.title)
+    kind = feed_kind(request)  # ?kind=workshop: one kind's calendar
+    events = upcoming_events()
+    if kind:
+        events = events.filter(kind=kind)
+    name = f"{page.title}: {EventKind(kind).label}" if kind else page.title
+    body = ical.calendar([(event, event.get_full_url()) for event in events[:FEED_SIZE]], name=name)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = 'inline; filename="events.ics"'
+    filename = f"events-{kind}.ics" if kind else "events.ics"
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
 
 
