@@ -19,6 +19,8 @@ class EventsConfig(AppConfig):
         from events import checkout, selectors, setup
         from membership.checkout_purposes import CheckoutPurpose
         from membership.checkout_purposes import register as register_checkout
+        from membership.join_extras import JoinSection
+        from membership.join_extras import register as register_join_section
 
         register_job(ScheduledJob("send_event_reminders", "Event reminders"))
         register_setup(
@@ -60,6 +62,9 @@ class EventsConfig(AppConfig):
                 listing_ids=selectors.business_ids_with_events,
                 section=selectors.listing_events_section,
             )
+        )
+        register_join_section(
+            JoinSection("events", order=10, render=selectors.join_page_member_rates)
         )
         register_checkout(
             CheckoutPurpose(

@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.utils import timezone
 
-from chamber.selectors import live_page_url
+from chamber.selectors import live_page_url, public_pages
 from events.models import EventIndexPage, EventPage, Registration, TicketType
 from membership.models import Member, MemberContact
 from membership.selectors import member_in_good_standing_for
@@ -115,9 +115,9 @@ def business_ids_with_events():
     """The listings (as `business_id`) that organise an upcoming event going ahead: the
     directory's "Only businesses with upcoming events" filter and its listing pages ask this
     (directory.features). Same visibility rule as `upcoming_events`, without its prefetches."""
+    # public_pages: `.public()` without its query for the restrictions on every listing page.
     return (
-        EventPage.objects.live()
-        .public()
+        public_pages(EventPage.objects.live())
         .filter(ends_at__gte=timezone.now(), organiser__isnull=False)
         .exclude(status=EventPage.Status.CANCELLED)
         .annotate(business_id=F("organiser_id"))
@@ -135,6 +135,64 @@ def listing_events_section(business) -> tuple[str, dict]:
     )
     cards = event_cards(events, index_url=index_url) if index_url else []
     return "events/includes/listing_events.html", {"cards": cards, "events_url": index_url}
+
+
+# -- member rates, on the join page ---------------------------------------------------------------
+
+JOIN_PAGE_EVENTS = 3
+
+
+@dataclass(frozen=True)
+class MemberRate:
+    title: str
+    url: str
+    starts_at: datetime.datetime
+    all_day: bool
+    ticket: str
+    member_price: Decimal
+    non_member_price: Decimal
+    currency: str
+
+
+def join_page_member_rates() -> tuple[str, dict] | None:
+    """Upcoming events whose tickets cost members less, for the join page's "Member rates at
+    events" (membership.join_extras): the soonest few, with both prices, and how many there are.
+    None when no upcoming event has a member rate (the section would promise nothing)."""
+    index_url = events_page_url()
+    if not index_url:
+        return None
+    cheaper = TicketType.objects.filter(
+        comp=False, member_price__lt=F("non_member_price")
+    ).order_by("member_price", "sort_order", "pk")
+    events = (
+        upcoming_events()
+        .exclude(status=EventPage.Status.CANCELLED)
+        .filter(Exists(cheaper.filter(event=OuterRef("pk"))))
+        .prefetch_related(Prefetch("ticket_types", queryset=cheaper, to_attr="member_rates"))
+    )
+    total = events.count()
+    if not total:
+        return None
+    rates = []
+    for event in events[:JOIN_PAGE_EVENTS]:
+        ticket = event.member_rates[0]
+        rates.append(
+            MemberRate(
+                title=event.title,
+                url=f"{index_url}{event.slug}/",
+                starts_at=event.local_start,
+                all_day=event.all_day,
+                ticket=ticket.name,
+                member_price=ticket.member_price,
+                non_member_price=ticket.non_member_price,
+                currency=event.currency.upper(),
+            )
+        )
+    return "events/includes/join_member_rates.html", {
+        "rates": rates,
+        "total": total,
+        "events_url": index_url,
+    }
 
 
 # -- the month calendar ------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 
 from chamber.http import SeeOther
 from chamber.ratelimit import allow, client_address, client_ip
+from membership import join_extras
 from membership.applications import submit_application
 from membership.checkout import (
     CHECKOUT_SESSION_ID,
@@ -41,7 +42,14 @@ RESUME_SESSION_KEY = "membership_join_resume"
 
 def _context(page, **extra):
     levels = MembershipLevel.objects.filter(active=True)
-    return {"page": page, "self": page, "levels": levels, "stripe": stripe_enabled(), **extra}
+    return {
+        "page": page,
+        "self": page,
+        "levels": levels,
+        "stripe": stripe_enabled(),
+        "extras": join_extras.join_sections(),  # member rates at events, say
+        **extra,
+    }
 
 
 def _signed_application(token: str, *, salt: str, max_age: int) -> Application | None:

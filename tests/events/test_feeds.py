@@ -1,9 +1,8 @@
 """The events' RSS feed and the per-kind feeds (`?kind=` on both the RSS and the iCal feed)."""
 
-import xml.etree.ElementTree as ET
-
 import icalendar
 import pytest
+from defusedxml import ElementTree as ET  # Wagtail (Willow) depends on defusedxml
 
 pytestmark = pytest.mark.django_db
 
