@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -16,13 +17,20 @@ class EventsConfig(AppConfig):
         from chamber.site_setup import register as register_setup
         from directory.features import ListingFeature
         from directory.features import register as register_feature
-        from events import checkout, selectors, setup
+        from events import checkout, follow_ups, selectors, setup
         from membership.checkout_purposes import CheckoutPurpose
         from membership.checkout_purposes import register as register_checkout
         from membership.join_extras import JoinSection
         from membership.join_extras import register as register_join_section
 
         register_job(ScheduledJob("send_event_reminders", "Event reminders"))
+        register_job(ScheduledJob("send_guest_follow_ups", "Event guest follow-ups"))
+        # An application to join records the event guest registration it came from.
+        post_save.connect(
+            follow_ups.application_saved,
+            sender="membership.Application",
+            dispatch_uid="events-guests",
+        )
         register_setup(
             AppSetup(
                 "events",

@@ -1,5 +1,40 @@
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 
+from events.reports import GuestConversionReport
 from events.viewsets import RegistrationViewSet
 
 register_snippet(RegistrationViewSet)
+
+
+@hooks.register("register_admin_urls")
+def register_report_urls():
+    return [
+        path(
+            "reports/event-guests/", GuestConversionReport.as_view(), name="events_guest_conversion"
+        ),
+        path(
+            "reports/event-guests/results/",
+            GuestConversionReport.as_view(results_only=True),
+            name="events_guest_conversion_results",
+        ),
+    ]
+
+
+class GuestConversionMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm("events.view_registration")
+
+
+@hooks.register("register_reports_menu_item")
+def register_guest_conversion_menu_item():
+    return GuestConversionMenuItem(
+        _("Event guests to members"),
+        reverse("events_guest_conversion"),
+        name="event-guests",
+        icon_name="group",
+        order=600,
+    )

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 
 from chamber.http import SeeOther
 from chamber.ratelimit import allow, client_address, client_ip
-from membership import join_extras
+from membership import join_extras, referrals
 from membership.applications import submit_application
 from membership.checkout import (
     CHECKOUT_SESSION_ID,
@@ -105,6 +105,8 @@ def join(request, *, page):
                 return SeeOther(thanks)
             application = form.save(commit=False)
             application.submitted_from = client_address(request)
+            if referral := referrals.read(request.session.get(referrals.SESSION_KEY)):
+                application.source = referral.source
             submitted = submit_application(application, notify=not stripe_enabled())
             if submitted.application is not None and stripe_enabled():
                 return _to_checkout(request, page, submitted.application)
@@ -116,9 +118,19 @@ def join(request, *, page):
             }
             return SeeOther(thanks)
     else:
-        initial = _resume_initial(request) or _chosen_level(request)
+        initial = _resume_initial(request) or _referral_initial(request) or _chosen_level(request)
         form = ApplicationForm(initial=initial, online_payment=stripe_enabled())
     return TemplateResponse(request, "membership/join_page.html", _context(page, form=form))
+
+
+def _referral_initial(request) -> dict:
+    """The fields a join link filled in (`?ref=`, membership/referrals.py); the link's source
+    is kept in the session for the application this browser submits."""
+    referral = referrals.read(request.GET.get("ref"))
+    if referral is None:
+        return {}
+    request.session[referrals.SESSION_KEY] = request.GET["ref"]
+    return {**referral.initial, **_chosen_level(request)}
 
 
 def _chosen_level(request) -> dict:

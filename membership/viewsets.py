@@ -751,6 +751,7 @@ class ApplicationViewSet(ReadOnlySnippetViewSet):
         "decided_by",
         "decided_at",
         "decision_note",
+        "source",
     ]
     export_headings = {"get_status_display": _("Status")}
     export_filename = "applications"

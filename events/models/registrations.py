@@ -72,6 +72,17 @@ class Registration(models.Model):
     stripe_payment_intent_id = models.CharField(max_length=255, blank=True)
     checked_in_at = models.DateTimeField(_("arrived"), null=True, blank=True)
     reminder_sent_at = models.DateTimeField(_("reminder sent"), null=True, blank=True)
+    # A guest's way into membership (events/follow_ups.py): when the follow-up with a join link
+    # went, and the application that came of it (by that link, or by the same e-mail address).
+    followed_up_at = models.DateTimeField(_("followed up"), null=True, blank=True)
+    application = models.ForeignKey(
+        "membership.Application",
+        verbose_name=_("application to join"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="event_registrations",
+    )
     created_at = models.DateTimeField(_("registered"), default=timezone.now)
     confirmed_at = models.DateTimeField(null=True, blank=True)
 

@@ -84,6 +84,9 @@ class Application(models.Model):
     )
     checkout_attempts = models.PositiveSmallIntegerField(default=0, editable=False)
     submitted_from = models.GenericIPAddressField(_("submitted from"), null=True, blank=True)
+    # Where the applicant came from, when a join link said (membership/referrals.py), e.g.
+    # "events.registration:42": the app that made the link finds its applications by it.
+    source = models.CharField(_("came from"), max_length=120, blank=True, editable=False)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("decided by"),

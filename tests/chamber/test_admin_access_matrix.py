@@ -128,6 +128,10 @@ RULES: list[tuple[str, dict[str, str]]] = [
     # specific one above a broader one). An app's viewset URLs are usually one row per model.
     # ---------------------------------------------------------------------------------------
     #
+    # Reports -------------------------------------------------------------------------------
+    # Event guests to members (events/reports.py): who registered, who applied.
+    ("events_guest_conversion*", MEMBERSHIP),
+    #
     # The chamber's records --------------------------------------------------------------------
     # Members: Membership staff. Directory moderators may pick a listing's member by name in
     # the chooser (directory/apps.py), nothing more: a member's history holds its payments.

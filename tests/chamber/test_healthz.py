@@ -19,6 +19,7 @@ JOBS = {
     "send_listing_check_requests",
     "send_deal_expiry_reminders",
     "send_event_reminders",
+    "send_guest_follow_ups",
     "deliver_mail",  # every minute: stale after an hour
     "stripe_reconcile",
 }

@@ -1,0 +1,142 @@
+"""Event guests on their way to membership, per event and per month (Reports > Event guests
+to members): how many guests came, said they were interested, got the follow-up, applied
+(events/follow_ups.py links an application to the registration it came from) and became
+members (their application made a member). A Wagtail report: filterable, exportable as CSV
+and XLSX, with the month-by-month totals of the events in the filter above the per-event table.
+
+A guest is a confirmed registration not made for a member; an event counts in the month it
+starts (chamber time zone).
+"""
+
+import django_filters
+from django.db.models import Count, Q
+from django.db.models.functions import TruncMonth
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
+from wagtail.admin.views.reports import ReportView
+from wagtail.admin.widgets import AdminDateInput
+from wagtail.permission_policies import ModelPermissionPolicy
+
+from chamber.viewsets import csv_safe
+from events.models import EventKind, EventPage, Registration
+
+GUEST = Q(
+    registrations__status=Registration.Status.CONFIRMED,
+    registrations__member__isnull=True,
+)
+COUNTS = {
+    "guests": Count("registrations", filter=GUEST),
+    "interested": Count(
+        "registrations", filter=GUEST & Q(registrations__interested_in_membership=True)
+    ),
+    "followed_up": Count(
+        "registrations", filter=GUEST & Q(registrations__followed_up_at__isnull=False)
+    ),
+    "applied": Count("registrations", filter=GUEST & Q(registrations__application__isnull=False)),
+    "members": Count(
+        "registrations", filter=GUEST & Q(registrations__application__member__isnull=False)
+    ),
+}
+HEADINGS = {
+    "guests": _("Guests"),
+    "interested": _("Interested in membership"),
+    "followed_up": _("Followed up"),
+    "applied": _("Applied"),
+    "members": _("Became members"),
+}
+
+
+def rate(part: int, whole: int) -> str:
+    return f"{round(100 * part / whole)}%" if whole else "-"
+
+
+class GuestConversionFilterSet(WagtailFilterSet):
+    starts_from = django_filters.DateFilter(
+        field_name="starts_at",
+        lookup_expr="date__gte",
+        label=_("Events from"),
+        widget=AdminDateInput,
+    )
+    starts_to = django_filters.DateFilter(
+        field_name="starts_at", lookup_expr="date__lte", label=_("Events to"), widget=AdminDateInput
+    )
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=EventKind.choices)
+
+    class Meta:
+        model = EventPage
+        fields = []
+
+
+class GuestConversionReport(ReportView):
+    page_title = _("Event guests to members")
+    header_icon = "group"
+    results_template_name = "events/admin/guest_conversion_results.html"
+    index_url_name = "events_guest_conversion"
+    index_results_url_name = "events_guest_conversion_results"
+    filterset_class = GuestConversionFilterSet
+    permission_policy = ModelPermissionPolicy(Registration)
+    permission_required = "view"
+    paginate_by = 50
+    columns = [
+        TitleColumn(
+            "title",
+            label=_("Event"),
+            get_url=lambda event: reverse("wagtailadmin_pages:edit", args=[event.pk]),
+        ),
+        DateColumn("starts_at", label=_("Date")),
+        *(Column(name, label=label) for name, label in HEADINGS.items()),
+        Column("conversion", label=_("Guests who became members"), accessor="conversion"),
+    ]
+    list_export = ["title", "starts_at", *HEADINGS, "conversion"]
+    export_headings = {
+        "title": _("Event"),
+        "starts_at": _("Date"),
+        **HEADINGS,
+        "conversion": _("Guests who became members"),
+    }
+    export_filename = "event-guests-to-members"
+
+    def get_queryset(self):
+        # Events that have happened (their guests can only have been followed up since).
+        return (
+            EventPage.objects.filter(starts_at__lt=timezone.now())
+            .annotate(**COUNTS)
+            .order_by("-starts_at", "-pk")
+        )
+
+    def decorate_paginated_queryset(self, object_list):
+        for event in object_list:
+            event.conversion = rate(event.members, event.guests)
+        return object_list
+
+    def preprocess_field_value(self, field, value, export_format):
+        value = super().preprocess_field_value(field, value, export_format)
+        if export_format == self.FORMAT_CSV and isinstance(value, str):
+            return csv_safe(value)
+        return value
+
+    def to_row_dict(self, item):
+        item.conversion = rate(item.members, item.guests)
+        return super().to_row_dict(item)
+
+    @cached_property
+    def months(self) -> list[dict]:
+        """The filtered events' guests, month by month (by the month each event starts)."""
+        rows = (
+            self.filter_queryset(EventPage.objects.filter(starts_at__lt=timezone.now()))
+            .annotate(month=TruncMonth("starts_at", tzinfo=timezone.get_current_timezone()))
+            .values("month")
+            .annotate(events=Count("pk", distinct=True), **COUNTS)
+            .order_by("-month")
+        )
+        return [{**row, "conversion": rate(row["members"], row["guests"])} for row in rows]
+
+    def get_context_data(self, *args, **kwargs):
+        context = super().get_context_data(*args, **kwargs)
+        context["months"] = self.months
+        context["headings"] = HEADINGS
+        return context
