@@ -5,7 +5,7 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -110,3 +110,57 @@ class CheckInView(CheckInPermissionMixin, WagtailAdminTemplateMixin, TemplateVie
         if arrived:
             messages.success(request, _("%(name)s arrived.") % {"name": registration.name})
         return redirect(self.url(query) + f"#registration-{registration.pk}")
+
+
+class CancelEventView(WagtailAdminTemplateMixin, TemplateView):
+    """Cancel an event: its page says so, every paid place is refunded through Stripe and
+    everyone registered or waiting is e-mailed (services.cancel_event). For those who may both
+    publish the event's page and manage its registrations. Run again, it retries the refunds
+    that failed."""
+
+    header_icon = "cross"
+    template_name = "events/admin/cancel_event.html"
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.event = get_object_or_404(EventPage, pk=kwargs["event_pk"])
+
+    def dispatch(self, request, *args, **kwargs):
+        if not may_cancel_event(request.user, self.event):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_title(self):
+        return _("Cancel %(event)s") % {"event": self.event.title}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        active = Registration.objects.filter(event=self.event, status__in=services.ACTIVE)
+        paid = active.filter(price__gt=0).exclude(stripe_payment_intent_id="")
+        context.update(
+            event=self.event,
+            people=active.count(),
+            paid=paid.count(),
+            to_refund=paid.filter(stripe_refund_id="").aggregate(total=Sum("price"))["total"],
+            edit_url=reverse("wagtailadmin_pages:edit", args=(self.event.pk,)),
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        result = services.cancel_event(self.event, user=request.user)
+        messages.success(
+            request,
+            _("%(event)s is cancelled; %(count)d people were told (and refunded if they paid).")
+            % {"event": self.event.title, "count": len(result.cancelled)},
+        )
+        for registration, reason in result.failed:
+            messages.error(
+                request,
+                _("%(name)s was not refunded: %(reason)s Cancel the event again to retry.")
+                % {"name": registration.name, "reason": reason},
+            )
+        return redirect(reverse("wagtailadmin_pages:edit", args=(self.event.pk,)))
+
+
+def may_cancel_event(user, event: EventPage) -> bool:
+    return user.has_perm(PERMISSION) and event.permissions_for_user(user).can_publish()

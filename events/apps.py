@@ -1,3 +1,5 @@
+import datetime
+
 from django.apps import AppConfig
 from django.db.models.signals import post_save
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +27,14 @@ class EventsConfig(AppConfig):
 
         register_job(ScheduledJob("send_event_reminders", "Event reminders"))
         register_job(ScheduledJob("send_guest_follow_ups", "Event guest follow-ups"))
+        register_job(
+            ScheduledJob(
+                "promote_waitlists",
+                "Event waitlists",
+                schedule="every 10 minutes",
+                stale_after=datetime.timedelta(hours=2),
+            )
+        )
         # An application to join records the event guest registration it came from.
         post_save.connect(
             follow_ups.application_saved,

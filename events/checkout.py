@@ -61,6 +61,8 @@ def start_checkout(registration: Registration, *, success_url: str, cancel_url: 
         }
     )
     Registration.objects.filter(pk=registration.pk).update(stripe_checkout_session_id=session.id)
+    # A place offered from the waitlist stays held at least while its buyer is at Checkout.
+    services.offer_checkout_started(registration_pk=registration.pk, session_expires_at=expires_at)
     return session.url
 
 

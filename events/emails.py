@@ -23,6 +23,7 @@ def _context(registration) -> dict:
         "event": event,
         "event_url": event.get_full_url(),
         "registration_url": registration_url(registration),
+        "events_url": event.get_parent().get_full_url(),
     }
 
 
@@ -59,3 +60,16 @@ def send_waitlisted(registration) -> int:
 
 def send_reminder(registration) -> int:
     return _send("events/emails/reminder", registration, attach_ics=True)
+
+
+def send_place_offered(registration) -> int:
+    """A paid place from the waitlist, held for the person to pay (events.services)."""
+    return _send("events/emails/place_offered", registration, attach_ics=False)
+
+
+def send_cancelled(registration) -> int:
+    return _send("events/emails/cancelled", registration, attach_ics=False)
+
+
+def send_event_cancelled(registration) -> int:
+    return _send("events/emails/event_cancelled", registration, attach_ics=False)

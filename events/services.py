@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from events import emails
+from events import emails, refunds
 from events.models import EventPage, Registration, TicketType
 from events.selectors import Rate
 
@@ -117,9 +117,10 @@ def registration_create(
 
 @transaction.atomic
 def registration_release_hold(*, registration_pk: int, reason: str = "") -> bool:
-    """A held seat whose Checkout ended unpaid goes back (True if this call released it)."""
+    """A held seat whose Checkout ended unpaid goes back (True if this call released it);
+    a place offered from the waitlist stays held until its payment window ends."""
     registration = Registration.objects.select_for_update().get(pk=registration_pk)
-    if registration.status != Registration.Status.HELD:
+    if registration.status != Registration.Status.HELD or is_offer(registration):
         return False
     registration.status = Registration.Status.EXPIRED
     registration.save(update_fields=["status"])
@@ -159,10 +160,17 @@ class CancellationRefused(Exception):
     """The attendee cannot cancel this registration themselves; the message says why."""
 
 
+# How long a person promoted from the waitlist to a paid place has to pay for it.
+PAYMENT_WINDOW = datetime.timedelta(hours=48)
+
+
 def _promote_from_waitlist(event: EventPage, now) -> list[Registration]:
     """Fill free seats from the waitlist, first come first served (called under the event's
-    lock). Only free places are promoted automatically: a paid place needs a payment window,
-    which staff handle for now."""
+    lock). A free place is confirmed at once; a paid place is held for the person for
+    PAYMENT_WINDOW (never past the start) and they are e-mailed a link to pay. A hold that
+    runs out frees the seat for the next person (`promote_waitlists`, run from cron)."""
+    if event.status == EventPage.Status.CANCELLED or event.starts_at <= now:
+        return []
     free_seats = None if event.capacity is None else event.capacity - _seats_taken(event, now)
     promoted = []
     waiting = Registration.objects.filter(
@@ -171,34 +179,159 @@ def _promote_from_waitlist(event: EventPage, now) -> list[Registration]:
     for registration in waiting:
         if free_seats is not None and free_seats <= 0:
             break
-        if registration.price != 0:
-            continue
-        registration.status = Registration.Status.CONFIRMED
-        registration.confirmed_at = now
-        registration.save(update_fields=["status", "confirmed_at"])
-        emails.send_confirmation(registration)
+        if registration.price == 0:
+            registration.status = Registration.Status.CONFIRMED
+            registration.confirmed_at = now
+            registration.save(update_fields=["status", "confirmed_at"])
+            emails.send_confirmation(registration)
+        else:
+            registration.status = Registration.Status.HELD
+            registration.hold_expires_at = min(now + PAYMENT_WINDOW, event.starts_at)
+            registration.save(update_fields=["status", "hold_expires_at"])
+            emails.send_place_offered(registration)
         promoted.append(registration)
         if free_seats is not None:
             free_seats -= 1
     return promoted
 
 
-@transaction.atomic
-def registration_cancel(*, registration: Registration) -> list[Registration]:
-    """The attendee cancels (a free place, or a place on the waitlist); the seat goes to the
-    next person waiting. Returns who was promoted. A paid place needs a refund, which the
-    chamber office makes."""
-    event = lock_event(registration.event_id)
-    registration = Registration.objects.select_for_update().get(pk=registration.pk)
-    if registration.status not in (Registration.Status.CONFIRMED, Registration.Status.WAITLISTED):
-        raise CancellationRefused("This registration is not active.")
-    if registration.price != 0 and registration.status == Registration.Status.CONFIRMED:
-        raise CancellationRefused(
-            "Paid places are cancelled by the chamber office, who refund them: please write to us."
-        )
-    now = timezone.now()
+def is_offer(registration: Registration, now=None) -> bool:
+    """A paid place offered from the waitlist, its payment window still open (longer than a
+    Checkout hold: see HOLD)."""
+    now = now or timezone.now()
+    return (
+        registration.status == Registration.Status.HELD
+        and registration.hold_expires_at is not None
+        and registration.hold_expires_at > now + HOLD
+    )
+
+
+def cancellation_problem(registration: Registration, now=None) -> str:
+    """Why the attendee may not cancel `registration` themselves, or "" if they may."""
+    now = now or timezone.now()
+    event = registration.event
+    active = (Registration.Status.CONFIRMED, Registration.Status.WAITLISTED)
+    if registration.status not in active and not is_offer(registration, now):
+        return "This registration is not active."
     if event.starts_at <= now:
-        raise CancellationRefused("The event has started.")
+        return "The event has started."
+    if refunds.needs_refund(registration) and now > event.refunds_close_at:
+        return (
+            "Paid places can be cancelled with a refund until "
+            f"{event.refund_hours} hours before the start: please write to the chamber office."
+        )
+    return ""
+
+
+def registration_cancel(*, registration: Registration) -> list[Registration]:
+    """The attendee cancels (a place, a place offered from the waitlist, or their place on
+    the waitlist); a paid place is refunded in full first, through Stripe, within the event's
+    refund window. The seat goes to the next person waiting. Returns who was promoted."""
+    registration = Registration.objects.select_related("event").get(pk=registration.pk)
+    if problem := cancellation_problem(registration):
+        raise CancellationRefused(problem)
+    refund_id = ""
+    if refunds.needs_refund(registration):
+        try:  # before anything changes, with no lock held
+            refund_id = refunds.refund(registration, reason="Cancelled by the attendee")
+        except refunds.RefundFailed as failure:
+            raise CancellationRefused(str(failure)) from failure
+    return _cancel(registration.pk, refund_id=refund_id, notify="attendee")
+
+
+@transaction.atomic
+def _cancel(registration_pk: int, *, refund_id: str, notify: str) -> list[Registration]:
+    """Mark one registration cancelled (and refunded) under the event's lock, e-mail the
+    person and promote from the waitlist."""
+    now = timezone.now()
+    registration = Registration.objects.select_related("event").get(pk=registration_pk)
+    event = lock_event(registration.event_id)
+    registration = Registration.objects.select_for_update().get(pk=registration_pk)
+    if registration.status in (Registration.Status.CANCELLED, Registration.Status.EXPIRED):
+        return []  # cancelled meanwhile (the refund's idempotency key made it one refund)
     registration.status = Registration.Status.CANCELLED
-    registration.save(update_fields=["status"])
+    if refund_id:
+        registration.stripe_refund_id = refund_id
+        registration.refunded_at = now
+    registration.save(update_fields=["status", "stripe_refund_id", "refunded_at"])
+    registration.event = event
+    if notify == "attendee":
+        emails.send_cancelled(registration)
+        return _promote_from_waitlist(event, now)
+    emails.send_event_cancelled(registration)
+    return []
+
+
+class EventCancellation:
+    """What cancelling an event did: who was refunded and e-mailed, and whose refund failed
+    (they stay registered; cancelling again retries them)."""
+
+    def __init__(self):
+        self.cancelled: list[Registration] = []
+        self.failed: list[tuple[Registration, str]] = []
+
+
+def cancel_event(event: EventPage, *, user) -> EventCancellation:
+    """Staff cancel the event: its page says so (a new published revision, so the page keeps
+    its URL and says "cancelled"), every paid place is refunded in full through Stripe, and
+    everyone registered, held or waiting is e-mailed. Safe to run again: those already
+    cancelled are left alone, failed refunds are retried."""
+    event = EventPage.objects.get(pk=event.pk)
+    if event.status != EventPage.Status.CANCELLED:
+        event.status = EventPage.Status.CANCELLED
+        revision = event.save_revision(user=user, log_action=True)
+        if event.live:
+            revision.publish(user=user)
+    result = EventCancellation()
+    people = Registration.objects.filter(event=event, status__in=ACTIVE).order_by("pk")
+    for registration in people:
+        refund_id = ""
+        if refunds.needs_refund(registration):
+            try:
+                refund_id = refunds.refund(registration, reason="The event was cancelled")
+            except refunds.RefundFailed as failure:
+                result.failed.append((registration, str(failure)))
+                continue
+        _cancel(registration.pk, refund_id=refund_id, notify="event")
+        result.cancelled.append(registration)
+    return result
+
+
+@transaction.atomic
+def _promote_event(event_pk: int, now) -> list[Registration]:
+    event = lock_event(event_pk)
+    Registration.objects.filter(
+        event=event, status=Registration.Status.HELD, hold_expires_at__lte=now
+    ).update(status=Registration.Status.EXPIRED)
     return _promote_from_waitlist(event, now)
+
+
+def promote_waitlists(now=None) -> list[Registration]:
+    """For every upcoming event with people waiting: holds that ran out give their seats
+    back, and the waitlist moves up (run every few minutes from cron)."""
+    now = now or timezone.now()
+    waiting = (
+        Registration.objects.filter(
+            status=Registration.Status.WAITLISTED,
+            event__starts_at__gt=now,
+            event__status=EventPage.Status.SCHEDULED,
+        )
+        .values_list("event_id", flat=True)
+        .distinct()
+        .order_by("event_id")
+    )
+    promoted = []
+    for event_pk in list(waiting):
+        promoted += _promote_event(event_pk, now)
+    return promoted
+
+
+@transaction.atomic
+def offer_checkout_started(*, registration_pk: int, session_expires_at) -> None:
+    """A person paying for an offered place has a Checkout session: the hold lasts at least as
+    long as the session (and a little more), so the seat is theirs while they pay."""
+    registration = Registration.objects.select_for_update().get(pk=registration_pk)
+    floor = session_expires_at + (HOLD - datetime.timedelta(minutes=CHECKOUT_MINUTES))
+    if registration.status == Registration.Status.HELD and registration.hold_expires_at < floor:
+        registration.hold_expires_at = floor
+        registration.save(update_fields=["hold_expires_at"])

@@ -21,7 +21,7 @@ from chamber.http import SeeOther
 from chamber.pagination import page_of
 from chamber.selectors import site_chrome
 from directory.models import DirectoryPage
-from events import checkout, ical, services
+from events import checkout, ical, refunds, services
 from events.feeds import feed_kind
 from events.filters import EventFilterSet
 from events.forms import RegistrationForm
@@ -290,6 +290,9 @@ def registration_detail(request, *, page, token):
             "registration": registration,
             "attendee": registration.confirmed,
             "ics_url": reverse("events:event_ics", kwargs={"slug": page.slug}),
+            "offer": services.is_offer(registration),
+            "may_cancel": not services.cancellation_problem(registration),
+            "refundable": refunds.needs_refund(registration),
         },
     )
     response["X-Robots-Tag"] = "noindex"
@@ -315,6 +318,31 @@ def start_checkout(request, registration):
     return SeeOther(url)
 
 
+def registration_pay(request, *, page, token):
+    """Pay for a place offered from the waitlist: off to Checkout for its price."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    registration = Registration.objects.filter(event=page, token=token).first()
+    if registration is None:
+        raise Http404("No such registration")
+    if not services.is_offer(registration) or not checkout.checkout_available():
+        messages.error(request, "This place is no longer held for you.")
+        return SeeOther(registration_path(registration))
+    try:
+        url = checkout.start_checkout(
+            registration,
+            success_url=request.build_absolute_uri(registration_path(registration)),
+            cancel_url=request.build_absolute_uri(registration_path(registration)),
+        )
+    except Exception:
+        logger.exception("Could not start Checkout for registration %s", registration.pk)
+        messages.error(
+            request, "We could not reach the payment service. Please try again in a moment."
+        )
+        return SeeOther(registration_path(registration))
+    return SeeOther(url)
+
+
 def registration_cancel(request, *, page, token):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
@@ -326,5 +354,14 @@ def registration_cancel(request, *, page, token):
     except services.CancellationRefused as refusal:
         messages.error(request, str(refusal))
     else:
-        messages.success(request, "Your registration is cancelled. Thank you for letting us know.")
+        registration.refresh_from_db()
+        refunded = (
+            f" We have refunded {registration.price} {registration.currency.upper()}."
+            if registration.stripe_refund_id
+            else ""
+        )
+        messages.success(
+            request,
+            f"Your registration is cancelled. Thank you for letting us know.{refunded}",
+        )
     return SeeOther(registration_path(registration))

@@ -95,9 +95,14 @@ class RegistrationViewSet(SnippetViewSet):
     def check_in_view(self):
         return self.construct_view(admin_views.CheckInView)
 
+    @property
+    def cancel_event_view(self):
+        return self.construct_view(admin_views.CancelEventView)
+
     def get_urlpatterns(self):
         return [
             *super().get_urlpatterns(),
             path("check-in/", self.check_in_index_view, name="check_in_index"),
             path("check-in/<int:event_pk>/", self.check_in_view, name="check_in"),
+            path("cancel-event/<int:event_pk>/", self.cancel_event_view, name="cancel_event"),
         ]

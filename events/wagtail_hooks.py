@@ -2,8 +2,11 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.widgets.button import Button
 from wagtail.snippets.models import register_snippet
 
+from events.admin_views import may_cancel_event
+from events.models import EventPage
 from events.reports import GuestConversionReport
 from events.viewsets import RegistrationViewSet
 
@@ -38,3 +41,16 @@ def register_guest_conversion_menu_item():
         icon_name="group",
         order=600,
     )
+
+
+@hooks.register("register_page_header_buttons")
+def cancel_event_button(page, user, view_name, next_url=None):
+    """ "Cancel event" in an event's page header (edit view), for those who may (see
+    admin_views.may_cancel_event)."""
+    if isinstance(page.specific_deferred, EventPage) and may_cancel_event(user, page):
+        yield Button(
+            _("Cancel event and refund"),
+            url=reverse("wagtailsnippets_events_registration:cancel_event", args=[page.pk]),
+            icon_name="cross",
+            priority=55,
+        )

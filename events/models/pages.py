@@ -123,6 +123,14 @@ class EventPage(CachedViewRestrictionsMixin, RoutablePageMixin, Page):
         related_name="events",
         help_text=_("A member business; leave empty when the chamber organises it."),
     )
+    refund_hours = models.PositiveIntegerField(
+        _("refunds until (hours before the start)"),
+        default=48,
+        help_text=_(
+            "Attendees may cancel a paid place themselves, with a full refund, until this many "
+            "hours before the event starts; after that, only the chamber office can."
+        ),
+    )
     members_only = models.BooleanField(
         _("members only"),
         default=False,
@@ -168,7 +176,7 @@ class EventPage(CachedViewRestrictionsMixin, RoutablePageMixin, Page):
                     [FieldPanel("registration_opens_at"), FieldPanel("registration_closes_at")]
                 ),
                 FieldPanel("members_only"),
-                FieldPanel("currency"),
+                FieldRowPanel([FieldPanel("currency"), FieldPanel("refund_hours")]),
                 InlinePanel("ticket_types", label=_("Ticket type"), min_num=1),
             ],
             heading=_("Registration and tickets"),
@@ -292,6 +300,11 @@ class EventPage(CachedViewRestrictionsMixin, RoutablePageMixin, Page):
         return [ticket for ticket in self.ticket_types.all() if not ticket.comp]
 
     @property
+    def refunds_close_at(self) -> datetime.datetime:
+        """The last moment an attendee may cancel a paid place with a refund."""
+        return self.starts_at - datetime.timedelta(hours=self.refund_hours)
+
+    @property
     def is_free(self) -> bool:
         return all(ticket.is_free for ticket in self.on_sale_ticket_types())
 
@@ -320,6 +333,12 @@ class EventPage(CachedViewRestrictionsMixin, RoutablePageMixin, Page):
         from events.views import registration_cancel
 
         return registration_cancel(request, page=self, token=token)
+
+    @path("registration/<str:token>/pay/")
+    def pay_view(self, request, token):
+        from events.views import registration_pay
+
+        return registration_pay(request, page=self, token=token)
 
 
 class TicketType(Orderable):

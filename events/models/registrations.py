@@ -72,6 +72,9 @@ class Registration(models.Model):
     stripe_payment_intent_id = models.CharField(max_length=255, blank=True)
     checked_in_at = models.DateTimeField(_("arrived"), null=True, blank=True)
     reminder_sent_at = models.DateTimeField(_("reminder sent"), null=True, blank=True)
+    # The refund of a paid place (events/refunds.py), made through Stripe's API.
+    stripe_refund_id = models.CharField(max_length=255, blank=True)
+    refunded_at = models.DateTimeField(_("refunded"), null=True, blank=True)
     # A guest's way into membership (events/follow_ups.py): when the follow-up with a join link
     # went, and the application that came of it (by that link, or by the same e-mail address).
     followed_up_at = models.DateTimeField(_("followed up"), null=True, blank=True)

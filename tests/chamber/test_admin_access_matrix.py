@@ -164,6 +164,8 @@ RULES: list[tuple[str, dict[str, str]]] = [
     ("wagtailsnippet*_membership_*", MEMBERSHIP),
     # Event registrations (guests' names and e-mails, tickets paid): Membership staff.
     ("wagtailsnippets_events_registration:delete", SUPERUSERS),
+    # Cancelling an event publishes its page and refunds its registrations: both rights.
+    ("wagtailsnippets_events_registration:cancel_event", OFFICE),
     ("wagtailsnippet*_events_*", MEMBERSHIP),
     # The review queue of members' listing edits and deals: who may publish them. Approving
     # and sending back are posted.

@@ -243,22 +243,32 @@ def test_cancelling_a_free_place_gives_it_to_the_first_on_the_waitlist(client, e
         registration.refresh_from_db()
     assert response.status_code == 303
     assert (first.status, second.status, third.status) == ("cancelled", "confirmed", "waitlisted")
-    [message] = mail.outbox
-    assert message.to == ["second@guest.example"]
-    assert message.subject.startswith("You're registered")
+    cancelled, promoted = mail.outbox
+    assert cancelled.to == ["first@guest.example"]
+    assert cancelled.subject == "Cancelled: your place at Coffee mixer"
+    assert promoted.to == ["second@guest.example"]
+    assert promoted.subject.startswith("You're registered")
 
 
-def test_a_paid_place_is_not_cancelled_by_the_attendee(client, event_factory, settings):
+def test_a_place_to_pay_at_the_door_is_cancelled_without_a_refund(
+    client, event_factory, settings
+):
+    """Without online payment a paid place is paid at the door: nothing to refund (paid
+    online places: tests/events/test_cancellations.py)."""
     settings.STRIPE_SECRET_KEY = ""
     event = event_factory("Gala", prices=(90, 120))
     register(client, event)
     registration = Registration.objects.get()
+    assert "Please pay 120.00 USD at the door" in client.get(
+        f"{event.url}registration/{registration.token}/"
+    ).text
 
     response = client.post(f"{event.url}registration/{registration.token}/cancel/", follow=True)
 
     registration.refresh_from_db()
-    assert registration.status == Registration.Status.CONFIRMED
-    assert "cancelled by the chamber office" in response.text
+    assert registration.status == Registration.Status.CANCELLED
+    assert not registration.stripe_refund_id
+    assert "We have refunded" not in response.text
 
 
 def test_cancelling_needs_a_post_and_the_right_token(client, event_factory):
