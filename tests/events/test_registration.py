@@ -250,18 +250,17 @@ def test_cancelling_a_free_place_gives_it_to_the_first_on_the_waitlist(client, e
     assert promoted.subject.startswith("You're registered")
 
 
-def test_a_place_to_pay_at_the_door_is_cancelled_without_a_refund(
-    client, event_factory, settings
-):
+def test_a_place_to_pay_at_the_door_is_cancelled_without_a_refund(client, event_factory, settings):
     """Without online payment a paid place is paid at the door: nothing to refund (paid
     online places: tests/events/test_cancellations.py)."""
     settings.STRIPE_SECRET_KEY = ""
     event = event_factory("Gala", prices=(90, 120))
     register(client, event)
     registration = Registration.objects.get()
-    assert "Please pay 120.00 USD at the door" in client.get(
-        f"{event.url}registration/{registration.token}/"
-    ).text
+    assert (
+        "Please pay 120.00 USD at the door"
+        in client.get(f"{event.url}registration/{registration.token}/").text
+    )
 
     response = client.post(f"{event.url}registration/{registration.token}/cancel/", follow=True)
 
