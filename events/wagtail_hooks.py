@@ -7,7 +7,7 @@ from wagtail.snippets.models import register_snippet
 
 from events.admin_views import may_cancel_event
 from events.models import EventPage
-from events.reports import GuestConversionReport
+from events.reports import EventAttendanceReport, GuestConversionReport
 from events.viewsets import RegistrationViewSet
 
 register_snippet(RegistrationViewSet)
@@ -24,17 +24,23 @@ def register_report_urls():
             GuestConversionReport.as_view(results_only=True),
             name="events_guest_conversion_results",
         ),
+        path("reports/events/", EventAttendanceReport.as_view(), name="events_attendance"),
+        path(
+            "reports/events/results/",
+            EventAttendanceReport.as_view(results_only=True),
+            name="events_attendance_results",
+        ),
     ]
 
 
-class GuestConversionMenuItem(MenuItem):
+class RegistrationsReportMenuItem(MenuItem):
     def is_shown(self, request):
         return request.user.has_perm("events.view_registration")
 
 
 @hooks.register("register_reports_menu_item")
 def register_guest_conversion_menu_item():
-    return GuestConversionMenuItem(
+    return RegistrationsReportMenuItem(
         _("Event guests to members"),
         reverse("events_guest_conversion"),
         name="event-guests",
@@ -54,3 +60,14 @@ def cancel_event_button(page, user, view_name, next_url=None):
             icon_name="cross",
             priority=55,
         )
+
+
+@hooks.register("register_reports_menu_item")
+def register_attendance_menu_item():
+    return RegistrationsReportMenuItem(
+        _("Events: attendance and revenue"),
+        reverse("events_attendance"),
+        name="events-attendance",
+        icon_name="date",
+        order=590,
+    )

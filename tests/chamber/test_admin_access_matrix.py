@@ -131,6 +131,7 @@ RULES: list[tuple[str, dict[str, str]]] = [
     # Reports -------------------------------------------------------------------------------
     # Event guests to members (events/reports.py): who registered, who applied.
     ("events_guest_conversion*", MEMBERSHIP),
+    ("events_attendance*", MEMBERSHIP),  # attendance and ticket revenue per event
     #
     # The chamber's records --------------------------------------------------------------------
     # Members: Membership staff. Directory moderators may pick a listing's member by name in

@@ -216,3 +216,35 @@ def test_the_report_needs_the_registrations_permission(client, site_tree, report
     staff.groups.add(Group.objects.get(name="Membership staff"))
     client.force_login(staff)
     assert client.get("/admin/reports/event-guests/").status_code == 200
+
+
+# -- attendance and revenue ------------------------------------------------------------------
+
+
+@time_machine.travel(local(2027, 5, 1, 9), tick=False)
+def test_attendance_and_revenue_per_event(client, admin_user, event_factory):
+    gala = event_factory("Spring gala", starts_at=local(2027, 4, 20, 19), prices=(80, 100))
+    guest(gala, "a@x.example", price=100, stripe_payment_intent_id="pi_a")
+    guest(gala, "b@x.example", price=80, checked_in_at=local(2027, 4, 20, 19, 5))
+    guest(
+        gala,
+        "c@x.example",
+        price=100,
+        stripe_payment_intent_id="pi_c",
+        status=Registration.Status.CANCELLED,
+        stripe_refund_id="re_c",
+        refunded_at=local(2027, 4, 1, 9),
+    )
+    guest(gala, "d@x.example", status=Registration.Status.WAITLISTED, price=100)
+    event_factory("Free mixer", starts_at=local(2027, 4, 22, 18))
+    client.force_login(admin_user)
+
+    html = client.get("/admin/reports/events/").content.decode()
+
+    # Status, capacity, registered, arrived, waitlist, paid places, revenue, refunded, currency
+    cells = row_numbers(html, "Spring gala")
+    assert cells[-9:] == ["Scheduled", "No limit", "2", "1", "1", "2", "180.00", "100.00", "USD"]
+    response = client.get("/admin/reports/events/?export=csv")
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    rows = {row["Event"]: row for row in csv.DictReader(io.StringIO(content.decode("utf-8-sig")))}
+    assert (rows["Spring gala"]["Revenue"], rows["Free mixer"]["Revenue"]) == ("180.00", "0.00")
