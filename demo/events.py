@@ -17,7 +17,7 @@ from django.utils.text import slugify
 
 from directory.models import Business
 from events.models import EventIndexPage, EventPage, Registration, TicketType
-from membership.models import Member
+from membership.models import Application, Member, MembershipLevel
 
 SEED = 2031
 FREE = (Decimal("0"), Decimal("0"))
@@ -277,4 +277,43 @@ def build_events(*, log) -> None:
             )
         Registration.objects.bulk_create(registrations)
         created += 1
-    log(f"Demo: {created} events created.")
+    if created:
+        converted = _guests_on_the_way_to_membership(rng, now=now)
+        log(f"Demo: {created} events created; {converted} guest(s) applied to join.")
+
+
+def _guests_on_the_way_to_membership(rng: random.Random, *, now) -> int:
+    """Guests of the past events have had their follow-up e-mail, and a few applied to join
+    (events/follow_ups.py links each application to the guest's registration, by e-mail), so
+    "Event guests to members" has something to show."""
+    guests = Registration.objects.filter(
+        event__ends_at__lt=now - datetime.timedelta(days=1),
+        member__isnull=True,
+        status=Registration.Status.CONFIRMED,
+    ).select_related("event")
+    guests.update(followed_up_at=now - datetime.timedelta(days=2))
+    level = MembershipLevel.objects.filter(active=True).order_by("annual_dues", "pk").first()
+    interested = [guest for guest in guests.order_by("pk") if guest.interested_in_membership]
+    if level is None:
+        return 0
+    converted = 0
+    for guest in interested[:: max(1, len(interested) // 4)][:4]:
+        first, _, last = guest.name.partition(" ")
+        Application.objects.get_or_create(
+            email=guest.email,
+            defaults={
+                "organisation_name": f"{last or first} & Co.",
+                "first_name": first,
+                "last_name": last or first,
+                "street": f"{rng.randint(2, 400)} Harbour Road",
+                "city": "Riverside",
+                "region": "OR",
+                "postcode": "97999",
+                "level": level,
+                "auto_renew": False,
+                "message": f"We met you at {guest.event.title} and would like to join.",
+                "source": f"events.registration:{guest.pk}",
+            },
+        )
+        converted += 1
+    return converted
