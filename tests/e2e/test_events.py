@@ -1,11 +1,16 @@
 """Events in a real browser: a guest finds a free event on /events/ and registers for it by
-keyboard; /events/ and an event's page pass axe at desktop and phone widths."""
+keyboard; /events/, an event's page, registration pages (an offered place, a refundable one),
+the join page's member rates and an organiser's listing pass axe at desktop and phone widths."""
+
+import datetime
 
 import pytest
+from django.utils import timezone
 
 from events.models import Registration
 from tests.e2e.helpers import E2E_DB, axe_violations
 from tests.events.helpers import make_event
+from tests.factories import BusinessFactory, MemberFactory
 
 playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 expect = playwright.expect
@@ -52,3 +57,44 @@ def test_events_pages_pass_axe_on_desktop_and_phone(new_page, calendar, axe_sour
             page.goto(path)
             assert axe_violations(page, axe_source) == [], (path, viewport)
             assert page.locator("h1").count() == 1, path
+
+
+def test_new_event_pages_pass_axe_on_desktop_and_phone(new_page, calendar, axe_source):
+    """A place offered from the waitlist (pay or give it up), a paid place that can still be
+    cancelled with a refund, the join page's member rates and an organiser's listing."""
+    breakfast = calendar["breakfast"]
+    offered = Registration.objects.create(
+        event=breakfast,
+        name="Wanda Wait",
+        email="wanda@wait.example",
+        price=40,
+        status=Registration.Status.HELD,
+        hold_expires_at=timezone.now() + datetime.timedelta(hours=40),
+    )
+    paid = Registration.objects.create(
+        event=breakfast,
+        name="Paula Paid",
+        email="paula@paid.example",
+        price=40,
+        status=Registration.Status.CONFIRMED,
+        stripe_payment_intent_id="pi_e2e",
+    )
+    organiser = BusinessFactory(name="Harbour Printworks", member=MemberFactory())
+    make_event("Print open house", days=5, organiser=organiser)
+    paths = [
+        f"/events/{breakfast.slug}/registration/{offered.token}/",
+        f"/events/{breakfast.slug}/registration/{paid.token}/",
+        "/join/",
+        f"/directory/{organiser.slug}/",
+    ]
+    for viewport in (DESKTOP, PHONE):
+        page = new_page(viewport=viewport)
+        for path in paths:
+            page.goto(path)
+            assert axe_violations(page, axe_source) == [], (path, viewport)
+    page.goto(paths[0])
+    expect(page.get_by_role("button", name="Pay 40.00 USD and confirm my place")).to_be_visible()
+    page.goto(paths[1])
+    expect(
+        page.get_by_role("button", name="Cancel my place (full refund of 40.00 USD)")
+    ).to_be_visible()
