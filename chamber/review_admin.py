@@ -21,7 +21,7 @@ from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import escape
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
@@ -34,7 +34,7 @@ from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.admin.views.generic.base import BaseListingView, WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSet
 from wagtail.admin.widgets.button import HeaderButton
-from wagtail.models import Revision
+from wagtail.models import Page, Revision
 
 from chamber import reviews
 from chamber.reviews import ReviewKind, ReviewRefused
@@ -52,9 +52,20 @@ def review_url(kind: ReviewKind, pk) -> str:
     return reverse("review_queue:review", args=[kind.key, quote(pk)])
 
 
-def snippet_url(obj, view_name: str, *args) -> str:
+def admin_url(obj, view_name: str, *args) -> str:
+    """`obj`'s "edit" or "history" page in the admin: a page's, or its snippet viewset's."""
+    if isinstance(obj, Page):
+        return reverse(f"wagtailadmin_pages:{view_name}", args=[obj.pk, *args])
     viewset = type(obj).snippet_viewset
     return reverse(viewset.get_url_name(view_name), args=[quote(obj.pk), *args])
+
+
+def may_edit(user, obj) -> bool:
+    """Both buttons' views ask for it: page permissions for a page, the model's for a snippet."""
+    if isinstance(obj, Page):
+        return obj.permissions_for_user(user).can_edit()
+    meta = obj._meta
+    return user.has_perm(f"{meta.app_label}.change_{meta.model_name}")
 
 
 # The queue ------------------------------------------------------------------------------------
@@ -231,7 +242,26 @@ class FieldChange:
 
     @cached_property
     def html(self):
+        if hasattr(self.comparison, "get_child_comparisons"):
+            return self._children_html()
         return self.comparison.htmldiff()
+
+    def _children_html(self):
+        """An inline panel's rows (an event's ticket types): each row's fields, diffed."""
+        rows = []
+        for child in self.comparison.get_child_comparisons():
+            fields = format_html_join(
+                "; ",
+                "{}: {}",
+                (
+                    (field.field_label(), field.htmldiff())
+                    for field in child.get_field_comparisons()
+                ),
+            )
+            added, removed = child.is_addition(), child.is_deletion()
+            state = _(" (added)") if added else _(" (removed)") if removed else ""
+            rows.append((fields, state))
+        return format_html("<ul>{}</ul>", format_html_join("", "<li>{}{}</li>", rows))
 
 
 class ReviewView(ReviewerRequired, WagtailAdminTemplateMixin, TemplateView):
@@ -284,15 +314,11 @@ class ReviewView(ReviewerRequired, WagtailAdminTemplateMixin, TemplateView):
 
     @cached_property
     def header_buttons(self):
-        user = self.request.user
-        meta = self.kind.model._meta
-        if not user.has_perm(f"{meta.app_label}.change_{meta.model_name}"):
-            return []  # both views ask for it
+        if not may_edit(self.request.user, self.object):
+            return []
         return [
-            HeaderButton(_("Edit"), url=snippet_url(self.object, "edit"), icon_name="edit"),
-            HeaderButton(
-                _("History"), url=snippet_url(self.object, "history"), icon_name="history"
-            ),
+            HeaderButton(_("Edit"), url=admin_url(self.object, "edit"), icon_name="edit"),
+            HeaderButton(_("History"), url=admin_url(self.object, "history"), icon_name="history"),
         ]
 
     def changes(self) -> list[FieldChange]:

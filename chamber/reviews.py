@@ -26,7 +26,8 @@ from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
-from wagtail.models import ModelLogEntry, Revision
+from wagtail.log_actions import registry as log_registry
+from wagtail.models import Revision
 
 APPROVED = "chamber.review_approved"
 SENT_BACK = "chamber.review_sent_back"
@@ -53,6 +54,9 @@ class ReviewKind:
     # E-mails the member that `obj` was sent back with `reason`; returns the recipients.
     send_back_notice: Callable[..., list[str]] | None = None
     order: int = 100
+    # Which of the model's objects are members' (a Q, built when asked): events staff draft in
+    # the admin are pages like those members submit, and never wait in this queue.
+    scope: Callable[[], Q] | None = None
 
     def may_review(self, user) -> bool:
         return user.has_perm(self.permission)
@@ -90,26 +94,36 @@ def review_path(obj) -> str:
 # THE rule -------------------------------------------------------------------------------------
 
 
-def _decided(actions=DECIDED):
-    return ModelLogEntry.objects.filter(
+def log_model(model):
+    """Where Wagtail logs what happens to `model`: PageLogEntry for pages (an event a member
+    submitted), ModelLogEntry for snippets (listings, deals)."""
+    return log_registry.get_log_model_for_model(model)
+
+
+def _decided(model, actions=DECIDED):
+    return log_model(model).objects.filter(
         revision_id=OuterRef("latest_revision_id"), action__in=actions
     )
 
 
-def waiting_q() -> Q:
-    """THE rule for an object waiting for review: unpublished changes whose latest revision no
-    decision names. (A listing staff took down has unpublished changes too, but its latest
-    revision is the one that was published: it does not wait.)"""
-    return Q(has_unpublished_changes=True, latest_revision__isnull=False) & ~Q(Exists(_decided()))
+def waiting_q(model) -> Q:
+    """THE rule for an object (of `model`) waiting for review: unpublished changes whose latest
+    revision no decision names. (A listing staff took down has unpublished changes too, but its
+    latest revision is the one that was published: it does not wait.)"""
+    return Q(has_unpublished_changes=True, latest_revision__isnull=False) & ~Q(
+        Exists(_decided(model))
+    )
 
 
 def waiting(kind: ReviewKind):
     """The objects of `kind` waiting for review (`.count()` is one query)."""
-    return kind.model._default_manager.filter(waiting_q())
+    objects = kind.model._default_manager.filter(waiting_q(kind.model))
+    return objects.filter(kind.scope()) if kind.scope else objects
 
 
 def is_waiting(obj) -> bool:
-    return type(obj)._default_manager.filter(waiting_q(), pk=obj.pk).exists()
+    model = type(obj)
+    return model._default_manager.filter(waiting_q(model), pk=obj.pk).exists()
 
 
 # The queue ------------------------------------------------------------------------------------
@@ -176,7 +190,7 @@ def changed_fields(obj, revision: Revision) -> list[str]:
 class Decision:
     """A log entry deciding a revision: its reason (sent back), who and when."""
 
-    entry: ModelLogEntry
+    entry: Any  # a ModelLogEntry, or a PageLogEntry for a page
 
     @property
     def reason(self) -> str:
@@ -193,7 +207,9 @@ class Decision:
 
 def sent_back_notes(objects: Iterable) -> dict[Any, Decision]:
     """{pk: Decision} for the objects whose waiting draft staff sent back (one query): what the
-    member sees on their account page until their next edit makes a new draft."""
+    member sees on their account page until their next edit makes a new draft. The objects are
+    of one model."""
+    objects = list(objects)
     revision_ids = {
         obj.latest_revision_id: obj.pk
         for obj in objects
@@ -201,7 +217,9 @@ def sent_back_notes(objects: Iterable) -> dict[Any, Decision]:
     }
     if not revision_ids:
         return {}
-    entries = ModelLogEntry.objects.filter(action=SENT_BACK, revision_id__in=revision_ids)
+    entries = log_model(type(objects[0])).objects.filter(
+        action=SENT_BACK, revision_id__in=revision_ids
+    )
     return {
         revision_ids[entry.revision_id]: Decision(entry)
         for entry in entries.order_by("timestamp", "pk")

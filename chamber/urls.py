@@ -53,6 +53,7 @@ urlpatterns = [
     # The account area: membership's own pages, and each app's section under its own prefix.
     path("account/listings/", include("directory.account.urls")),
     path("account/deals/", include("deals.account_urls")),
+    path("account/events/", include("events.account_urls")),
     path("account/", include("membership.account.urls")),
     path("", include("membership.urls")),
     path("", include("events.urls")),

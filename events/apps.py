@@ -11,6 +11,7 @@ class EventsConfig(AppConfig):
     verbose_name = "Events"
 
     def ready(self):
+        from chamber import reviews
         from chamber.dashboard import FIGURE, WorkItem
         from chamber.dashboard import register as register_work
         from chamber.scheduled import ScheduledJob
@@ -19,7 +20,10 @@ class EventsConfig(AppConfig):
         from chamber.site_setup import register as register_setup
         from directory.features import ListingFeature
         from directory.features import register as register_feature
-        from events import checkout, follow_ups, selectors, setup
+        from events import checkout, follow_ups, notifications, selectors, setup, submissions
+        from events.models import EventPage
+        from membership.account.sections import Section
+        from membership.account.sections import register as register_section
         from membership.checkout_purposes import CheckoutPurpose
         from membership.checkout_purposes import register as register_checkout
         from membership.join_extras import JoinSection
@@ -79,6 +83,32 @@ class EventsConfig(AppConfig):
                 filter_phrase=_("organising an upcoming event"),
                 listing_ids=selectors.business_ids_with_events,
                 section=selectors.listing_events_section,
+            )
+        )
+        register_section(Section("events", _("Events"), "account_events:events", order=35))
+        reviews.register(
+            reviews.ReviewKind(
+                key="event",
+                model=EventPage,
+                label=_("event"),
+                label_plural=_("events"),
+                permission="events.review_eventpage",
+                member=lambda event: event.organiser.member,
+                related=("organiser__member",),
+                send_back_notice=notifications.event_sent_back,
+                order=30,
+                scope=submissions.member_submitted_q,
+            )
+        )
+        register_work(
+            WorkItem(
+                "events-to-review",
+                _("events to review"),
+                lambda: reviews.waiting(reviews.kind_named("event")).count(),
+                "review_queue:index",
+                "events.review_eventpage",
+                query={"kind": "event"},
+                order=22,
             )
         )
         register_join_section(

@@ -1,5 +1,9 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from chamber.rich_text import PlainTextField
+from events.models import EventKind
 
 
 class RegistrationForm(forms.Form):
@@ -38,3 +42,72 @@ class WalkInForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=120)
     email = forms.EmailField(label=_("E-mail (optional)"), required=False)
     organisation = forms.CharField(label=_("Organisation (optional)"), required=False)
+
+
+class EventSubmissionForm(forms.Form):
+    """An event a member business organises, sent from /account/events/new/ for review. Times
+    are the chamber's local time (the time zone every event page shows)."""
+
+    organiser = forms.ModelChoiceField(
+        label=_("Organised by"), queryset=None, empty_label=None, widget=forms.Select
+    )
+    title = forms.CharField(label=_("Title"), max_length=120)
+    kind = forms.ChoiceField(label=_("Kind of event"), choices=EventKind.choices)
+    summary = forms.CharField(
+        label=_("Summary"),
+        max_length=250,
+        help_text=_("One or two sentences for the events list."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    starts_at = forms.DateTimeField(
+        label=_("Starts"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    ends_at = forms.DateTimeField(
+        label=_("Ends"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    venue_name = forms.CharField(label=_("Venue"), max_length=120, required=False)
+    street = forms.CharField(label=_("Street address"), max_length=200, required=False)
+    city = forms.CharField(label=_("Town"), max_length=100, required=False)
+    postcode = forms.CharField(label=_("Postcode"), max_length=20, required=False)
+    online_url = forms.URLField(
+        label=_("Online link"),
+        required=False,
+        assume_scheme="https",
+        help_text=_("For online events: shown only to people who register."),
+    )
+    capacity = forms.IntegerField(
+        label=_("Places"), min_value=1, required=False, help_text=_("Empty: no limit.")
+    )
+    member_price = forms.DecimalField(
+        label=_("Price for members"), min_value=0, max_digits=8, decimal_places=2, required=False
+    )
+    non_member_price = forms.DecimalField(
+        label=_("Price for others"), min_value=0, max_digits=8, decimal_places=2, required=False
+    )
+    description = PlainTextField(
+        label=_("Description"),
+        required=False,
+        max_length=5000,
+        help_text=_("Plain text; a blank line starts a new paragraph."),
+    )
+
+    def __init__(self, *args, member, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organiser"].queryset = member.businesses.order_by("name", "pk")
+
+    def clean(self):
+        cleaned = super().clean()
+        starts, ends = cleaned.get("starts_at"), cleaned.get("ends_at")
+        if starts and starts <= timezone.now():
+            self.add_error("starts_at", _("The event must start in the future."))
+        if starts and ends and ends <= starts:
+            self.add_error("ends_at", _("The end must be after the start."))
+        if not (cleaned.get("city") or cleaned.get("online_url")):
+            self.add_error("city", _("Give the town where it happens, or an online link."))
+        member, other = cleaned.get("member_price"), cleaned.get("non_member_price")
+        if member is not None and other is not None and member > other:
+            self.add_error("member_price", _("Members should not pay more than others."))
+        return cleaned
+
+    def values(self) -> dict:
+        return {name: value for name, value in self.cleaned_data.items() if value is not None}

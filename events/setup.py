@@ -1,13 +1,16 @@
 """What setup_site needs from events: the /events/ page and staff permissions (registered in
 events/apps.py)."""
 
-from chamber.roles import MEMBERSHIP_STAFF
+from chamber.roles import MEMBERSHIP_STAFF, PAGE_MODERATORS
 from chamber.site_setup import add_fixed_page
 from events.models import EventIndexPage
 
 # Registrations are people (guests' names and e-mails) and money: Membership staff, who also
 # follow guests up towards membership. The event pages themselves are Editors' pages.
 GROUP_PERMISSIONS = {
+    # Events members submit from their account wait in the review queue for those who publish
+    # pages.
+    PAGE_MODERATORS: ["events.review_eventpage"],
     MEMBERSHIP_STAFF: [
         "events.view_registration",
         "events.add_registration",

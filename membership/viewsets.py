@@ -156,7 +156,7 @@ class MembershipLevelViewSet(SnippetViewSet):
                 ],
                 heading=_("Directory listing"),
             ),
-            FieldPanel("deals_allowed"),
+            FieldRowPanel([FieldPanel("deals_allowed"), FieldPanel("events_allowed")]),
             FieldRowPanel([FieldPanel("sort_order"), FieldPanel("active")]),
             MultiFieldPanel(
                 [

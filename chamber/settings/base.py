@@ -251,6 +251,7 @@ JOIN_RATE_LIMIT_PER_HOUR = env_int("JOIN_RATE_LIMIT_PER_HOUR", 5)
 MEMBER_SUBMISSION_LIMITS = {
     "listing": (20, 60 * 60),
     "deal": (20, 60 * 60),
+    "event": (10, 60 * 60),
     "level-change": (3, 60 * 60 * 24),
 }
 # Renewal reminders for members not on auto-renew, in days from the paid-through date.

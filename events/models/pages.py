@@ -198,6 +198,9 @@ class EventPage(CachedViewRestrictionsMixin, RoutablePageMixin, Page):
 
     class Meta:
         verbose_name = _("event")
+        permissions = [
+            ("review_eventpage", "Can approve or send back events members submit"),
+        ]
         indexes = [models.Index(fields=["ends_at", "starts_at"], name="events_page_when_idx")]
 
     def clean(self):

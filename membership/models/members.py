@@ -68,6 +68,11 @@ class MembershipLevel(index.Indexed, models.Model):
         help_text=_("Listed first in the directory's default order and on the home page."),
     )
     deals_allowed = models.PositiveSmallIntegerField(_("number of deals allowed"), default=0)
+    events_allowed = models.PositiveSmallIntegerField(
+        _("events a member may submit a year"),
+        default=0,
+        help_text=_("Events the member's businesses organise, submitted from their account."),
+    )
     # Kept by membership.stripe_prices.sync_level_prices; never typed by staff.
     stripe_product_id = models.CharField(_("Stripe product"), max_length=255, blank=True)
     stripe_price_id = models.CharField(_("Stripe yearly price"), max_length=255, blank=True)
@@ -110,6 +115,15 @@ class MembershipLevel(index.Indexed, models.Model):
                     self.deals_allowed,
                 )
                 % {"count": self.deals_allowed}
+            )
+        if self.events_allowed:
+            parts.append(
+                ngettext(
+                    "%(count)d event of your own a year in the chamber's calendar",
+                    "Up to %(count)d events of your own a year in the chamber's calendar",
+                    self.events_allowed,
+                )
+                % {"count": self.events_allowed}
             )
         return parts
 

@@ -60,6 +60,8 @@ MATRIX = {
     "account_deals:deal_new": ("get", {}, (LOGIN, 200, 200, 200, HELP)),
     "account_deals:deal_edit": ("get", {}, (LOGIN, 200, 404, 404, HELP)),
     "account_deals:deal_withdraw": ("post", {}, (LOGIN, REDIRECT, 404, 404, HELP)),
+    "account_events:events": ("get", {}, (LOGIN, 200, 200, 200, HELP)),
+    "account_events:event_new": ("get", {}, (LOGIN, 200, 200, 200, HELP)),
 }
 
 

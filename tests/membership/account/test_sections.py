@@ -24,6 +24,7 @@ def test_the_menu_lists_every_apps_section_in_order(client, member_a):
         ("Overview", "/account/", False),
         ("Listings", "/account/listings/", True),
         ("Deals", "/account/deals/", False),
+        ("Events", "/account/events/", False),
         ("Receipts", "/account/receipts/", False),
         ("Contacts", "/account/contacts/", False),
     ]
