@@ -17,7 +17,8 @@ from django.utils.text import slugify
 
 from directory.models import Business
 from events.models import EventIndexPage, EventPage, Registration, TicketType
-from membership.models import Application, Member, MembershipLevel
+from events.submissions import event_submit
+from membership.models import Application, Member, MemberContact, MembershipLevel
 
 SEED = 2031
 FREE = (Decimal("0"), Decimal("0"))
@@ -278,6 +279,7 @@ def build_events(*, log) -> None:
         Registration.objects.bulk_create(registrations)
         created += 1
     if created:
+        _an_event_a_member_submitted(today)
         converted = _guests_on_the_way_to_membership(rng, now=now)
         log(f"Demo: {created} events created; {converted} guest(s) applied to join.")
 
@@ -317,3 +319,33 @@ def _guests_on_the_way_to_membership(rng: random.Random, *, now) -> int:
         )
         converted += 1
     return converted
+
+
+def _an_event_a_member_submitted(today: datetime.date) -> None:
+    """A member business's open day, sent from its account and waiting in the review queue."""
+    contact = (
+        MemberContact.objects.filter(
+            member__level__events_allowed__gt=0, member__businesses__live=True
+        )
+        .select_related("member__level", "user")
+        .order_by("member__name", "pk")
+        .first()
+    )
+    if contact is None:
+        return
+    day = today + datetime.timedelta(days=17)
+    event_submit(
+        member=contact.member,
+        values={
+            "organiser": contact.member.businesses.filter(live=True).order_by("pk").first(),
+            "title": f"Open day at {contact.member.name}",
+            "kind": "other",
+            "summary": "Tours every half hour, coffee and a chance to meet the team.",
+            "starts_at": _moment(day, (10, 0)),
+            "ends_at": _moment(day, (14, 0)),
+            "venue_name": contact.member.name,
+            "city": "Riverside",
+            "description": "Drop in any time: no need to book, but registering helps us plan.",
+        },
+        user=contact.user,
+    )

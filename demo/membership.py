@@ -61,6 +61,7 @@ DEMO_LEVELS = (
         "listing_opening_hours": True,
         "listing_social_links": True,
         "deals_allowed": 2,
+        "events_allowed": 2,
         "benefits": (
             "<ul><li>An <b>enhanced listing</b> with your logo, description, opening hours "
             "and social links</li><li>Up to 2 member-to-member deals at a time</li>"
@@ -78,6 +79,7 @@ DEMO_LEVELS = (
         "listing_social_links": True,
         "featured_placement": True,
         "deals_allowed": 5,
+        "events_allowed": 6,
         "benefits": (
             "<ul><li><b>Featured placement</b> at the top of the directory and on the home "
             "page</li><li>Up to 5 member deals at a time</li><li>A seat on a policy "
