@@ -14,9 +14,13 @@ class EventsConfig(AppConfig):
         from chamber.scheduled import register as register_job
         from chamber.site_setup import AppSetup
         from chamber.site_setup import register as register_setup
-        from events import checkout, selectors, setup
+        from events import checkout, revenue, selectors, setup
         from membership.checkout_purposes import CheckoutPurpose
         from membership.checkout_purposes import register as register_checkout
+        from membership.reports.revenue import RevenueSource, register_source
+
+        # Ticket money in the revenue report, beside dues (events/revenue.py).
+        register_source(RevenueSource("tickets", _("Event tickets"), revenue.ticket_amounts))
 
         register_job(ScheduledJob("send_event_reminders", "Event reminders"))
         register_setup(
