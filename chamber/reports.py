@@ -22,6 +22,7 @@ from django.urls import include, path
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
+from django.utils.html import format_html, format_html_join
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
@@ -104,6 +105,31 @@ class MonthRangeFilterSet(WagtailFilterSet):
 
     def value(self, name):
         return self.form.cleaned_data.get(name) if self.is_valid() else None
+
+
+def rule_html(text: str):
+    """A counting rule written as a docstring (paragraphs, "- " items, `code`, *emphasis*), as
+    HTML."""
+    blocks = []
+    for block in text.strip().replace("`", "").replace("*", "").split("\n\n"):
+        items, paragraph = [], []
+        for line in block.splitlines():
+            line = line.strip()
+            if line.startswith("- "):
+                items.append(line[2:])
+            elif items:
+                items[-1] += " " + line
+            else:
+                paragraph.append(line)
+        if paragraph:
+            blocks.append(format_html("<p>{}</p>", " ".join(paragraph)))
+        if items:
+            blocks.append(
+                format_html(
+                    "<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((i,) for i in items))
+                )
+            )
+    return format_html_join("", "{}", ((block,) for block in blocks))
 
 
 @dataclass(frozen=True)
@@ -206,7 +232,7 @@ class ChamberReportView(ReportView):
                 {**table, "rows": [self._cells(row, table["columns"]) for row in table["rows"]]}
                 for table in (self.get_extra_tables(self.rows) if self.rows else [])
             ],
-            rule=self.rule,
+            rule=rule_html(self.rule) if self.rule else "",
             period=(month_label(self.month_range[0]), month_label(self.month_range[1])),
         )
         return context

@@ -51,7 +51,7 @@ class EngagementReportView(ChamberReportView):
     index_url_name = "directory_reports:engagement"
     index_results_url_name = "directory_reports:engagement_results"
     caption = _("Views and contact-link clicks per listing and month")
-    rule = engagement.__doc__.replace("`", "")
+    rule = engagement.__doc__
 
     @cached_property
     def level(self):

@@ -32,7 +32,7 @@ class MembersReportView(MembershipReportView):
     index_url_name = "membership_reports:members"
     index_results_url_name = "membership_reports:members_results"
     caption = _("Members at each month's end, by level and status; new and lapsed members")
-    rule = members.__doc__.replace("`", "")
+    rule = members.__doc__
 
     @cached_property
     def report(self):
@@ -100,7 +100,7 @@ class RevenueReportView(MembershipReportView):
     index_url_name = "membership_reports:revenue"
     index_results_url_name = "membership_reports:revenue_results"
     caption = _("Money received each month, by level and currency, after corrections")
-    rule = revenue.__doc__.replace("`", "")
+    rule = revenue.__doc__
 
     @cached_property
     def report(self):
@@ -162,7 +162,7 @@ class RetentionReportView(MembershipReportView):
     index_url_name = "membership_reports:retention"
     index_results_url_name = "membership_reports:retention_results"
     caption = _("Memberships due to renew each month, and what became of them")
-    rule = retention.__doc__.replace("`", "")
+    rule = retention.__doc__
 
     def build_rows(self):
         return retention.retention_by_month(months=self.months, level=self.level)

@@ -104,6 +104,12 @@ def test_a_counted_day_takes_one_update(listings, django_assert_num_queries):
         engagement.count(listing_id=cafe.pk, kind="website")
 
 
+def test_a_beacon_takes_two_queries(client, listings, django_assert_num_queries):
+    beacon(client, listings["bakery"])
+    with django_assert_num_queries(2):  # is the listing shown? add one
+        assert beacon(client, listings["bakery"], "website").status_code == 204
+
+
 def test_the_listing_page_carries_the_beacon_and_marks_its_contact_links(client, listings):
     bakery = listings["bakery"]
     bakery.email_visibility = bakery.Visibility.PUBLIC

@@ -365,6 +365,8 @@ def test_members_report_page_shows_charts_and_the_table(admin_client, roster, le
     assert len(charts) == 2
     assert all(chart.title.string and chart.desc.string for chart in charts)
     assert len(charts[1].find_all("rect", class_="bar")) == 2 * len(MONTHS)  # new, lapsed
+    rule = soup.find("details").get_text(" ", strip=True)
+    assert "How these numbers are counted" in rule and "grace period" in rule
 
 
 def test_members_report_filters_by_level(admin_client, roster, levels):
