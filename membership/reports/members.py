@@ -25,7 +25,7 @@ One query: members grouped by the fields the rule reads, however many members th
 import datetime
 from collections import Counter
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from chamber.reports import month_end, month_key
@@ -63,8 +63,12 @@ def members_by_month(
     members = Member.objects.exclude(status=Member.Status.PENDING)
     if level:
         members = members.filter(level=level)
+    # A member whose membership ended before the range adds nothing to it (not even "new":
+    # it joined before it ended).
+    ended_before = months[0] - datetime.timedelta(days=grace_days) - ONE_DAY
     groups = (
         members.filter(joined_on__lte=month_end(months[-1]))
+        .filter(Q(no_end_date=True) | Q(paid_through__gte=ended_before))
         .values("level_id", "status", "joined_on", "paid_through", "no_end_date")
         .annotate(count=Count("id"))
         .order_by()

@@ -14,7 +14,7 @@ rate. THE rule for "renewed":
   who pays later, after its grace, lapsed and re-joined). Until then it is **in grace**.
 - **Renewal rate**: renewed / (renewed + lapsed), of the memberships whose outcome is known.
 
-Three queries: the members, their payments, and the payments' corrections.
+Three queries: the members, their payments, and the corrections of those payments.
 """
 
 import datetime
@@ -76,14 +76,24 @@ def retention_by_month(
         Payment.objects.originals()
         .filter(member__in=members)
         .filter(Q(period_end__gte=first) | Exists(adjusted))
-        .only("pk", "member_id", "amount", "paid_on", "period_end")
-        .prefetch_related("corrections")
     )
+    # Plain rows, not model instances: a chamber has thousands of payments and few corrections;
+    # only a corrected payment is rebuilt to ask `Payment.effect`, THE rule for corrections.
+    corrections = defaultdict(list)
+    for row in Payment.objects.filter(corrects__in=payments.values("pk")).values(
+        "pk", "corrects_id", "kind", "amount", "period_end", "stripe_refund_id"
+    ):
+        corrections[row.pop("corrects_id")].append(Payment(**row))
     periods: dict[int, list[tuple[datetime.date, datetime.date]]] = defaultdict(list)
-    for payment in payments:
-        effect = payment.effect()
-        if effect.counts:
-            periods[payment.member_id].append((payment.paid_on, effect.period_end))
+    for pk, member_id, amount, paid_on, period_end in payments.values_list(
+        "pk", "member_id", "amount", "paid_on", "period_end"
+    ):
+        if pk in corrections:
+            effect = Payment(pk=pk, amount=amount, period_end=period_end).effect(corrections[pk])
+            if not effect.counts:
+                continue
+            period_end = effect.period_end
+        periods[member_id].append((paid_on, period_end))
     rows = {
         month_key(month): {"month": month_key(month), "due": 0, RENEWED: 0, LAPSED: 0, IN_GRACE: 0}
         for month in months
