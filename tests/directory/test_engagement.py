@@ -10,7 +10,9 @@ import io
 import pytest
 from bs4 import BeautifulSoup
 from django.contrib.auth.models import Group, Permission
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -195,6 +197,24 @@ def test_staff_report_shows_the_table_chart_and_top_listings(client, counted, dj
     chart = soup.find("svg", attrs={"role": "img"})
     assert chart.title.string and chart.desc.string
     assert len(chart.find_all("rect", class_="bar")) == 4  # views and clicks, two months
+
+
+def test_staff_report_takes_as_many_queries_for_more_listings(client, counted, django_user_model):
+    client.force_login(directory_moderator(django_user_model))
+    url = reverse("directory_reports:engagement")
+    client.get(url, RANGE)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url, RANGE).status_code == 200
+        return len(captured.captured_queries)
+
+    before = queries()
+    assert before <= 25
+    for number in range(10):
+        listing = BusinessFactory(name=f"Extra {number}")
+        ListingDailyStats.objects.create(listing=listing, day=D(2025, 2, 1), views=number)
+    assert queries() == before
 
 
 def test_staff_report_filters_by_level_and_exports(client, counted, django_user_model):
