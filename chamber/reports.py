@@ -87,6 +87,13 @@ class MonthFilter(django_filters.Filter):
         return qs
 
 
+class ReportModelChoiceFilter(django_filters.ModelChoiceFilter):
+    """A choice (a level, say) read by the report, never applied to a queryset."""
+
+    def filter(self, qs, value):
+        return qs
+
+
 class MonthRangeFilterSet(WagtailFilterSet):
     """From and to months; the last 12 months (this one included) when left empty."""
 

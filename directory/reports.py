@@ -1,23 +1,15 @@
 """The directory engagement report in the admin (Reports menu): listing views and contact-link
 clicks per listing and month, the most viewed listings, and a chart of the monthly totals
-(counted as directory/engagement.py says). For who may moderate the directory:
-`directory.view_listingdailystats` (Directory moderators and Chamber staff)."""
+(counted as directory/engagement.py says). It needs `directory.view_listingdailystats`
+(Directory moderators and Chamber staff)."""
 
-import django_filters
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from chamber.charts import Series, bar_chart
-from chamber.reports import (
-    ChamberReportView,
-    MonthRangeFilterSet,
-    ReportColumn,
-    month_end,
-    month_label,
-)
+from chamber.reports import ChamberReportView, ReportColumn, month_end, month_label
 from directory import engagement
-from directory.models.engagement import ListingDailyStats
-from membership.models import MembershipLevel
+from membership.reports.filters import MembershipReportFilterSet
 
 METRIC_COLUMNS = [
     ReportColumn("views", _("Page views")),
@@ -27,26 +19,11 @@ METRIC_COLUMNS = [
 ]
 
 
-class LevelFilter(django_filters.ModelChoiceFilter):
-    def filter(self, qs, value):
-        return qs  # read by the report
-
-
-class EngagementFilterSet(MonthRangeFilterSet):
-    level = LevelFilter(
-        label=_("Level"), queryset=MembershipLevel.objects.all(), empty_label=_("All levels")
-    )
-
-    class Meta:
-        model = ListingDailyStats
-        fields = []
-
-
 class EngagementReportView(ChamberReportView):
     page_title = _("Directory engagement")
     header_icon = "view"
     permission = "directory.view_listingdailystats"
-    filterset_class = EngagementFilterSet
+    filterset_class = MembershipReportFilterSet  # months and a level
     paginate_by = 100
     index_url_name = "directory_reports:engagement"
     index_results_url_name = "directory_reports:engagement_results"

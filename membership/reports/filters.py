@@ -1,21 +1,14 @@
-"""The reports' filters: the range of months (chamber.reports) and a membership level."""
+"""The membership reports' filters: the range of months (chamber.reports) and a level. The
+directory's engagement report uses them too."""
 
-import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from chamber.reports import MonthRangeFilterSet
+from chamber.reports import MonthRangeFilterSet, ReportModelChoiceFilter
 from membership.models.members import Member, MembershipLevel
 
 
-class LevelFilter(django_filters.ModelChoiceFilter):
-    """Read by the report (which counts per level), not applied to a queryset."""
-
-    def filter(self, qs, value):
-        return qs
-
-
 class MembershipReportFilterSet(MonthRangeFilterSet):
-    level = LevelFilter(
+    level = ReportModelChoiceFilter(
         label=_("Level"), queryset=MembershipLevel.objects.all(), empty_label=_("All levels")
     )
 
