@@ -108,7 +108,7 @@ def members_by_month(
         paid_through = group["paid_through"]
         for row, day in zip(rows, ends, strict=True):
             if start <= day and (end is None or day < end):
-                active = end is None or (paid_through is not None and paid_through >= day)
+                active = group["no_end_date"] or (paid_through is not None and paid_through >= day)
                 row["active" if active else "past_due"] += count
                 row["members"] += count
                 key = f"level_{group['level_id']}"

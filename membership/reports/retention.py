@@ -11,7 +11,8 @@ rate. THE rule for "renewed":
   anywhere, when the member's paid-through date is now later than that day (staff extended it
   by hand).
 - It **lapsed** when the grace period after that day has run out without a renewal (a member
-  who pays later, after its grace, lapsed and re-joined). Until then it is **in grace**.
+  who pays later, after its grace, lapsed and re-joined). Until then it is **open**: not due
+  yet, or in its grace period.
 - **Renewal rate**: renewed / (renewed + lapsed), of the memberships whose outcome is known.
 
 Three queries: the members, their payments, and the corrections of those payments.
@@ -28,7 +29,7 @@ from chamber.reports import month_end, month_key
 from membership.models.members import Member, MembershipLevel, membership_grace_days
 from membership.models.payments import Payment
 
-RENEWED, LAPSED, IN_GRACE = "renewed", "lapsed", "in_grace"
+RENEWED, LAPSED, OPEN = "renewed", "lapsed", "open"
 
 
 def renewal_rate(renewed: int, lapsed: int) -> Decimal | None:
@@ -47,14 +48,14 @@ def outcome(
     grace: datetime.timedelta,
     today: datetime.date,
 ) -> str:
-    """RENEWED, LAPSED or IN_GRACE for a membership due on `due`; `periods` are the member's
+    """RENEWED, LAPSED or OPEN for a membership due on `due`; `periods` are the member's
     counting payments as (paid on, period end)."""
     later = [paid_on for paid_on, period_end in periods if period_end > due]
     if any(paid_on <= due + grace for paid_on in later):
         return RENEWED
     if not later and paid_through is not None and paid_through > due:
         return RENEWED
-    return LAPSED if today > due + grace else IN_GRACE
+    return LAPSED if today > due + grace else OPEN
 
 
 def retention_by_month(
@@ -95,7 +96,7 @@ def retention_by_month(
             period_end = effect.period_end
         periods[member_id].append((paid_on, period_end))
     rows = {
-        month_key(month): {"month": month_key(month), "due": 0, RENEWED: 0, LAPSED: 0, IN_GRACE: 0}
+        month_key(month): {"month": month_key(month), "due": 0, RENEWED: 0, LAPSED: 0, OPEN: 0}
         for month in months
     }
     for member_id, member_paid_through in paid_through.items():
@@ -123,7 +124,7 @@ def retention_by_month(
 
 def totals(rows: list[dict]) -> dict:
     summed = {"month": "Total"}
-    for key in ("due", RENEWED, LAPSED, IN_GRACE):
+    for key in ("due", RENEWED, LAPSED, OPEN):
         summed[key] = sum(row[key] for row in rows)
     summed["rate"] = renewal_rate(summed[RENEWED], summed[LAPSED])
     return summed

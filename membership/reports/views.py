@@ -173,7 +173,7 @@ class RetentionReportView(MembershipReportView):
             ReportColumn("due", _("Due to renew")),
             ReportColumn(retention.RENEWED, _("Renewed")),
             ReportColumn(retention.LAPSED, _("Lapsed")),
-            ReportColumn(retention.IN_GRACE, _("In grace")),
+            ReportColumn(retention.OPEN, _("Open (not yet due, or in grace)")),
             ReportColumn("rate", _("Renewal rate (%)")),
         ]
 
@@ -185,14 +185,15 @@ class RetentionReportView(MembershipReportView):
             bar_chart(
                 title=_("Renewals each month"),
                 description=_(
-                    "Of the memberships due to renew each month: renewed, lapsed and still in "
-                    "their grace period; the table below gives the numbers and renewal rates."
+                    "Of the memberships due to renew each month: renewed, lapsed, and still open "
+                    "(not yet due, or in their grace period); the table below gives the numbers "
+                    "and renewal rates."
                 ),
                 categories=self.month_labels,
                 series=[
                     Series(str(_("Renewed")), [row[retention.RENEWED] for row in rows]),
                     Series(str(_("Lapsed")), [row[retention.LAPSED] for row in rows]),
-                    Series(str(_("In grace")), [row[retention.IN_GRACE] for row in rows]),
+                    Series(str(_("Open")), [row[retention.OPEN] for row in rows]),
                 ],
                 x_label=_("Month"),
                 y_label=_("Memberships"),

@@ -268,10 +268,11 @@ def renewals(site_tree, levels):
 def test_retention_counts_due_renewed_and_lapsed(renewals):
     rows = retention.retention_by_month(months=MONTHS)
     summary = [
-        (row["month"], row["due"], row["renewed"], row["lapsed"], row["in_grace"], row["rate"])
+        (row["month"], row["due"], row["renewed"], row["lapsed"], row["open"], row["rate"])
         for row in rows
     ]
     assert summary == [
+        # month, due, renewed, lapsed, open, rate
         ("2025-01", 2, 1, 1, 0, Decimal("50.0")),  # On time; Imported
         ("2025-02", 1, 0, 1, 0, Decimal("0.0")),  # Gone
         ("2025-03", 2, 1, 1, 0, Decimal("50.0")),  # Early; Late
@@ -295,7 +296,7 @@ def test_a_membership_still_in_grace_is_neither_renewed_nor_lapsed(site_tree, le
     due = today - datetime.timedelta(days=3)
     MemberFactory(level=levels["community"], status=Member.Status.ACTIVE, paid_through=due)
     rows = retention.retention_by_month(months=[due.replace(day=1)])
-    assert (rows[0]["due"], rows[0]["in_grace"], rows[0]["rate"]) == (1, 1, None)
+    assert (rows[0]["due"], rows[0]["open"], rows[0]["rate"]) == (1, 1, None)
 
 
 def test_retention_report_query_count(renewals, levels, django_assert_num_queries):
