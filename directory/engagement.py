@@ -92,6 +92,25 @@ def by_listing_and_month(
     ]
 
 
+RECENT = datetime.timedelta(days=30)
+
+
+def recent_totals(listing_ids) -> dict[int, tuple[int, int]]:
+    """(views, contact-link clicks) of each listing over the last 30 days, today included (the
+    account overview). One query."""
+    since = timezone.localdate() - RECENT + datetime.timedelta(days=1)
+    rows = (
+        ListingDailyStats.objects.filter(listing_id__in=listing_ids, day__gte=since)
+        .values("listing_id")
+        .annotate(**{metric: Sum(metric) for metric in METRICS})
+        .order_by()
+    )
+    return {
+        row["listing_id"]: (row["views"], sum(row[metric] for metric in METRICS[1:]))
+        for row in rows
+    }
+
+
 def monthly_totals(rows: list[dict], months: list[datetime.date]) -> list[dict]:
     """Every listing's counts added up per month (each month of `months`, zero when none)."""
     totals = {

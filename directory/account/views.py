@@ -49,11 +49,14 @@ def overview_panel(request, account):
     """The account overview's "Directory listings" panel (membership/account/sections.py)."""
     listings = list(account.member.businesses.order_by("name"))
     received = messages_received(listings)
+    seen = engagement.recent_totals([business.pk for business in listings])
     for business in listings:
         business.messages_received = received.get(business.pk, 0)
+        business.recent_views, business.recent_clicks = seen.get(business.pk, (0, 0))
     return "directory/account/includes/listings_panel.html", {
         "listings": listings,
         "counted_days": MESSAGES_COUNTED_FOR.days,
+        "seen_days": engagement.RECENT.days,
     }
 
 

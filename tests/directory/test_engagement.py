@@ -290,3 +290,21 @@ def test_the_statistics_are_in_the_account_menu_and_need_a_login(client, member_
     assert client.get(STATS).status_code == 302
     client.force_login(member_a.user)
     assert STATS in client.get("/account/").content.decode()
+
+
+def test_the_overview_gives_each_listings_last_30_days(client, member_a, member_b):
+    today = timezone.localdate()
+    for day, views in (
+        (today, 4),
+        (today - datetime.timedelta(days=29), 2),
+        (today - datetime.timedelta(days=30), 50),
+    ):
+        ListingDailyStats.objects.create(
+            listing=member_a.business, day=day, views=views, website_clicks=1
+        )
+    ListingDailyStats.objects.create(listing=member_b.business, day=today, views=70)
+    client.force_login(member_a.user)
+    soup = BeautifulSoup(client.get("/account/").content, "html.parser")
+    assert soup.find(class_="listing-views").get_text(strip=True) == (
+        "6 views and 2 contact-link clicks in the last 30 days"
+    )
