@@ -10,6 +10,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from chamber import auth, views
 from chamber.sitemaps import sitemap_index
 from deals.sitemaps import DealSitemap
+from directory import views as directory_views
 from directory.sitemaps import BusinessSitemap, DirectoryBrowseSitemap
 from home import search as home_search
 
@@ -33,6 +34,8 @@ urlpatterns = [
         {"sitemaps": SITEMAPS},
         name="django.contrib.sitemaps.views.sitemap",
     ),
+    # Listing views and contact-link clicks, sent by the listing page's script.
+    path("beacon/listing/", directory_views.engagement_beacon, name="listing_engagement"),
     # One password reset for everyone, with its limits (chamber/auth.py): the admin's own
     # "Forgotten password?" page sends people there.
     path(
@@ -52,6 +55,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     # The account area: membership's own pages, and each app's section under its own prefix.
     path("account/listings/", include("directory.account.urls")),
+    path("account/listing-statistics/", include("directory.account.statistics_urls")),
     path("account/deals/", include("deals.account_urls")),
     path("account/events/", include("events.account_urls")),
     path("account/", include("membership.account.urls")),

@@ -71,3 +71,11 @@ class DirectoryConfig(AppConfig):
                 panel=overview_panel,
             )
         )
+        register(
+            Section(
+                "listing-statistics",
+                _("Listing statistics"),
+                "account_listing_statistics:statistics",
+                order=25,
+            )
+        )

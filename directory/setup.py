@@ -18,6 +18,7 @@ GROUP_PERMISSIONS = {
         "directory.change_category",
         "directory.delete_category",
         "directory.view_contactmessage",
+        "directory.view_listingdailystats",  # the directory engagement report
         # No membership permission, not even to view members: a member's history holds its
         # payments. The listing form's member chooser is opened to them (directory/apps.py).
     ],

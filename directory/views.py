@@ -3,14 +3,18 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
 
 from chamber.http import SeeOther
 from chamber.pagination import parse_page_number
 from chamber.ratelimit import allow, client_address, client_ip
+from directory import engagement
 from directory.browse import (
     INDEX_KEYS,
     LETTER_PAGE_SIZE,
@@ -191,3 +195,23 @@ def browse_categories(request, *, page):
             "directory_url": page.get_url(request),
         },
     )
+
+
+@csrf_exempt
+@require_POST
+@never_cache
+def engagement_beacon(request):
+    """POST /beacon/listing/ (`listing`, `kind`): count a view or a contact-link click of a
+    public listing (directory/engagement.py says how and why). 204 when counted; 400 for an
+    unknown kind, 404 for a listing the directory doesn't show, 429 past the rate limit."""
+    kind = request.POST.get("kind", "")
+    if kind not in engagement.KINDS:
+        return HttpResponse(status=400)
+    limit = settings.ENGAGEMENT_RATE_LIMIT_PER_HOUR
+    if not allow("engagement", client_ip(request), limit=limit, window_seconds=3600):
+        return HttpResponse(status=429)
+    listing_id = engagement.countable_listing(request.POST.get("listing", ""))
+    if listing_id is None:
+        return HttpResponse(status=404)
+    engagement.count(listing_id=listing_id, kind=kind)
+    return HttpResponse(status=204)

@@ -20,7 +20,15 @@ class EventsConfig(AppConfig):
         from chamber.site_setup import register as register_setup
         from directory.features import ListingFeature
         from directory.features import register as register_feature
-        from events import checkout, follow_ups, notifications, selectors, setup, submissions
+        from events import (
+            checkout,
+            follow_ups,
+            notifications,
+            revenue,
+            selectors,
+            setup,
+            submissions,
+        )
         from events.models import EventPage
         from membership.account.sections import Section
         from membership.account.sections import register as register_section
@@ -28,6 +36,10 @@ class EventsConfig(AppConfig):
         from membership.checkout_purposes import register as register_checkout
         from membership.join_extras import JoinSection
         from membership.join_extras import register as register_join_section
+        from membership.reports.revenue import RevenueSource, register_source
+
+        # Ticket money in the revenue report, beside dues (events/revenue.py).
+        register_source(RevenueSource("tickets", _("Event tickets"), revenue.ticket_amounts))
 
         register_job(ScheduledJob("send_event_reminders", "Event reminders"))
         register_job(ScheduledJob("send_guest_follow_ups", "Event guest follow-ups"))

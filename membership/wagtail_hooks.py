@@ -14,6 +14,7 @@ from wagtail.admin.search import SearchArea
 from wagtail.log_actions import LogFormatter
 from wagtail.snippets.models import register_snippet
 
+from chamber.reports import ReportMenuItem, report_urls
 from chamber.viewsets import register_read_only
 from membership import (
     applications,
@@ -35,6 +36,7 @@ from membership.models.members import (
     MembershipLevel,
 )
 from membership.models.payments import Payment, RenewalReminder, StripeEvent
+from membership.reports.views import MembersReportView, RetentionReportView, RevenueReportView
 from membership.viewsets import MembershipViewSetGroup
 
 logger = logging.getLogger(__name__)
@@ -59,6 +61,60 @@ def register_member_search_area():
         reverse("wagtailsnippets_membership_member:list"),
         icon_name="group",
         order=150,
+    )
+
+
+# Reports (the admin's Reports menu) ---------------------------------------------------------
+
+
+@hooks.register("register_admin_urls")
+def register_report_urls():
+    return [
+        report_urls(
+            "membership_reports",
+            "reports/membership/",
+            [
+                ("members", MembersReportView),
+                ("revenue", RevenueReportView),
+                ("retention", RetentionReportView),
+            ],
+        )
+    ]
+
+
+@hooks.register("register_reports_menu_item")
+def register_members_report_menu_item():
+    return ReportMenuItem(
+        _("Members by level"),
+        reverse("membership_reports:members"),
+        name="members-report",
+        icon_name="group",
+        order=1200,
+        permission=MembersReportView.permission,
+    )
+
+
+@hooks.register("register_reports_menu_item")
+def register_revenue_report_menu_item():
+    return ReportMenuItem(
+        _("Revenue"),
+        reverse("membership_reports:revenue"),
+        name="revenue-report",
+        icon_name="doc-full",
+        order=1210,
+        permission=RevenueReportView.permission,
+    )
+
+
+@hooks.register("register_reports_menu_item")
+def register_retention_report_menu_item():
+    return ReportMenuItem(
+        _("Retention"),
+        reverse("membership_reports:retention"),
+        name="retention-report",
+        icon_name="rotate",
+        order=1220,
+        permission=RetentionReportView.permission,
     )
 
 

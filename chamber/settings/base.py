@@ -263,6 +263,9 @@ RENEWAL_REMINDER_DAYS = [
 # address and hour, and received per listing and day (0: no limit).
 CONTACT_RATE_LIMIT_PER_HOUR = env_int("CONTACT_RATE_LIMIT_PER_HOUR", 5)
 CONTACT_LISTING_LIMIT_PER_DAY = env_int("CONTACT_LISTING_LIMIT_PER_DAY", 20)
+# Listing statistics (directory/engagement.py): view and click beacons counted per client
+# address and hour; past it nothing is counted (0: no limit).
+ENGAGEMENT_RATE_LIMIT_PER_HOUR = env_int("ENGAGEMENT_RATE_LIMIT_PER_HOUR", 300)
 
 # Logos members upload for their listings (JPEG, PNG or WebP; at most 4000 x 4000 pixels).
 MEMBER_LOGO_MAX_BYTES = env_int("MEMBER_LOGO_MAX_BYTES", 2 * 1024 * 1024)

@@ -7,13 +7,18 @@ is a 404. Any contact of the member may edit its listings.
 
 from django.contrib import messages
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from chamber.charts import Series, bar_chart
 from chamber.http import SeeOther
 from chamber.ratelimit import TOO_MANY_SUBMISSIONS, member_may_submit
+from chamber.reports import DEFAULT_MONTHS, add_months, month_label, month_start, months_between
+from directory import engagement
 from directory.account.forms import ListingForm
 from directory.listing_state import changes_by_member, listing_state, member_listing_states
 from directory.models.listings import Business
@@ -44,11 +49,14 @@ def overview_panel(request, account):
     """The account overview's "Directory listings" panel (membership/account/sections.py)."""
     listings = list(account.member.businesses.order_by("name"))
     received = messages_received(listings)
+    seen = engagement.recent_totals([business.pk for business in listings])
     for business in listings:
         business.messages_received = received.get(business.pk, 0)
+        business.recent_views, business.recent_clicks = seen.get(business.pk, (0, 0))
     return "directory/account/includes/listings_panel.html", {
         "listings": listings,
         "counted_days": MESSAGES_COUNTED_FOR.days,
+        "seen_days": engagement.RECENT.days,
     }
 
 
@@ -174,3 +182,55 @@ def listing_confirm(request, slug):
     if request.POST.get("return_to") == "dashboard":
         return SeeOther(reverse("account:dashboard"))
     return SeeOther(_list_url())
+
+
+@account_view
+@require_GET
+def listing_statistics(request):
+    """/account/listing-statistics/: views and contact-link clicks of the chosen member's own
+    listings, month by month over the last 12 months; `?listing=<id>` for one of them (looked
+    up through the member's listings: another member's is a 404)."""
+    member = request.account.member
+    listings = list(member.businesses.order_by("name", "pk"))
+    chosen = None
+    asked = request.GET.get("listing", "")
+    if asked:
+        if not asked.isdigit():
+            raise Http404("No such listing")
+        chosen = get_object_or_404(member.businesses, pk=int(asked))
+    today = timezone.localdate()
+    months = months_between(add_months(month_start(today), 1 - DEFAULT_MONTHS), today)
+    rows = engagement.by_listing_and_month(
+        first=months[0], last=today, listings=[chosen.pk] if chosen else [b.pk for b in listings]
+    )
+    for row in rows:
+        row["month_label"] = month_label(row["first_day"])
+    totals = engagement.monthly_totals(rows, months)
+    name = chosen.name if chosen else member.name
+    chart = bar_chart(
+        title=f"Listing views and clicks each month: {name}",
+        description=(
+            "Page views and website, phone and e-mail link clicks, each month over the last "
+            "12 months; the table below gives the numbers."
+        ),
+        categories=[month_label(month) for month in months],
+        series=[
+            Series("Page views", [row["views"] for row in totals]),
+            Series("Contact-link clicks", [row["clicks"] for row in totals]),
+        ],
+        x_label="Month",
+        y_label="Count",
+        id_prefix="listing-stats",
+    )
+    return TemplateResponse(
+        request,
+        "directory/account/listing_statistics.html",
+        {
+            "account": request.account,
+            "account_section": "listing-statistics",
+            "listings": listings,
+            "chosen": chosen,
+            "rows": rows,
+            "chart": chart,
+        },
+    )

@@ -2,6 +2,7 @@
 the directory, code imports them from their own module (see pages.py for why)."""
 
 from directory.models.contact import ContactMessage
+from directory.models.engagement import ListingDailyStats
 from directory.models.facets import FacetCount
 from directory.models.listings import RESERVED_SLUGS, Business, Category, publicly_listed_q
 from directory.models.pages import DirectoryPage
@@ -13,5 +14,6 @@ __all__ = [
     "ContactMessage",
     "DirectoryPage",
     "FacetCount",
+    "ListingDailyStats",
     "publicly_listed_q",
 ]

@@ -289,6 +289,11 @@ RULES: list[tuple[str, dict[str, str]]] = [
     ("wagtailadmin_reports:site_history*", STAFF),
     ("wagtailadmin_reports:locked_pages*", OFFICE),
     ("wagtailadmin_reports:*", EDITORS),
+    # Members and retention need membership.view_member, revenue membership.view_payment (both
+    # Membership staff's); directory engagement directory.view_listingdailystats (issue #19).
+    ("membership_reports:revenue*", MEMBERSHIP),
+    ("membership_reports:*", MEMBERSHIP),
+    ("directory_reports:engagement*", DIRECTORY),
     #
     # Superusers' own: users, groups, sites, collections, workflows -----------------------------
     ("wagtailusers_*", SUPERUSERS),

@@ -56,6 +56,8 @@ MATRIX = {
     "account_listings:listing_edit": ("get", {}, (LOGIN, 200, 404, 404, HELP)),
     "account_listings:listing_withdraw": ("post", {}, (LOGIN, REDIRECT, 404, 404, HELP)),
     "account_listings:listing_confirm": ("post", {}, (LOGIN, REDIRECT, 404, 404, HELP)),
+    # Each member's own listings' numbers (the listing filter's IDOR: test_engagement.py).
+    "account_listing_statistics:statistics": ("get", {}, (LOGIN, 200, 200, 200, HELP)),
     "account_deals:deals": ("get", {}, (LOGIN, 200, 200, 200, HELP)),
     "account_deals:deal_new": ("get", {}, (LOGIN, 200, 200, 200, HELP)),
     "account_deals:deal_edit": ("get", {}, (LOGIN, 200, 404, 404, HELP)),

@@ -23,6 +23,7 @@ def test_the_menu_lists_every_apps_section_in_order(client, member_a):
     assert menu(client.get("/account/listings/")) == [
         ("Overview", "/account/", False),
         ("Listings", "/account/listings/", True),
+        ("Listing statistics", "/account/listing-statistics/", False),
         ("Deals", "/account/deals/", False),
         ("Events", "/account/events/", False),
         ("Receipts", "/account/receipts/", False),

@@ -89,3 +89,24 @@
     live.textContent = summary ? summary.textContent.replace(/\s+/g, " ").trim() : "";
   }, 150);
 })();
+
+(function () {
+  "use strict";
+  // Listing statistics (directory/engagement.py): a listing page counts one view when shown,
+  // and one click of its website, phone or e-mail link when used, by a beacon carrying only
+  // the listing and the kind. Nothing identifies the visitor; without script, nothing counts.
+  var listing = document.querySelector("[data-engagement-url]");
+  if (!listing || !navigator.sendBeacon || !window.URLSearchParams) return;
+  var url = listing.getAttribute("data-engagement-url");
+  var send = function (kind) {
+    var body = new URLSearchParams();
+    body.append("listing", listing.getAttribute("data-listing"));
+    body.append("kind", kind);
+    navigator.sendBeacon(url, body);
+  };
+  send("view");
+  listing.addEventListener("click", function (event) {
+    var link = event.target.closest ? event.target.closest("[data-engagement]") : null;
+    if (link) send(link.getAttribute("data-engagement"));
+  });
+})();
