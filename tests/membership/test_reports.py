@@ -206,9 +206,20 @@ def test_revenue_shows_event_tickets_beside_dues(roster):
         status=Registration.Status.CONFIRMED,
         confirmed_at=paid_at,
     )
+    Registration.objects.create(  # paid in February, refunded in March (events/refunds.py)
+        event=event,
+        name="Ida Guest",
+        price=Decimal("20.00"),
+        status=Registration.Status.CANCELLED,
+        stripe_checkout_session_id="cs_refunded",
+        confirmed_at=paid_at,
+        stripe_refund_id="re_ida",
+        refunded_at=timezone.make_aware(datetime.datetime(2025, 3, 2, 9)),
+    )
     rows, _levels, _sources = revenue.revenue_by_month(months=MONTHS)
-    february = next(row for row in rows if row["month"] == "2025-02" and row["currency"] == "USD")
-    assert (february["dues"], february["source_tickets"], february["total"]) == (0, 25, 25)
+    usd = {row["month"]: row for row in rows if row["currency"] == "USD"}
+    assert (usd["2025-02"]["dues"], usd["2025-02"]["source_tickets"]) == (0, 45)
+    assert usd["2025-03"]["source_tickets"] == -20
 
 
 def test_revenue_by_level_leaves_out_other_money(roster, levels):
@@ -219,7 +230,7 @@ def test_revenue_by_level_leaves_out_other_money(roster, levels):
 
 
 def test_revenue_report_query_count(roster, django_assert_num_queries):
-    with django_assert_num_queries(3):  # levels, grouped payments, tickets
+    with django_assert_num_queries(4):  # levels, grouped payments, tickets, ticket refunds
         revenue.revenue_by_month(months=MONTHS)
 
 
