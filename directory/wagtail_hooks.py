@@ -1,9 +1,12 @@
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.log_actions import LogFormatter
 from wagtail.snippets.models import register_snippet
 
 from chamber.viewsets import register_read_only
 from directory import actions
 from directory.models.contact import ContactMessage
+from directory.roster.admin_views import RosterImportViewSet
 from directory.viewsets import DirectoryViewSetGroup
 from membership.account.actions import register_member_actions
 
@@ -14,3 +17,23 @@ register_snippet(DirectoryViewSetGroup)
 @hooks.register("register_log_actions")
 def register_listing_log_actions(log_actions):
     register_member_actions(log_actions, actions.LABELS)
+
+
+@hooks.register("register_log_actions")
+def register_import_log_action(log_actions):
+    @log_actions.register_action(actions.MEMBER_IMPORTED)
+    class MemberImported(LogFormatter):
+        label = _("Imported from a roster file")
+
+        def format_message(self, log_entry):
+            data = log_entry.data or {}
+            return _("Imported from %(file)s (row %(row)s)") % {
+                "file": data.get("file", "?"),
+                "row": data.get("row", "?"),
+            }
+
+
+@hooks.register("register_admin_viewset")
+def register_roster_import():
+    """Members > Import a roster (membership's menu group takes items from apps above it)."""
+    return RosterImportViewSet()

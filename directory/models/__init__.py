@@ -5,6 +5,7 @@ from directory.models.contact import ContactMessage
 from directory.models.facets import FacetCount
 from directory.models.listings import RESERVED_SLUGS, Business, Category, publicly_listed_q
 from directory.models.pages import DirectoryPage
+from directory.models.roster import RosterUpload
 
 __all__ = [
     "RESERVED_SLUGS",
@@ -13,5 +14,6 @@ __all__ = [
     "ContactMessage",
     "DirectoryPage",
     "FacetCount",
+    "RosterUpload",
     "publicly_listed_q",
 ]
