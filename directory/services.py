@@ -72,15 +72,16 @@ def listing_create(
     it goes live at once unless the chamber's settings say new listings need staff approval
     (then staff publish it from the admin). The roster import chooses for itself.
     """
+    if publish is None:
+        chamber = default_chamber_settings()
+        publish = not (chamber.new_listings_need_approval if chamber else True)
     listing = Business(member=member, live=False, **fields)
     listing.save()
     if category_ids:
         listing.categories.set(list(category_ids))
-        listing.save()
+        if not publish:  # publishing saves it again: one search-index update, not two
+            listing.save()
     revision = listing.save_revision(user=user, log_action=True)
-    if publish is None:
-        chamber = default_chamber_settings()
-        publish = not (chamber.new_listings_need_approval if chamber else True)
     if publish:
         # Whoever caused it (an approved application, a roster import) decided already.
         revision.publish(user=user, log_action=True, skip_permission_checks=True)

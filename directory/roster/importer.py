@@ -189,7 +189,7 @@ class _Writer:
             user=self.user,
             data={"file": self.preview.file_name, "row": plan.number, "created": created},
         )
-        self.write_contacts(member, values)
+        self.write_contacts(member, values, fresh=created)
         self.write_listing(member, values, created=created)
 
     def account_for(self, email: str, name: str):
@@ -206,7 +206,7 @@ class _Writer:
             self.result.accounts_created += 1
         return account
 
-    def write_contacts(self, member: Member, values: dict) -> None:
+    def write_contacts(self, member: Member, values: dict, *, fresh: bool) -> None:
         people = [
             (MemberContact.Role.PRIMARY, "primary_email", "primary_name", "primary_phone"),
             (MemberContact.Role.BILLING, "billing_email", "billing_name", "billing_phone"),
@@ -218,16 +218,15 @@ class _Writer:
                 continue
             done.add(email)
             account = self.account_for(email, values.get(name_key, ""))
-            contact, made = MemberContact.objects.get_or_create(
-                member=member,
-                user=account,
-                defaults={"role": role, "phone": values.get(phone_key, "")},
-            )
-            if not made:
-                changed = {
-                    "role": role,
-                    **({"phone": values[phone_key]} if phone_key in values else {}),
-                }
+            contact = None if fresh else member.contacts.filter(user=account).first()
+            if contact is None:  # a new member has none yet: no look-up, no savepoint
+                contact = MemberContact.objects.create(
+                    member=member, user=account, role=role, phone=values.get(phone_key, "")
+                )
+            else:
+                changed = {"role": role}
+                if phone_key in values:
+                    changed["phone"] = values[phone_key]
                 if any(getattr(contact, key) != value for key, value in changed.items()):
                     for key, value in changed.items():
                         setattr(contact, key, value)
