@@ -196,9 +196,11 @@ class SiteLookups:
             self.levels.setdefault(level.slug.casefold(), level)
             self.levels.setdefault(level.name.casefold(), level)
         self.categories = {}
-        for category in Category.objects.all():
+        for category in Category.objects.select_related("parent"):
             self.categories.setdefault(category.slug.casefold(), category)
             self.categories.setdefault(category.name.casefold(), category)
+            # "Food & Drink / Bakeries", as a sub-category is named in the admin and exports.
+            self.categories.setdefault(str(category).casefold(), category)
         ids = {cell_text(layout.raw(row, "member_id")) for row in table_rows}
         previous = {cell_text(layout.raw(row, "previous_id")) for row in table_rows}
         numeric = {int(value) for value in ids if value.isdigit() and len(value) < 10}

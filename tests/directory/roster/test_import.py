@@ -257,6 +257,15 @@ def test_dates_are_read_in_the_formats_and_order_chosen(roster_site, text, order
     assert preview.rows[0].values["joined"] == expected
 
 
+def test_categories_by_name_slug_or_parent_and_name(roster_site):
+    food = CategoryFactory(name="Food & Drink", slug="food")
+    CategoryFactory(name="Delis", slug="delis", parent=food)
+    row = harbour(Categories="bakeries; CAFES; Food & Drink / Delis")
+    roster_import(preview=preview_of(csv_bytes(row)))
+    listing = Business.objects.get()
+    assert sorted(c.slug for c in listing.categories.all()) == ["bakeries", "cafes", "delis"]
+
+
 def test_missing_categories_are_created_when_asked(roster_site):
     preview = preview_of(
         csv_bytes(harbour(Categories="Bakeries; Plumbers")), create_categories=True
