@@ -148,17 +148,36 @@ class _Writer:
         return users
 
     def create_categories(self) -> None:
+        """The categories the file names that the site lacks. "Food & Drink / Delis" (how a
+        sub-category is named in exports) is Delis under Food & Drink, made if missing too."""
         if not (self.options.create_categories and self.preview.missing_categories):
             return
-        taken = set(Category.objects.values_list("slug", flat=True))
+        self.taken_slugs = set(Category.objects.values_list("slug", flat=True))
+        top_level = {
+            category.name.casefold(): category
+            for category in Category.objects.filter(parent__isnull=True)
+        }
         for name in self.preview.missing_categories:
-            base = slugify(name)[:70] or "category"
-            slug, n = base, 2
-            while slug in taken:
-                slug, n = f"{base}-{n}", n + 1
-            taken.add(slug)
-            self.categories[name.casefold()] = Category.objects.create(name=name[:80], slug=slug)
+            parent_name, _, child_name = name.rpartition(" / ")
+            parent = None
+            if parent_name.strip() and child_name.strip():
+                parent = top_level.get(parent_name.strip().casefold())
+                if parent is None:
+                    parent = self.new_category(parent_name.strip(), None)
+                    top_level[parent.name.casefold()] = parent
+            category = self.new_category((child_name or name).strip(), parent)
+            if parent is None:
+                top_level.setdefault(category.name.casefold(), category)
+            self.categories[name.casefold()] = category
             self.result.categories_created.append(name)
+
+    def new_category(self, name: str, parent: Category | None) -> Category:
+        base = slugify(name)[:70] or "category"
+        slug, n = base, 2
+        while slug in self.taken_slugs:
+            slug, n = f"{base}-{n}", n + 1
+        self.taken_slugs.add(slug)
+        return Category.objects.create(name=name[:80], slug=slug, parent=parent)
 
     def match_of(self, plan: RowPlan) -> Member | None:
         match = plan.duplicates[0]

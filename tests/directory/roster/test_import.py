@@ -278,6 +278,18 @@ def test_missing_categories_are_created_when_asked(roster_site):
     assert sorted(c.slug for c in listing.categories.all()) == ["bakeries", "plumbers"]
 
 
+def test_a_missing_sub_category_is_created_under_its_parent(roster_site):
+    row = harbour(Categories="Food & Drink / Delis; Bakeries / Sourdough")
+    preview = preview_of(csv_bytes(row), create_categories=True)
+    roster_import(preview=preview)
+    listing = Business.objects.get()
+    assert sorted(str(c) for c in listing.categories.all()) == [
+        "Bakeries / Sourdough",
+        "Food & Drink / Delis",
+    ]
+    assert Category.objects.get(slug="food-drink").parent is None
+
+
 # Duplicates -----------------------------------------------------------------------------------
 
 
