@@ -28,6 +28,7 @@ from directory.roster.reading import UnreadableFile
 from directory.roster.template import template_csv, template_xlsx
 
 PERMISSIONS = ("membership.add_member", "membership.change_member")
+CREATE_CATEGORIES = "create_categories"  # the preview's "Create them and check again" button
 MEMBER_LINKS = 200  # the result page links to the members written, up to this many
 
 
@@ -101,6 +102,14 @@ class PreviewView(WagtailAdminTemplateMixin, FormView):
         )
         return super().dispatch(request, *args, **kwargs)
 
+    def post(self, request, *args, **kwargs):
+        if CREATE_CATEGORIES in request.POST:
+            # The preview offered to create the categories it did not know: check again so.
+            self.upload.options = {**self.upload.options, "create_categories": True}
+            self.upload.save(update_fields=["options"])
+            return redirect("roster_import:preview", token=self.upload.token)
+        return super().post(request, *args, **kwargs)
+
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         kwargs["duplicate_rows"] = [row.number for row in self.preview.duplicates]
@@ -115,6 +124,9 @@ class PreviewView(WagtailAdminTemplateMixin, FormView):
             for row in self.preview.rows
         ]
         context["upload_url"] = reverse("roster_import:upload")
+        context["unknown_categories"] = (
+            [] if self.preview.options.create_categories else self.preview.missing_categories
+        )
         return context
 
     def form_valid(self, form):

@@ -11,7 +11,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from chamber import roles
-from directory.models import Business, RosterUpload
+from directory.models import Business, Category, RosterUpload
 from directory.roster.columns import COLUMNS
 from membership.models import Member
 from tests.directory.roster.helpers import csv_bytes, harbour, quay
@@ -76,6 +76,19 @@ def test_a_file_with_errors_shows_them_and_cannot_be_confirmed(office):
     assert ">Import</button>" not in html
     office.post(preview_url, {})
     assert not Member.objects.exists()
+
+
+def test_unknown_categories_can_be_created_from_the_preview(office):
+    preview_url = upload(office, csv_bytes(harbour(Categories="Plumbers")))["Location"]
+    html = office.get(preview_url).content.decode()
+    assert "unknown category “Plumbers”" in html
+    assert "Create them and check again" in html
+    assert office.post(preview_url, {"create_categories": "1"})["Location"] == preview_url
+    html = office.get(preview_url).content.decode()
+    assert "Categories that will be created: Plumbers" in html
+    assert not Category.objects.filter(name="Plumbers").exists()  # nothing written yet
+    office.post(preview_url, {})
+    assert Business.objects.get().categories.get().name == "Plumbers"
 
 
 def test_an_unreadable_file_is_refused_at_upload_with_the_reason(office):
