@@ -1,5 +1,5 @@
-"""Audit-log actions on listings that members take from their account (labelled in
-directory/wagtail_hooks.py)."""
+"""Audit-log actions on listings that members take from their account, and the roster import's
+entry in a member's history (labelled in directory/wagtail_hooks.py)."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -14,3 +14,6 @@ LABELS = {
     LISTING_DETAILS_CONFIRMED: _("Listing details confirmed by the member"),
     LISTING_CONTACT_FORM_SWITCHED: _("Listing contact form switched on or off by the member"),
 }
+
+# "Imported from <file name>" in an imported member's history (directory/roster/importer.py).
+MEMBER_IMPORTED = "directory.member_imported"

@@ -44,33 +44,47 @@ ROW_FIELDS = ("verified_at", "verification_requested_at", "accepts_messages")
 
 @transaction.atomic
 def listing_create_from_application(member, application) -> Business:
-    """A new member's first listing, filled in from its application.
-
-    It is saved as a draft revision; it goes live at once unless the chamber's settings say new
-    listings need staff approval (then staff publish it from the admin).
-    """
-    listing = Business(
+    """A new member's first listing, filled in from its application (see `listing_create`)."""
+    return listing_create(
         member=member,
-        name=application.organisation_name,
-        street=application.street,
-        city=application.city,
-        region=application.region,
-        postcode=application.postcode,
-        country=application.country,
-        phone=application.phone,
-        email=application.email,
-        website=application.website,
-        live=False,
+        fields={
+            "name": application.organisation_name,
+            "street": application.street,
+            "city": application.city,
+            "region": application.region,
+            "postcode": application.postcode,
+            "country": application.country,
+            "phone": application.phone,
+            "email": application.email,
+            "website": application.website,
+        },
+        category_ids=[application.primary_category_id] if application.primary_category_id else [],
     )
+
+
+@transaction.atomic
+def listing_create(
+    *, member, fields: dict, category_ids=(), publish: bool | None = None, user=None
+) -> Business:
+    """A new listing of `member` with `fields` (model field name -> value) and categories.
+
+    It is saved as a draft revision, then published when `publish` says so; by default (None)
+    it goes live at once unless the chamber's settings say new listings need staff approval
+    (then staff publish it from the admin). The roster import chooses for itself.
+    """
+    if publish is None:
+        chamber = default_chamber_settings()
+        publish = not (chamber.new_listings_need_approval if chamber else True)
+    listing = Business(member=member, live=False, **fields)
     listing.save()
-    if application.primary_category_id:
-        listing.categories.set([application.primary_category_id])
-        listing.save()
-    revision = listing.save_revision(log_action=True)
-    chamber = default_chamber_settings()
-    needs_approval = chamber.new_listings_need_approval if chamber else True
-    if not needs_approval:
-        revision.publish(log_action=True)
+    if category_ids:
+        listing.categories.set(list(category_ids))
+        if not publish:  # publishing saves it again: one search-index update, not two
+            listing.save()
+    revision = listing.save_revision(user=user, log_action=True)
+    if publish:
+        # Whoever caused it (an approved application, a roster import) decided already.
+        revision.publish(user=user, log_action=True, skip_permission_checks=True)
     return listing
 
 

@@ -1,6 +1,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.log_actions import LogFormatter
 from wagtail.snippets.models import register_snippet
 
 from chamber.reports import ReportMenuItem, report_urls
@@ -8,6 +9,7 @@ from chamber.viewsets import register_read_only
 from directory import actions
 from directory.models.contact import ContactMessage
 from directory.reports import EngagementReportView
+from directory.roster.admin_views import RosterImportViewSet
 from directory.viewsets import DirectoryViewSetGroup
 from membership.account.actions import register_member_actions
 
@@ -39,3 +41,23 @@ def register_engagement_report_menu_item():
         order=1230,
         permission=EngagementReportView.permission,
     )
+
+
+@hooks.register("register_log_actions")
+def register_import_log_action(log_actions):
+    @log_actions.register_action(actions.MEMBER_IMPORTED)
+    class MemberImported(LogFormatter):
+        label = _("Imported from a roster file")
+
+        def format_message(self, log_entry):
+            data = log_entry.data or {}
+            return _("Imported from %(file)s (row %(row)s)") % {
+                "file": data.get("file", "?"),
+                "row": data.get("row", "?"),
+            }
+
+
+@hooks.register("register_admin_viewset")
+def register_roster_import():
+    """Members > Import a roster (membership's menu group takes items from apps above it)."""
+    return RosterImportViewSet()

@@ -1092,3 +1092,5 @@ class MembershipViewSetGroup(SnippetViewSetGroup):
     menu_icon = "group"
     menu_name = "membership"
     menu_order = 210
+    # Apps above membership add their own items here (the directory: "Import a roster").
+    submenu_hook = "register_membership_menu_item"

@@ -6,6 +6,7 @@ from directory.models.engagement import ListingDailyStats
 from directory.models.facets import FacetCount
 from directory.models.listings import RESERVED_SLUGS, Business, Category, publicly_listed_q
 from directory.models.pages import DirectoryPage
+from directory.models.roster import RosterUpload
 
 __all__ = [
     "RESERVED_SLUGS",
@@ -15,5 +16,6 @@ __all__ = [
     "DirectoryPage",
     "FacetCount",
     "ListingDailyStats",
+    "RosterUpload",
     "publicly_listed_q",
 ]

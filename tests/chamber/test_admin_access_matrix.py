@@ -140,6 +140,13 @@ RULES: list[tuple[str, dict[str, str]]] = [
     ("wagtailsnippets_membership_member:*", MEMBERSHIP),
     ("wagtailsnippetchoosers_membership_member:create", MEMBERSHIP),
     ("wagtailsnippetchoosers_membership_member:*", only("directory", "membership", "chamber")),
+    # The roster import (directory/roster): those who may add and change members. A preview
+    # is only its uploader's: the matrix's made-up token is nobody's upload.
+    (
+        "roster_import:preview",
+        outcomes(membership=MISSING, chamber=MISSING, superuser=MISSING),
+    ),
+    ("roster_import:*", MEMBERSHIP),
     # Records of what happened (chamber.viewsets.ReadOnlySnippetViewSet): listed, exported,
     # inspected, never added, edited or deleted, not even by a superuser.
     *(
