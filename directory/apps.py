@@ -1,3 +1,5 @@
+import datetime
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -49,6 +51,14 @@ class DirectoryConfig(AppConfig):
             )
         )
         register_job(ScheduledJob("send_listing_check_requests", "Yearly listing check requests"))
+        register_job(
+            ScheduledJob(
+                "run_roster_imports",
+                "Roster imports",
+                schedule="every minute",
+                stale_after=datetime.timedelta(hours=1),
+            )
+        )
         # A listing belongs to a member: who may add or edit listings may pick the member, by
         # name, without seeing members' records (Directory moderators, chamber/roles.py).
         grant_chooser("membership.member", "directory.add_business", "directory.change_business")

@@ -248,6 +248,9 @@ STRIPE_ENABLED = bool(STRIPE_SECRET_KEY)
 # Applications accepted per IP address and hour on /join/ (0: no limit).
 JOIN_RATE_LIMIT_PER_HOUR = env_int("JOIN_RATE_LIMIT_PER_HOUR", 5)
 # What one member may send for review: (how many, in how many seconds).
+# Roster files up to this many rows are written when staff confirm them in the admin; larger
+# ones by `run_roster_imports` in the background (directory/roster/background.py).
+ROSTER_IMPORT_INLINE_ROWS = env_int("ROSTER_IMPORT_INLINE_ROWS", 100)
 MEMBER_SUBMISSION_LIMITS = {
     "listing": (20, 60 * 60),
     "deal": (20, 60 * 60),

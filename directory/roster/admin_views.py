@@ -1,25 +1,31 @@
 """Members > Import a roster: upload a file, see every row as new, update, duplicate or error,
-decide on the duplicates, confirm; only then is anything written (all rows or none).
+decide on the duplicates, confirm; only then is anything written (all rows or none). A large
+file is written in the background (directory/roster/background.py), its page showing how far
+it has got.
 
 The file is kept on the server between the steps (models/roster.py), under a random token
 only its uploader can use. Membership staff may import: adding and changing members.
 """
 
+import datetime
+
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import FormView, View
+from django.views.generic import FormView, TemplateView, View
 from wagtail.admin import messages
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSet
 
 from directory.models.roster import KEPT_FOR, RosterUpload
+from directory.roster import background
 from directory.roster.columns import COLUMNS
 from directory.roster.forms import ConfirmForm, RosterUploadForm
 from directory.roster.importer import roster_import, roster_preview
@@ -30,6 +36,8 @@ from directory.roster.template import template_csv, template_xlsx
 PERMISSIONS = ("membership.add_member", "membership.change_member")
 CREATE_CATEGORIES = "create_categories"  # the preview's "Create them and check again" button
 MEMBER_LINKS = 200  # the result page links to the members written, up to this many
+RESULTS_KEPT_FOR = datetime.timedelta(days=30)  # a background import's counts
+REFRESH_SECONDS = 5  # the status page of a background import reloads itself
 
 
 def may_import(user) -> bool:
@@ -50,7 +58,9 @@ class UploadView(ImportPermissionMixin, WagtailAdminTemplateMixin, FormView):
     form_class = RosterUploadForm
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(columns=COLUMNS, **kwargs)
+        return super().get_context_data(
+            columns=COLUMNS, inline_rows=settings.ROSTER_IMPORT_INLINE_ROWS, **kwargs
+        )
 
     def form_valid(self, form):
         upload = form.cleaned_data["file"]
@@ -65,9 +75,12 @@ class UploadView(ImportPermissionMixin, WagtailAdminTemplateMixin, FormView):
         except UnreadableFile as error:
             form.add_error("file", str(error))
             return self.form_invalid(form)
-        # Earlier uploads of this user, and anyone's left unconfirmed, are of no more use.
-        RosterUpload.objects.filter(uploaded_by=self.request.user).delete()
-        RosterUpload.objects.filter(created_at__lt=timezone.now() - KEPT_FOR).delete()
+        # Earlier unconfirmed uploads of this user, anyone's left unconfirmed, and the records
+        # of background imports finished long ago, are of no more use.
+        unconfirmed = RosterUpload.objects.filter(status=RosterUpload.Status.UPLOADED)
+        unconfirmed.filter(uploaded_by=self.request.user).delete()
+        unconfirmed.filter(created_at__lt=timezone.now() - KEPT_FOR).delete()
+        RosterUpload.objects.filter(finished_at__lt=timezone.now() - RESULTS_KEPT_FOR).delete()
         stored = RosterUpload.objects.create(
             uploaded_by=self.request.user,
             file_name=upload.name[:255],
@@ -95,6 +108,8 @@ class PreviewView(WagtailAdminTemplateMixin, FormView):
         ).first()
         if self.upload is None:
             raise Http404("No such upload: it was imported, replaced by another, or expired.")
+        if self.upload.status != RosterUpload.Status.UPLOADED:  # confirmed already
+            return redirect("roster_import:status", token=self.upload.token)
         self.preview = roster_preview(
             bytes(self.upload.content),
             file_name=self.upload.file_name,
@@ -135,6 +150,9 @@ class PreviewView(WagtailAdminTemplateMixin, FormView):
             return self.form_invalid(form)
         self.preview.options.drafts = form.cleaned_data["drafts"]
         self.preview.options.send_welcome = form.cleaned_data["send_welcome"]
+        if not background.runs_inline(len(self.preview.rows)):
+            background.queue(self.upload, options=self.preview.options, decisions=form.decisions())
+            return redirect("roster_import:status", token=self.upload.token)
         with transaction.atomic():
             result = roster_import(
                 preview=self.preview, user=self.request.user, decisions=form.decisions()
@@ -150,6 +168,36 @@ class PreviewView(WagtailAdminTemplateMixin, FormView):
             ],
         )
         return TemplateResponse(self.request, "directory/admin/roster_result.html", context)
+
+
+class StatusView(ImportPermissionMixin, WagtailAdminTemplateMixin, TemplateView):
+    """A confirmed upload written in the background: waiting, running, done or failed. The page
+    reloads itself every few seconds until the import has finished."""
+
+    page_title = _("Import a roster")
+    header_icon = "upload"
+    template_name = "directory/admin/roster_status.html"
+
+    def get_context_data(self, **kwargs):
+        upload = get_object_or_404(
+            RosterUpload.objects.exclude(status=RosterUpload.Status.UPLOADED),
+            token=kwargs["token"],
+            uploaded_by=self.request.user,
+        )
+        finished = upload.status in (RosterUpload.Status.DONE, RosterUpload.Status.FAILED)
+        summary = upload.summary or {}
+        written = [*summary.get("created", []), *summary.get("updated", [])][:MEMBER_LINKS]
+        return super().get_context_data(
+            upload=upload,
+            finished=finished,
+            summary=summary,
+            member_links=[
+                (name, reverse("wagtailsnippets_membership_member:edit", args=[pk]))
+                for pk, name in written
+            ],
+            refresh_seconds=REFRESH_SECONDS,
+            **kwargs,
+        )
 
 
 class TemplateDownloadView(ImportPermissionMixin, View):
@@ -198,4 +246,5 @@ class RosterImportViewSet(ViewSet):
                 name="template_xlsx",
             ),
             path("<str:token>/", PreviewView.as_view(), name="preview"),
+            path("<str:token>/status/", StatusView.as_view(), name="status"),
         ]

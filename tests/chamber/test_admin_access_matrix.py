@@ -146,6 +146,10 @@ RULES: list[tuple[str, dict[str, str]]] = [
         "roster_import:preview",
         outcomes(membership=MISSING, chamber=MISSING, superuser=MISSING),
     ),
+    (
+        "roster_import:status",
+        outcomes(membership=MISSING, chamber=MISSING, superuser=MISSING),
+    ),
     ("roster_import:*", MEMBERSHIP),
     # Records of what happened (chamber.viewsets.ReadOnlySnippetViewSet): listed, exported,
     # inspected, never added, edited or deleted, not even by a superuser.

@@ -21,6 +21,7 @@ JOBS = {
     "send_event_reminders",
     "send_guest_follow_ups",
     "promote_waitlists",
+    "run_roster_imports",
     "deliver_mail",  # every minute: stale after an hour
     "stripe_reconcile",
 }
@@ -63,6 +64,7 @@ def test_healthz_warns_when_a_job_has_not_run_for_36_hours_but_stays_200(client)
         beat(name, hours_ago=35)
     beat("deliver_mail", hours_ago=0.5)
     beat("promote_waitlists", hours_ago=0.5)  # every 10 minutes: stale after two hours
+    beat("run_roster_imports", hours_ago=0.5)  # every minute: stale after an hour
     beat("send_renewal_reminders", hours_ago=37)
     response = client.get("/healthz")
     assert response.status_code == 200
