@@ -2,6 +2,8 @@
 being public (`publicly_listed_q`)."""
 
 import datetime
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -15,6 +17,7 @@ from modelcluster.models import ClusterableModel
 from wagtail.fields import RichTextField
 from wagtail.models import DraftStateMixin, LockableMixin, PreviewableMixin, RevisionMixin
 from wagtail.search import index
+from wagtail.search.backends import get_search_backends
 from wagtail.search.queryset import SearchableQuerySetMixin
 
 from chamber.rich_text import clean_rich_text
@@ -93,6 +96,29 @@ def publicly_listed_q(on: datetime.date | None = None, *, prefix: str = "") -> m
     return models.Q(
         **{f"{prefix}live": True, f"{prefix}public_until__gte": on or timezone.localdate()}
     )
+
+
+# The listings saved inside `indexed_once()`, to index at its end (None outside it).
+_pending_index: ContextVar[set | None] = ContextVar("directory_pending_index", default=None)
+
+
+@contextmanager
+def indexed_once():
+    """Inside: a listing saved (once or several times: created, its revision published) is
+    put in the search index once, at the end, in bulk, and the directory's caches are dropped
+    once. For writes of many listings (the roster import); if the block fails, nothing is
+    indexed (its transaction rolls the listings back)."""
+    pending: set = set()
+    token = _pending_index.set(pending)
+    try:
+        yield
+    finally:
+        _pending_index.reset(token)
+    if pending:
+        listings = list(Business.get_indexed_objects().filter(pk__in=pending))
+        for backend in get_search_backends(with_auto_update=True):
+            backend.add_bulk(Business, listings)
+        listings_changed()
 
 
 class BusinessQuerySet(SearchableQuerySetMixin, models.QuerySet):
@@ -331,7 +357,11 @@ class Business(
             kwargs["update_fields"] = {*update_fields, "city_slug", "public_until", "is_featured"}
         super().save(*args, **kwargs)
         # ClusterableModel writes the categories after post_save: index and drop cached facet
-        # counts only now, when they are in the database.
+        # counts only now, when they are in the database (or, in a bulk write, at its end).
+        pending = _pending_index.get()
+        if pending is not None:
+            pending.add(self.pk)
+            return
         index.insert_or_update_object(self)
         listings_changed()
 

@@ -17,9 +17,10 @@ from django.db.models.functions import Lower
 from django.utils.text import slugify
 from wagtail.log_actions import log
 
+from chamber.references import references_updated_once
 from chamber.rich_text import plain_to_rich_text
 from directory.actions import MEMBER_IMPORTED
-from directory.models.listings import Category
+from directory.models.listings import Category, indexed_once
 from directory.roster.cells import split_name
 from directory.roster.preview import (
     IMPORT_AS_NEW,
@@ -91,28 +92,12 @@ def roster_import(*, preview: Preview, user=None, decisions: dict[int, str] | No
     the options' `on_duplicate`. Returns an ImportResult."""
     if preview.has_errors:
         raise ImportRefused(f"{len(preview.errors)} errors: nothing was imported.")
-    options = preview.options
     decisions = decisions or {}
     writer = _Writer(preview=preview, user=user)
     writer.create_categories()
-    for plan in preview.rows:
-        target = plan.member
-        if plan.action == Action.SKIP:
-            writer.result.skipped.append(plan.number)
-            continue
-        if plan.action == Action.DUPLICATE:
-            decision = decisions.get(plan.number, options.on_duplicate)
-            if decision == SKIP:
-                writer.result.skipped.append(plan.number)
-                continue
-            if decision == UPDATE_MATCH:
-                target = writer.match_of(plan)
-                if target is None:  # its match was an earlier row that was skipped
-                    writer.result.skipped.append(plan.number)
-                    continue
-            elif decision != IMPORT_AS_NEW:
-                raise ValueError(f"unknown decision {decision!r} for row {plan.number}")
-        writer.write(plan, target)
+    # Each listing's search entry and each object's references written once, not at every save.
+    with references_updated_once(), indexed_once():
+        writer.write_rows(decisions)
     return writer.result
 
 
@@ -146,6 +131,27 @@ class _Writer:
                 if key in emails:
                     users.setdefault(key, account)
         return users
+
+    def write_rows(self, decisions: dict[int, str]) -> None:
+        options = self.options
+        for plan in self.preview.rows:
+            target = plan.member
+            if plan.action == Action.SKIP:
+                self.result.skipped.append(plan.number)
+                continue
+            if plan.action == Action.DUPLICATE:
+                decision = decisions.get(plan.number, options.on_duplicate)
+                if decision == SKIP:
+                    self.result.skipped.append(plan.number)
+                    continue
+                if decision == UPDATE_MATCH:
+                    target = self.match_of(plan)
+                    if target is None:  # its match was an earlier row that was skipped
+                        self.result.skipped.append(plan.number)
+                        continue
+                elif decision != IMPORT_AS_NEW:
+                    raise ValueError(f"unknown decision {decision!r} for row {plan.number}")
+            self.write(plan, target)
 
     def create_categories(self) -> None:
         """The categories the file names that the site lacks. "Food & Drink / Delis" (how a

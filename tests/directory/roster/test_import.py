@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.db import connection
-from wagtail.models import ModelLogEntry
+from wagtail.models import ModelLogEntry, ReferenceIndex
 
 from directory.actions import MEMBER_IMPORTED
 from directory.models import Business, Category
@@ -397,3 +397,25 @@ def test_a_failure_in_the_last_row_writes_nothing(roster_site, failing_last_memb
         roster_import(preview=preview)
     assert counts() == before
     assert not ModelLogEntry.objects.filter(action=MEMBER_IMPORTED).exists()
+
+
+def test_imported_listings_are_searchable_and_their_references_recorded(client, roster_site):
+    """The import indexes each listing once at its end and writes Wagtail's references once
+    per object (chamber/references.py): the outcome is as if each save had done it."""
+    roster_import(preview=preview_of(csv_bytes(harbour(), quay())))
+
+    listing = Business.objects.get(name="Harbour Bakery")
+    assert listing in list(Business.objects.search("Harbour"))
+
+    def references():
+        return set(
+            ReferenceIndex.objects.values_list(
+                "base_content_type", "object_id", "to_content_type", "to_object_id", "content_path"
+            )
+        )
+
+    written = references()
+    for model in ReferenceIndex.tracked_models:
+        for obj in model._default_manager.all():
+            ReferenceIndex.create_or_update_for_object(obj)
+    assert written and references() == written
