@@ -55,12 +55,19 @@ def csv_safe(value: str) -> str:
     return value
 
 
-class CsvSafeIndexView(SnippetViewSet.index_view_class):
+class CsvSafeExportMixin:
+    """For a view with Wagtail's spreadsheet export (an index view, a report): CSV text cells
+    no spreadsheet runs as formulas (the XLSX export already writes them as text)."""
+
     def preprocess_field_value(self, field, value, export_format):
         value = super().preprocess_field_value(field, value, export_format)
         if export_format == self.FORMAT_CSV and isinstance(value, str):
             return csv_safe(value)
         return value
+
+
+class CsvSafeIndexView(CsvSafeExportMixin, SnippetViewSet.index_view_class):
+    pass
 
 
 class ReadOnlyPermissionPolicy(ModelPermissionPolicy):

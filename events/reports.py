@@ -29,7 +29,7 @@ from wagtail.admin.views.reports import ReportView
 from wagtail.admin.widgets import AdminDateInput
 from wagtail.permission_policies import ModelPermissionPolicy
 
-from chamber.viewsets import csv_safe
+from chamber.viewsets import CsvSafeExportMixin
 from events.models import EventKind, EventPage, Registration
 
 GUEST = Q(
@@ -79,7 +79,7 @@ class GuestConversionFilterSet(WagtailFilterSet):
         fields = []
 
 
-class GuestConversionReport(ReportView):
+class GuestConversionReport(CsvSafeExportMixin, ReportView):
     page_title = _("Event guests to members")
     header_icon = "group"
     results_template_name = "events/admin/guest_conversion_results.html"
@@ -120,12 +120,6 @@ class GuestConversionReport(ReportView):
         for event in object_list:
             event.conversion = rate(event.members, event.guests)
         return object_list
-
-    def preprocess_field_value(self, field, value, export_format):
-        value = super().preprocess_field_value(field, value, export_format)
-        if export_format == self.FORMAT_CSV and isinstance(value, str):
-            return csv_safe(value)
-        return value
 
     def to_row_dict(self, item):
         item.conversion = rate(item.members, item.guests)
@@ -187,7 +181,7 @@ class EventAttendanceFilterSet(GuestConversionFilterSet):
     status = django_filters.ChoiceFilter(label=_("Status"), choices=EventPage.Status.choices)
 
 
-class EventAttendanceReport(ReportView):
+class EventAttendanceReport(CsvSafeExportMixin, ReportView):
     page_title = _("Events: attendance and revenue")
     header_icon = "date"
     index_url_name = "events_attendance"
@@ -245,9 +239,3 @@ class EventAttendanceReport(ReportView):
 
     def to_row_dict(self, item):
         return super().to_row_dict(self._in_cents(item))
-
-    def preprocess_field_value(self, field, value, export_format):
-        value = super().preprocess_field_value(field, value, export_format)
-        if export_format == self.FORMAT_CSV and isinstance(value, str):
-            return csv_safe(value)
-        return value

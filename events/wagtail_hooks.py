@@ -1,10 +1,10 @@
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets.button import Button
 from wagtail.snippets.models import register_snippet
 
+from chamber.reports import ReportMenuItem
 from events.admin_views import may_cancel_event
 from events.models import EventPage
 from events.reports import EventAttendanceReport, GuestConversionReport
@@ -33,19 +33,15 @@ def register_report_urls():
     ]
 
 
-class RegistrationsReportMenuItem(MenuItem):
-    def is_shown(self, request):
-        return request.user.has_perm("events.view_registration")
-
-
 @hooks.register("register_reports_menu_item")
 def register_guest_conversion_menu_item():
-    return RegistrationsReportMenuItem(
+    return ReportMenuItem(
         _("Event guests to members"),
         reverse("events_guest_conversion"),
         name="event-guests",
         icon_name="group",
         order=600,
+        permission="events.view_registration",
     )
 
 
@@ -64,10 +60,11 @@ def cancel_event_button(page, user, view_name, next_url=None):
 
 @hooks.register("register_reports_menu_item")
 def register_attendance_menu_item():
-    return RegistrationsReportMenuItem(
+    return ReportMenuItem(
         _("Events: attendance and revenue"),
         reverse("events_attendance"),
         name="events-attendance",
         icon_name="date",
         order=590,
+        permission="events.view_registration",
     )

@@ -248,3 +248,14 @@ def test_attendance_and_revenue_per_event(client, admin_user, event_factory):
     content = b"".join(response.streaming_content) if response.streaming else response.content
     rows = {row["Event"]: row for row in csv.DictReader(io.StringIO(content.decode("utf-8-sig")))}
     assert (rows["Spring gala"]["Revenue"], rows["Free mixer"]["Revenue"]) == ("180.00", "0.00")
+
+
+@time_machine.travel(local(2027, 5, 1, 9), tick=False)
+def test_event_reports_defuse_formulas_in_csv(client, admin_user, event_factory):
+    event_factory("=HYPERLINK(1)", starts_at=local(2027, 4, 20, 19))
+    client.force_login(admin_user)
+    for url in ("/admin/reports/events/?export=csv", "/admin/reports/event-guests/?export=csv"):
+        response = client.get(url)
+        content = b"".join(response.streaming_content) if response.streaming else response.content
+        [row] = list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))
+        assert row["Event"] == "'=HYPERLINK(1)", url
