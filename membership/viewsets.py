@@ -46,7 +46,7 @@ from chamber.viewsets import (
     ReadOnlyInspectView,
     ReadOnlySnippetViewSet,
 )
-from membership import admin_views, corrections, dues, reminders
+from membership import admin_views, corrections, dues, member_exports, payment_export, reminders
 from membership.models.applications import APPLICANT_FIELDS, Application
 from membership.models.members import (
     ContactInvitation,
@@ -349,6 +349,13 @@ class MemberIndexView(CsvSafeIndexView):
                 any_field |= Q(**{f"{field}__icontains": word})
             matching = matching.filter(pk__in=Member.objects.filter(any_field).values("pk"))
         return queryset.filter(pk__in=matching.values("pk"))
+
+    def as_spreadsheet(self, queryset, spreadsheet_format):
+        """The roster, when an app has registered it (membership/member_exports.py)."""
+        export = member_exports.registered()
+        if export is None:
+            return super().as_spreadsheet(queryset, spreadsheet_format)
+        return export(self.request, queryset, spreadsheet_format)
 
     def get_list_more_buttons(self, instance):
         return [
@@ -790,6 +797,12 @@ class PaymentFilterSet(WagtailFilterSet):
         widget=forms.RadioSelect,
         empty_label=_("All"),
     )
+    # The member's level today: a payment does not record the level it paid for.
+    level = django_filters.ModelChoiceFilter(
+        label=_("Member's level"),
+        field_name="member__level",
+        queryset=MembershipLevel.objects.order_by("sort_order", "name"),
+    )
     paid_on = django_filters.DateFromToRangeFilter(label=_("Paid on"))
 
     class Meta:
@@ -892,11 +905,27 @@ class PaymentInspectView(ReadOnlyInspectView):
         return self.object.reason or "-"
 
 
+class PaymentIndexView(CsvSafeIndexView):
+    """Payments, with the totals of what the filters select above the list, and an export
+    for the accountant (membership/payment_export.py) in place of the generic one."""
+
+    def as_spreadsheet(self, queryset, spreadsheet_format):
+        return payment_export.payments_export(queryset, spreadsheet_format)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if not self.is_export:
+            context["totals"] = payment_export.payment_totals(self.get_queryset())
+        return context
+
+
 class PaymentViewSet(ReadOnlySnippetViewSet):
     model = Payment
     icon = "form"
     menu_label = _("Payments")
     menu_name = "membership-payments"
+    index_view_class = PaymentIndexView
+    index_results_template_name = "membership/admin/payment_index_results.html"
 
     list_display = [
         "member",
