@@ -26,18 +26,41 @@ from directory.roster.columns import COLUMNS, HEADINGS
 from membership.models import Member, MemberContact
 
 PERMISSION = "membership.view_member"
+CONTACT_FIELDS = ("member", "role", "phone", "user__first_name", "user__last_name", "user__email")
+LISTING_FIELDS = (
+    "member",
+    "slug",
+    "live",
+    "website",
+    "street",
+    "city",
+    "region",
+    "postcode",
+    "country",
+    "phone",
+    "email",
+    "summary",
+    "description",
+    "phone_visibility",
+    "email_visibility",
+)
 VISIBILITY = {Business.Visibility.PUBLIC: "Everyone", Business.Visibility.MEMBERS: "Members"}
 
 
 def roster_members(members: QuerySet) -> QuerySet:
     """`members` with what a roster row needs, fetched per chunk rather than per member."""
+    # Only the columns written: a user's row is wide, and 100,000 of them add up.
     contacts = (
         MemberContact.objects.filter(role__in=MemberContact.DUES_ROLES)
         .select_related("user")
+        .only(*CONTACT_FIELDS)
         .order_by("pk")
     )
-    listings = Business.objects.order_by("pk").prefetch_related(
-        Prefetch("categories", queryset=Category.objects.order_by("name"))
+    categories = Category.objects.only("name").order_by("name")
+    listings = (
+        Business.objects.only(*LISTING_FIELDS)
+        .order_by("pk")
+        .prefetch_related(Prefetch("categories", queryset=categories))
     )
     if "current_status" not in members.query.annotations:
         members = members.with_current_status()
