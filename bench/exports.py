@@ -4,6 +4,7 @@
 Usage (creates a scratch PostgreSQL database, fills it, measures, drops it):
 
     .venv/bin/python bench/exports.py [--members 100000] [--payments 100000] [--keep]
+    .venv/bin/python bench/exports.py --reuse [--keep]   # measure a kept database again
 
 DATABASE_URL defaults to postgres://postgres@127.0.0.1:5432/chamber_bench_exports; the database
 is created (dropped first if it exists) and dropped at the end unless `--keep`.
@@ -226,11 +227,15 @@ def main() -> None:
     parser.add_argument("--members", type=int, default=100_000)
     parser.add_argument("--payments", type=int, default=100_000)
     parser.add_argument("--keep", action="store_true", help="keep the scratch database")
+    parser.add_argument(
+        "--reuse", action="store_true", help="measure a database kept by an earlier --keep"
+    )
     args = parser.parse_args()
     url = os.environ["DATABASE_URL"]
     if not url.startswith("postgres"):
         sys.exit("bench/exports.py needs a PostgreSQL DATABASE_URL (it creates and drops it).")
-    recreate_database(url)
+    if not args.reuse:
+        recreate_database(url)
     try:
         import django
 
@@ -240,15 +245,16 @@ def main() -> None:
 
         from chamber.site_setup import site_setup
 
-        started = time.perf_counter()
-        call_command("migrate", verbosity=0)
-        site_setup(demo=False, log=lambda line: None)
-        get_user_model().objects.create_superuser("bench-admin", "bench@example.org", "x" * 20)
-        fill(args.members, args.payments)
-        print(
-            f"filled {args.members:,} members (2 contacts and a listing each) and "
-            f"{args.payments:,} payments in {time.perf_counter() - started:.0f} s"
-        )
+        if not args.reuse:
+            started = time.perf_counter()
+            call_command("migrate", verbosity=0)
+            site_setup(demo=False, log=lambda line: None)
+            get_user_model().objects.create_superuser("bench-admin", "bench@example.org", "x" * 20)
+            fill(args.members, args.payments)
+            print(
+                f"filled {args.members:,} members (2 contacts and a listing each) and "
+                f"{args.payments:,} payments in {time.perf_counter() - started:.0f} s"
+            )
         cases = {
             "roster csv": "/admin/snippets/membership/member/?export=csv",
             "roster xlsx": "/admin/snippets/membership/member/?export=xlsx",

@@ -45,6 +45,7 @@ from chamber.viewsets import (
     PermissionCheckedChooserViewSet,
     ReadOnlyInspectView,
     ReadOnlySnippetViewSet,
+    StreamedExportIndexView,
 )
 from membership import admin_views, corrections, dues, member_exports, payment_export, reminders
 from membership.models.applications import APPLICANT_FIELDS, Application
@@ -327,7 +328,7 @@ def renews_label(member) -> str:
     return str(_("Automatically") if member.renews_automatically else _("By hand"))
 
 
-class MemberIndexView(CsvSafeIndexView):
+class MemberIndexView(StreamedExportIndexView):
     def _get_title_column(self, field_name, column_class=TitleColumn, **kwargs):
         """The member's name opens its record (everything about the member, with the
         actions), not the edit form, which is one click further in the record's header and in
@@ -905,7 +906,7 @@ class PaymentInspectView(ReadOnlyInspectView):
         return self.object.reason or "-"
 
 
-class PaymentIndexView(CsvSafeIndexView):
+class PaymentIndexView(StreamedExportIndexView):
     """Payments, with the totals of what the filters select above the list, and an export
     for the accountant (membership/payment_export.py) in place of the generic one."""
 

@@ -253,3 +253,15 @@ def test_roster_needs_the_permission_to_view_members(client, site_tree, roster):
     response = client.get(MEMBER_URL, {"export": "csv"})
     assert response.status_code == 302
     assert not response.has_header("Content-Disposition")
+
+
+def test_roster_csv_reads_members_only_while_it_streams(office, roster):
+    """The view answers before it reads a member (Wagtail's listing would first load them all
+    to count them: chamber.viewsets.StreamedExportIndexView); the rows come as the response is
+    read."""
+    with CaptureQueriesContext(connection) as before:
+        response = office.get(MEMBER_URL, {"export": "csv"})
+    assert not [query for query in before if '"membership_member"' in query["sql"]]
+    with CaptureQueriesContext(connection) as during:
+        assert len(csv_table(response)) == 3
+    assert [query for query in during if 'FROM "membership_member"' in query["sql"]]

@@ -323,3 +323,14 @@ def test_export_needs_a_permission_on_payments(client, site_tree, ledger):
     for params in ({}, {"export": "csv"}, {"export": "xlsx"}):
         response = client.get(PAYMENT_URL, params)
         assert (response.status_code, response["Location"]) == (302, "/admin/")
+
+
+def test_csv_reads_payments_only_while_it_streams(office, ledger):
+    """The view answers before it reads a payment; the rows come as the response is read."""
+    with CaptureQueriesContext(connection) as before:
+        response = office.get(PAYMENT_URL, {"export": "csv"})
+    assert not [query for query in before if '"membership_payment"' in query["sql"]]
+    with CaptureQueriesContext(connection) as during:
+        rows, _totals = csv_parts(response)
+    assert len(rows) == 7
+    assert [query for query in during if 'FROM "membership_payment"' in query["sql"]]
