@@ -230,6 +230,9 @@ def main() -> None:
     parser.add_argument(
         "--reuse", action="store_true", help="measure a database kept by an earlier --keep"
     )
+    parser.add_argument(
+        "--only", nargs="*", default=None, help='exports to measure, e.g. "roster csv"'
+    )
     args = parser.parse_args()
     url = os.environ["DATABASE_URL"]
     if not url.startswith("postgres"):
@@ -266,6 +269,8 @@ def main() -> None:
             f"{'maxrss MB':>10} {'baseline MB':>12}"
         )
         for name, case_url in cases.items():
+            if args.only and name not in args.only:
+                continue
             timed = in_child(case_url, traced=False)
             traced = in_child(case_url, traced=True)
             print(
