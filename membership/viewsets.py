@@ -958,36 +958,9 @@ class PaymentViewSet(ReadOnlySnippetViewSet):
     ordering = ["-paid_on", "-pk"]
     list_per_page = 50
 
-    list_export = [
-        "member",
-        "member.level",
-        "get_kind_display",
-        "state_label",
-        "amount",
-        "currency",
-        "get_method_display",
-        "paid_on",
-        "period_start",
-        "period_end",
-        "reference",
-        "stripe_invoice_id",
-        "stripe_checkout_session_id",
-        "stripe_payment_intent_id",
-        "stripe_refund_id",
-        "corrects",
-        "reason",
-        "application",
-        "recorded_by",
-        "created_at",
-    ]
-    export_headings = {
-        "get_method_display": _("Method"),
-        "member.level": _("Level"),
-        "get_kind_display": _("Kind"),
-        "state_label": _("State"),
-        "corrects": _("Corrects payment"),
-    }
-    export_filename = "payments"
+    # Shows the list's "Download CSV/XLSX" buttons; what they give, the columns and totals,
+    # is membership/payment_export.py (PaymentIndexView.as_spreadsheet).
+    list_export = payment_export.HEADINGS
 
     inspect_view_class = PaymentInspectView
 
