@@ -21,7 +21,9 @@ class DirectoryConfig(AppConfig):
         from directory import member_record, notifications, setup, signals  # noqa: F401
         from directory.account.views import overview_panel
         from directory.models import Business
+        from directory.roster.export import roster_export
         from directory.selectors import may_see_logo_under_review
+        from membership import member_exports
         from membership.account.sections import Section, register
 
         # notifications and signals connect their receivers on import.
@@ -50,6 +52,8 @@ class DirectoryConfig(AppConfig):
                 order=20,
             )
         )
+        # The Members list exports the roster: members with contacts and listings.
+        member_exports.register(roster_export)
         register_job(ScheduledJob("send_listing_check_requests", "Yearly listing check requests"))
         register_job(
             ScheduledJob(

@@ -45,8 +45,9 @@ from chamber.viewsets import (
     PermissionCheckedChooserViewSet,
     ReadOnlyInspectView,
     ReadOnlySnippetViewSet,
+    StreamedExportIndexView,
 )
-from membership import admin_views, corrections, dues, reminders
+from membership import admin_views, corrections, dues, member_exports, payment_export, reminders
 from membership.models.applications import APPLICANT_FIELDS, Application
 from membership.models.members import (
     ContactInvitation,
@@ -327,7 +328,7 @@ def renews_label(member) -> str:
     return str(_("Automatically") if member.renews_automatically else _("By hand"))
 
 
-class MemberIndexView(CsvSafeIndexView):
+class MemberIndexView(StreamedExportIndexView):
     def _get_title_column(self, field_name, column_class=TitleColumn, **kwargs):
         """The member's name opens its record (everything about the member, with the
         actions), not the edit form, which is one click further in the record's header and in
@@ -349,6 +350,13 @@ class MemberIndexView(CsvSafeIndexView):
                 any_field |= Q(**{f"{field}__icontains": word})
             matching = matching.filter(pk__in=Member.objects.filter(any_field).values("pk"))
         return queryset.filter(pk__in=matching.values("pk"))
+
+    def as_spreadsheet(self, queryset, spreadsheet_format):
+        """The roster, when an app has registered it (membership/member_exports.py)."""
+        export = member_exports.registered()
+        if export is None:
+            return super().as_spreadsheet(queryset, spreadsheet_format)
+        return export(self.request, queryset, spreadsheet_format)
 
     def get_list_more_buttons(self, instance):
         return [
@@ -791,6 +799,12 @@ class PaymentFilterSet(WagtailFilterSet):
         widget=forms.RadioSelect,
         empty_label=_("All"),
     )
+    # The member's level today: a payment does not record the level it paid for.
+    level = django_filters.ModelChoiceFilter(
+        label=_("Member's level"),
+        field_name="member__level",
+        queryset=MembershipLevel.objects.order_by("sort_order", "name"),
+    )
     paid_on = django_filters.DateFromToRangeFilter(label=_("Paid on"))
 
     class Meta:
@@ -893,11 +907,27 @@ class PaymentInspectView(ReadOnlyInspectView):
         return self.object.reason or "-"
 
 
+class PaymentIndexView(StreamedExportIndexView):
+    """Payments, with the totals of what the filters select above the list, and an export
+    for the accountant (membership/payment_export.py) in place of the generic one."""
+
+    def as_spreadsheet(self, queryset, spreadsheet_format):
+        return payment_export.payments_export(queryset, spreadsheet_format)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if not self.is_export:
+            context["totals"] = payment_export.payment_totals(self.get_queryset())
+        return context
+
+
 class PaymentViewSet(ReadOnlySnippetViewSet):
     model = Payment
     icon = "form"
     menu_label = _("Payments")
     menu_name = "membership-payments"
+    index_view_class = PaymentIndexView
+    index_results_template_name = "membership/admin/payment_index_results.html"
 
     list_display = [
         "member",
@@ -929,36 +959,9 @@ class PaymentViewSet(ReadOnlySnippetViewSet):
     ordering = ["-paid_on", "-pk"]
     list_per_page = 50
 
-    list_export = [
-        "member",
-        "member.level",
-        "get_kind_display",
-        "state_label",
-        "amount",
-        "currency",
-        "get_method_display",
-        "paid_on",
-        "period_start",
-        "period_end",
-        "reference",
-        "stripe_invoice_id",
-        "stripe_checkout_session_id",
-        "stripe_payment_intent_id",
-        "stripe_refund_id",
-        "corrects",
-        "reason",
-        "application",
-        "recorded_by",
-        "created_at",
-    ]
-    export_headings = {
-        "get_method_display": _("Method"),
-        "member.level": _("Level"),
-        "get_kind_display": _("Kind"),
-        "state_label": _("State"),
-        "corrects": _("Corrects payment"),
-    }
-    export_filename = "payments"
+    # Shows the list's "Download CSV/XLSX" buttons; what they give, the columns and totals,
+    # is membership/payment_export.py (PaymentIndexView.as_spreadsheet).
+    list_export = payment_export.HEADINGS
 
     inspect_view_class = PaymentInspectView
 

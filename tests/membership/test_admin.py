@@ -152,26 +152,24 @@ def test_member_listing_filters_by_level(staff_client, members):
 
 
 def test_member_export_lists_status_and_standing(staff_client, members):
+    """The Members list exports the roster (directory/roster/export.py, fully tested in
+    tests/directory/test_roster_export.py): status and standing as the list shows them."""
     response = staff_client.get(MEMBER_URL, {"export": "csv"})
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    rows = {
-        row["Organisation name"]: row
-        for row in csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode()))
-    }
+    content = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = {row["Organisation"]: row for row in csv.DictReader(io.StringIO(content))}
     assert set(rows) == ALL_MEMBERS
     assert rows["Beech Florist"]["Status"] == "Past due"
-    assert rows["Beech Florist"]["In good standing"] == "True"
-    assert rows["Beech Florist"]["In good standing until"] == date_format(
-        TODAY + datetime.timedelta(days=25)
-    )
-    assert rows["Cherry Garage"]["In good standing"] == "False"
-    assert (rows["Elm Joinery"]["Status"], rows["Elm Joinery"]["In good standing"]) == (
+    until = TODAY + datetime.timedelta(days=25)
+    assert rows["Beech Florist"]["Standing"] == f"In good standing until {until.isoformat()}"
+    assert rows["Cherry Garage"]["Standing"] == "Not in good standing"
+    assert (rows["Elm Joinery"]["Status"], rows["Elm Joinery"]["Standing"]) == (
         "Lapsed",
-        "False",
+        "Not in good standing",
     )
-    assert rows["Fir Library"]["In good standing until"] == "No end date"
-    assert rows["Fir Library"]["No end date"] == "True"
+    assert rows["Fir Library"]["Standing"] == "No end date"
+    assert rows["Fir Library"]["No end date"] == "Yes"
     xlsx = staff_client.get(MEMBER_URL, {"export": "xlsx"})
     assert b"".join(xlsx.streaming_content)[:2] == b"PK"
 
