@@ -597,6 +597,7 @@ def level_form(level, **changes) -> dict[str, str]:
         "currency": "usd",
         "benefits": rich_text("<p>Benefits</p>"),
         "deals_allowed": "0",
+        "events_allowed": "0",
         "sort_order": "0",
         "active": "on",
         **changes,

@@ -335,8 +335,11 @@ def test_the_payments_page_and_history_show_the_correction(treasurer):
 
     listing = treasurer.get(PAYMENT_URL, {"kind": "void"})
     assert listing.status_code == 200
-    rows = BeautifulSoup(listing.text, "html.parser").select("tbody tr")
+    listed = BeautifulSoup(listing.text, "html.parser")
+    rows = [row for row in listed.select("tbody tr") if not row.find_parent(id="payment-totals")]
     assert len(rows) == 1 and "-195.00" in rows[0].get_text()
+    totals = listed.select_one("#payment-totals tbody tr").get_text(" ", strip=True)
+    assert totals == "Cheque USD 1 0.00 -195.00 -195.00"  # the void alone, on its own date
 
     history = treasurer.get(url("history", payment))
     assert f"Payment #{payment.pk} voided: -195.00 USD" in history.text

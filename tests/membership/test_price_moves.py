@@ -73,6 +73,7 @@ def raise_dues(client, level, dues: str):
         "currency": "usd",
         "benefits": rich_text("<p>Benefits</p>"),
         "deals_allowed": "0",
+        "events_allowed": "0",
         "sort_order": "0",
         "active": "on",
     }
