@@ -97,6 +97,12 @@ COLUMNS: tuple[Column, ...] = (
     Column("billing_email", "Billing contact e-mail", "", ""),
     Column("billing_phone", "Billing contact phone", "", ""),
     Column(
+        "listing_name",
+        "Listing name",
+        "The name the directory shows, when it is not the organisation's (a trading name).",
+        "",
+    ),
+    Column(
         "website",
         "Website",
         "The listing's website (https:// is added if missing).",

@@ -29,6 +29,7 @@ PERMISSION = "membership.view_member"
 CONTACT_FIELDS = ("member", "role", "phone", "user__first_name", "user__last_name", "user__email")
 LISTING_FIELDS = (
     "member",
+    "name",
     "slug",
     "live",
     "website",
@@ -119,6 +120,7 @@ def roster_row(member: Member, *, listings_url: str) -> dict[str, Cell]:
     }
     if listing is not None:
         row |= {
+            "listing_name": listing.name if listing.name != member.name else "",
             "website": listing.website,
             "address_1": listing.street,
             "address_2": "",

@@ -48,7 +48,7 @@ MEMBER_FIELDS = {
     "previous_id": "previous_id",
 }
 LISTING_FIELDS = {
-    "organisation": "name",
+    "listing_name": "name",
     "street": "street",
     "town": "city",
     "region": "region",
@@ -202,6 +202,7 @@ class _Writer:
         values = plan.values
         created = target is None
         member = target or Member()
+        old_name = member.name
         for key, name in MEMBER_FIELDS.items():
             if key in values:
                 setattr(member, name, values[key])
@@ -215,7 +216,7 @@ class _Writer:
             data={"file": self.preview.file_name, "row": plan.number, "created": created},
         )
         self.write_contacts(member, values, fresh=created)
-        self.write_listing(member, values, created=created)
+        self.write_listing(member, values, created=created, old_name=old_name)
 
     def account_for(self, email: str, name: str):
         account = self.users.get(email)
@@ -266,9 +267,11 @@ class _Writer:
             fields["description"] = plain_to_rich_text(values["description"])
         return fields
 
-    def write_listing(self, member: Member, values: dict, *, created: bool) -> None:
+    def write_listing(self, member: Member, values: dict, *, created: bool, old_name="") -> None:
         listing = None if created else member.businesses.order_by("pk").first()
         fields = self.listing_fields(values)
+        if listing is not None and "name" not in fields and listing.name == old_name:
+            fields["name"] = member.name  # a listing named after the member follows its name
         category_ids = self.category_ids(values)
         publish = not self.options.drafts
         if listing is None:

@@ -248,6 +248,7 @@ class SiteLookups:
 
 MAX_LENGTHS = {
     "organisation": 200,
+    "listing_name": 200,
     "previous_id": 100,
     "primary_phone": 40,
     "billing_phone": 40,
@@ -262,6 +263,7 @@ MAX_LENGTHS = {
 }
 TEXT_KEYS = (
     "organisation",
+    "listing_name",
     "previous_id",
     "primary_name",
     "primary_phone",

@@ -136,6 +136,7 @@ def test_roster_csv_has_every_column_with_contacts_and_the_first_listing(office,
         "Billing contact name": "Bo Chen",
         "Billing contact e-mail": "bo@acct.example",
         "Billing contact phone": "",
+        "Listing name": "",  # the listing is named after the member
         "Website": "https://harbour.example/",
         "Address line 1": "12 Quay Street",
         "Address line 2": "",
