@@ -114,11 +114,20 @@ def indexed_once():
         yield
     finally:
         _pending_index.reset(token)
-    if pending:
-        listings = list(Business.get_indexed_objects().filter(pk__in=pending))
+    _index_listings(pending)
+    listings_changed()
+
+
+INDEX_BATCH = 500
+
+
+def _index_listings(pks: set) -> None:
+    """Index the listings `pks` in bulk and forget them."""
+    if pks:
+        listings = list(Business.get_indexed_objects().filter(pk__in=pks))
         for backend in get_search_backends(with_auto_update=True):
             backend.add_bulk(Business, listings)
-        listings_changed()
+        pks.clear()
 
 
 class BusinessQuerySet(SearchableQuerySetMixin, models.QuerySet):
@@ -361,6 +370,8 @@ class Business(
         pending = _pending_index.get()
         if pending is not None:
             pending.add(self.pk)
+            if len(pending) >= INDEX_BATCH:  # memory stays flat for any number of listings
+                _index_listings(pending)
             return
         index.insert_or_update_object(self)
         listings_changed()
