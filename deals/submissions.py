@@ -12,7 +12,6 @@ cannot both take the last place.
 """
 
 import datetime
-from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
@@ -22,6 +21,7 @@ from wagtail.log_actions import log
 from wagtail.models import Revision
 
 from chamber import emails
+from chamber.allowances import Allowance
 from chamber.reviews import review_path
 from chamber.revisions import store_revision
 from chamber.rich_text import clean_rich_text
@@ -93,15 +93,7 @@ def member_deals(member: Member):
     )
 
 
-@dataclass(frozen=True)
-class DealAllowance:
-    used: int
-    allowed: int
-
-    @property
-    def can_add(self) -> bool:
-        return self.used < self.allowed
-
+class DealAllowance(Allowance):
     @property
     def message(self) -> str:
         if self.allowed == 0:

@@ -15,13 +15,13 @@ place.
 """
 
 import datetime
-from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from chamber.allowances import Allowance
 from chamber.rich_text import plain_to_rich_text
 from chamber.slugs import unique_slug
 from events.models import EventIndexPage, EventPage, TicketType
@@ -52,15 +52,7 @@ def member_events(member: Member):
     )
 
 
-@dataclass(frozen=True)
-class EventAllowance:
-    used: int
-    allowed: int
-
-    @property
-    def can_add(self) -> bool:
-        return self.used < self.allowed
-
+class EventAllowance(Allowance):
     @property
     def message(self) -> str:
         if self.allowed == 0:
