@@ -13,13 +13,16 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from events.submissions import event_submit
 from membership.models import Application, Member, Payment, StripeEvent
 from tests.factories import (
     ApplicationFactory,
     BusinessFactory,
     DealFactory,
     MemberFactory,
+    MembershipLevelFactory,
     UserFactory,
+    account_member,
 )
 
 pytestmark = pytest.mark.django_db
@@ -52,10 +55,12 @@ def figures(section) -> dict[str, tuple[str, str]]:
 
 
 def listed(client, url) -> int:
-    """How many rows the admin list at `url` shows."""
+    """How many rows the admin list at `url` shows (not counting the Payments list's totals
+    table above it)."""
     response = client.get(url)
     assert response.status_code == 200, url
-    return len(BeautifulSoup(response.content, "html.parser").select("table.listing tbody tr"))
+    rows = BeautifulSoup(response.content, "html.parser").select("table.listing tbody tr")
+    return sum(1 for row in rows if not row.find_parent(id="payment-totals"))
 
 
 def stripe_event(type_, created):
@@ -98,6 +103,25 @@ def office(site_tree):
     listing.save_revision()
     DealFactory(publish=True).save_revision()
     DealFactory(live=False).save_revision()
+    # An event a member business submitted from its account (events/submissions.py).
+    organiser = account_member(
+        "Harbour Printworks",
+        MembershipLevelFactory(name="Event organisers", events_allowed=1),
+        "pat@print.example",
+    )
+    event_submit(
+        member=organiser,
+        values={
+            "organiser": organiser.business,
+            "title": "Print open house",
+            "kind": "other",
+            "summary": "See the presses run.",
+            "starts_at": timezone.now() + datetime.timedelta(days=9),
+            "ends_at": timezone.now() + datetime.timedelta(days=9, hours=2),
+            "city": "Riverside",
+        },
+        user=organiser.user,
+    )
 
 
 def staff():
@@ -115,6 +139,7 @@ def test_the_panel_counts_the_office_work_and_each_count_opens_its_list(client, 
         "applications awaiting payment": 1,
         "listings with changes to review": 1,
         "deals to review": 2,
+        "events to review": 1,
         "failed card payments in the last 30 days": 1,
         "renewals due in 30 days, paying by hand": 1,
         "members past due": 1,
