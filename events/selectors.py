@@ -18,12 +18,17 @@ from membership.models import Member, MemberContact
 from membership.selectors import member_in_good_standing_for
 
 
-def shown_events():
+def events_on_show():
     """THE rule for an event being on show: its page is live and not behind a view
-    restriction. Members-only events are on show too: only registering is for members."""
+    restriction. Members-only events are on show too: only registering is for members.
+    (`public_pages`: Wagtail's `.public()` without its query for the restrictions each time.)"""
+    return public_pages(EventPage.objects.live())
+
+
+def shown_events():
+    """The events on show, with what their cards and pages read."""
     return (
-        EventPage.objects.live()
-        .public()
+        events_on_show()
         .select_related("organiser", "image")
         .prefetch_related(
             Prefetch("ticket_types", queryset=TicketType.objects.order_by("sort_order", "pk"))
@@ -114,10 +119,9 @@ LISTING_EVENTS = 4
 def business_ids_with_events():
     """The listings (as `business_id`) that organise an upcoming event going ahead: the
     directory's "Only businesses with upcoming events" filter and its listing pages ask this
-    (directory.features). Same visibility rule as `upcoming_events`, without its prefetches."""
-    # public_pages: `.public()` without its query for the restrictions on every listing page.
+    (directory.features). The rule of `upcoming_events`, as a subquery."""
     return (
-        public_pages(EventPage.objects.live())
+        events_on_show()
         .filter(ends_at__gte=timezone.now(), organiser__isnull=False)
         .exclude(status=EventPage.Status.CANCELLED)
         .annotate(business_id=F("organiser_id"))
