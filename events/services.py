@@ -236,17 +236,16 @@ def registration_cancel(*, registration: Registration) -> list[Registration]:
             refund_id = refunds.refund(registration, reason="Cancelled by the attendee")
         except refunds.RefundFailed as failure:
             raise CancellationRefused(str(failure)) from failure
-    return _cancel(registration.pk, refund_id=refund_id, notify="attendee")
+    return _cancel(registration, refund_id=refund_id, notify="attendee")
 
 
 @transaction.atomic
-def _cancel(registration_pk: int, *, refund_id: str, notify: str) -> list[Registration]:
+def _cancel(registration: Registration, *, refund_id: str, notify: str) -> list[Registration]:
     """Mark one registration cancelled (and refunded) under the event's lock, e-mail the
     person and promote from the waitlist."""
     now = timezone.now()
-    registration = Registration.objects.select_related("event").get(pk=registration_pk)
     event = lock_event(registration.event_id)
-    registration = Registration.objects.select_for_update().get(pk=registration_pk)
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
     if registration.status in (Registration.Status.CANCELLED, Registration.Status.EXPIRED):
         return []  # cancelled meanwhile (the refund's idempotency key made it one refund)
     registration.status = Registration.Status.CANCELLED
@@ -292,7 +291,7 @@ def cancel_event(event: EventPage, *, user) -> EventCancellation:
             except refunds.RefundFailed as failure:
                 result.failed.append((registration, str(failure)))
                 continue
-        _cancel(registration.pk, refund_id=refund_id, notify="event")
+        _cancel(registration, refund_id=refund_id, notify="event")
         result.cancelled.append(registration)
     return result
 
