@@ -72,10 +72,14 @@ class CheckInView(CheckInPermissionMixin, WagtailAdminTemplateMixin, TemplateVie
     def get_context_data(self, walk_in_form=None, **kwargs):
         context = super().get_context_data(**kwargs)
         query = " ".join(self.request.GET.get("q", "").split())[:100]
-        registrations = Registration.objects.filter(event=self.event, status__in=SHOWN)
-        if query:
+        registrations = Registration.objects.filter(
+            event=self.event, status__in=SHOWN
+        ).select_related("booked_by")
+        if query:  # a guest may only know who booked their place
             registrations = registrations.filter(
-                Q(name__icontains=query) | Q(organisation__icontains=query)
+                Q(name__icontains=query)
+                | Q(organisation__icontains=query)
+                | Q(booked_by__name__icontains=query)
             )
         totals = Registration.objects.filter(event=self.event, status__in=SHOWN).aggregate(
             attendees=Count("pk"), arrived=Count("pk", filter=Q(checked_in_at__isnull=False))

@@ -33,12 +33,30 @@ def cents(amount) -> int:
     return int((amount * 100).to_integral_value())
 
 
+def places_to_pay(registration: Registration) -> list[Registration]:
+    """What one Checkout pays for: the held registration and the places booked with it that
+    are held for the same Checkout (a place offered from the waitlist is paid on its own)."""
+    if services.is_offer(registration):
+        return [registration]
+    party = Registration.objects.filter(
+        booked_by=registration,
+        status=Registration.Status.HELD,
+        stripe_checkout_session_id="",
+        hold_expires_at=registration.hold_expires_at,
+    ).order_by("pk")
+    return [registration, *party]
+
+
 def start_checkout(registration: Registration, *, success_url: str, cancel_url: str) -> str:
-    """A Checkout Session for a held registration; returns its URL. Its expiry is the hold's
-    (less a margin), so Stripe ends the session before the seat goes back."""
+    """A Checkout Session for a held registration and the places booked with it (one line,
+    the ticket's price times the places); returns its URL. Its expiry is the hold's (less a
+    margin), so Stripe ends the session before the seats go back."""
     client = stripe_client()
     event = registration.event
+    places = places_to_pay(registration)
     metadata = {"purpose": PURPOSE, "registration_id": str(registration.pk)}
+    if len(places) > 1:
+        metadata["places"] = str(len(places))
     price = client.v1.prices.create(
         params={
             "currency": registration.currency,
@@ -50,7 +68,7 @@ def start_checkout(registration: Registration, *, success_url: str, cancel_url: 
     session = client.v1.checkout.sessions.create(
         params={
             "mode": "payment",
-            "line_items": [{"price": price.id, "quantity": 1}],
+            "line_items": [{"price": price.id, "quantity": len(places)}],
             "customer_email": registration.email,
             "client_reference_id": f"event-registration-{registration.pk}",
             "metadata": metadata,
@@ -60,7 +78,9 @@ def start_checkout(registration: Registration, *, success_url: str, cancel_url: 
             "cancel_url": cancel_url,
         }
     )
-    Registration.objects.filter(pk=registration.pk).update(stripe_checkout_session_id=session.id)
+    Registration.objects.filter(pk__in=[place.pk for place in places]).update(
+        stripe_checkout_session_id=session.id
+    )
     # A place offered from the waitlist stays held at least while its buyer is at Checkout.
     services.offer_checkout_started(registration_pk=registration.pk, session_expires_at=expires_at)
     return session.url
@@ -78,10 +98,18 @@ def _payment_intent_id(session: dict) -> str:
     return intent if isinstance(intent, str) else intent.get("id", "")
 
 
+def _paid_by(registration: Registration, session_id: str):
+    """The places a session pays for: the registration it names and those booked with it
+    that were sent to the same session."""
+    return (
+        services.booking(registration).filter(stripe_checkout_session_id=session_id).order_by("pk")
+    )
+
+
 @transaction.atomic
 def fulfil(session: dict) -> str:
-    """Confirm the registration a paid session names; idempotent. A registration whose hold
-    had already run out is confirmed too: the buyer paid, and staff see the seat taken."""
+    """Confirm the places a paid session pays for; idempotent. A place whose hold had already
+    run out is confirmed too: the buyer paid, and staff see the seat taken."""
     registration = _registration_for(session)
     if registration is None:
         return "unknown registration"
@@ -92,13 +120,27 @@ def fulfil(session: dict) -> str:
         return "session does not match the registration"
     if registration.confirmed:
         return "registration already confirmed"
-    registration.status = Registration.Status.CONFIRMED
-    registration.confirmed_at = timezone.now()
-    registration.stripe_checkout_session_id = session["id"]
-    registration.stripe_payment_intent_id = _payment_intent_id(session)
-    registration.hold_expires_at = None
-    registration.save()
-    emails.send_confirmation(registration)
+    if not registration.stripe_checkout_session_id:  # a session from before it was recorded
+        registration.stripe_checkout_session_id = session["id"]
+        registration.save(update_fields=["stripe_checkout_session_id"])
+    places = list(_paid_by(registration, session["id"]).select_for_update())
+    now = timezone.now()
+    intent = _payment_intent_id(session)
+    for place in places:
+        place.status = Registration.Status.CONFIRMED
+        place.confirmed_at = now
+        place.stripe_payment_intent_id = intent
+        place.hold_expires_at = None
+        place.save(
+            update_fields=["status", "confirmed_at", "stripe_payment_intent_id", "hold_expires_at"]
+        )
+    booker, party = places[0], places[1:]
+    emails.send_confirmation(booker, party=party)
+    for guest in party:
+        if guest.email:
+            emails.send_confirmation(guest)
+    if party:
+        return f"event registration confirmed ({len(places)} places)"
     return "event registration confirmed"
 
 
@@ -108,8 +150,10 @@ def expired(session: dict) -> str:
         return "unknown registration"
     if registration.stripe_checkout_session_id != session.get("id"):
         return "session does not match the registration"
-    released = services.registration_release_hold(registration_pk=registration.pk)
-    return "seat released" if released else "nothing held"
+    released = services.release_holds(_paid_by(registration, session["id"]))
+    if not released:
+        return "nothing held"
+    return "seat released" if released == 1 else f"{released} seats released"
 
 
 def payment_failed(session: dict) -> str:

@@ -16,10 +16,15 @@ def registration_url(registration) -> str:
     )
 
 
-def _context(registration) -> dict:
+def _context(registration, party) -> dict:
     event = registration.event
+    # A guest without an e-mail of their own: the booker hears about their place.
+    for_booker = not registration.email and registration.booked_by_id is not None
     return {
         "registration": registration,
+        "party": party,
+        "recipient_name": registration.booked_by.name if for_booker else registration.name,
+        "for_booker": for_booker,
         "event": event,
         "event_url": event.get_full_url(),
         "registration_url": registration_url(registration),
@@ -27,15 +32,18 @@ def _context(registration) -> dict:
     }
 
 
-def _send(template: str, registration, *, attach_ics: bool) -> int:
-    if not registration.email:
+def _send(template: str, registration, *, attach_ics: bool, party=()) -> int:
+    """E-mail about `registration` (and, to its booker, the `party` booked with it) to the
+    attendee, or to the booker for a guest who gave no e-mail."""
+    recipient = registration.contact_email
+    if not recipient:
         return 0
-    rendered = emails.render(template, _context(registration))
+    rendered = emails.render(template, _context(registration, list(party)))
     message = EmailMultiAlternatives(
         subject=rendered.subject,
         body=rendered.text,
         from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[registration.email],
+        to=[recipient],
     )
     message.attach_alternative(rendered.html, "text/html")
     if attach_ics:
@@ -49,17 +57,17 @@ def _send(template: str, registration, *, attach_ics: bool) -> int:
     return message.send()
 
 
-def send_confirmation(registration) -> int:
+def send_confirmation(registration, *, party=()) -> int:
     """Queued in the caller's transaction: a rolled-back registration mails nobody."""
-    return _send("events/emails/confirmation", registration, attach_ics=True)
+    return _send("events/emails/confirmation", registration, attach_ics=True, party=party)
 
 
-def send_waitlisted(registration) -> int:
-    return _send("events/emails/waitlisted", registration, attach_ics=False)
+def send_waitlisted(registration, *, party=()) -> int:
+    return _send("events/emails/waitlisted", registration, attach_ics=False, party=party)
 
 
-def send_reminder(registration) -> int:
-    return _send("events/emails/reminder", registration, attach_ics=True)
+def send_reminder(registration, *, party=()) -> int:
+    return _send("events/emails/reminder", registration, attach_ics=True, party=party)
 
 
 def send_place_offered(registration) -> int:

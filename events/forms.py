@@ -38,6 +38,64 @@ class RegistrationForm(forms.Form):
         return f"{offer.ticket.name}: {offer.price} {offer.ticket.event.currency.upper()}"
 
 
+class GuestForm(forms.Form):
+    """Someone else coming on the same booking: a name for the badge and the door list, and an
+    e-mail only if they should hear from us themselves."""
+
+    name = forms.CharField(label=_("Name"), max_length=120, required=False)
+    email = forms.EmailField(
+        label=_("E-mail (optional)"),
+        max_length=254,
+        required=False,
+        help_text=_("Their own confirmation and calendar file; otherwise we write to you."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].widget.attrs["autocomplete"] = "off"
+        self.fields["email"].widget.attrs["autocomplete"] = "off"
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("email") and not cleaned.get("name"):
+            self.add_error("name", _("Give the name of the person coming."))
+        return cleaned
+
+
+class BaseGuestFormSet(forms.BaseFormSet):
+    def __init__(self, *args, booker_email: str = "", **kwargs):
+        self.booker_email = booker_email
+        super().__init__(*args, **kwargs)
+
+    def guests(self) -> list[dict]:
+        """The named guests, in the order typed (blank rows left out)."""
+        return [
+            {"name": form.cleaned_data["name"], "email": form.cleaned_data.get("email", "")}
+            for form in self.forms
+            if form.cleaned_data.get("name")
+        ]
+
+    def clean(self):
+        if any(self.errors):
+            return
+        seen = {self.booker_email.lower()} if self.booker_email else set()
+        for form in self.forms:
+            email = (form.cleaned_data.get("email") or "").lower()
+            if email and email in seen:
+                form.add_error("email", _("Each person needs their own e-mail address."))
+            seen.add(email)
+
+
+def guest_formset(event, *, data=None, booker_email: str = ""):
+    """Up to `places_per_order - 1` guests beside the booker, as fixed rows (no script needed
+    to add one); an event with one place per booking has none."""
+    extra = max(event.places_per_order - 1, 0)
+    formset_class = forms.formset_factory(
+        GuestForm, formset=BaseGuestFormSet, extra=extra, max_num=extra, validate_max=True
+    )
+    return formset_class(data, prefix="guests", booker_email=booker_email)
+
+
 class WalkInForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=120)
     email = forms.EmailField(label=_("E-mail (optional)"), required=False)

@@ -28,7 +28,8 @@ def needs_refund(registration: Registration) -> bool:
 
 
 def refund(registration: Registration, *, reason: str) -> str:
-    """Refund `registration` in full through Stripe; returns the refund's id."""
+    """Refund `registration`'s price through Stripe; returns the refund's id. The amount is
+    always named: places booked together share one payment, and each is refunded alone."""
     client = stripe_client()
     if client is None:
         raise RefundFailed(_("Online payments are switched off, so nothing can be refunded."))
@@ -36,6 +37,7 @@ def refund(registration: Registration, *, reason: str) -> str:
         stripe_refund = client.v1.refunds.create(
             params={
                 "payment_intent": registration.stripe_payment_intent_id,
+                "amount": int((registration.price * 100).to_integral_value()),
                 "reason": "requested_by_customer",
                 "metadata": {
                     "chamber_event_registration": str(registration.pk),

@@ -50,6 +50,7 @@ def send_event_reminders(now: datetime.datetime | None = None) -> ReminderRun:
                 pk=registration.pk, reminder_sent_at__isnull=True
             ).update(reminder_sent_at=now)
             if claimed:
-                emails.send_reminder(registration)
+                party = registration.party.filter(status=Registration.Status.CONFIRMED)
+                emails.send_reminder(registration, party=list(party.order_by("pk")))
                 run.sent.append(registration.pk)
     return run

@@ -11,6 +11,7 @@ import datetime
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from events import emails, refunds
@@ -54,13 +55,16 @@ def registration_create(
     interested_in_membership: bool = False,
     user=None,
     pay_online: bool = True,
+    guests: list[dict] | tuple = (),
 ) -> tuple[Registration, bool]:
-    """Register someone for `event`; returns the registration and whether it is new.
+    """Register someone for `event`, with the `guests` they bring (each a dict with a name and
+    an optional e-mail); returns the booker's registration and whether it is new.
 
-    Free tickets are confirmed at once (with the confirmation e-mail); a paid ticket holds a
-    seat for Checkout (`pay_online`) or, without online payment, is confirmed to pay at the
-    door; a full event puts the person on the waitlist. Registering again with the same
-    e-mail returns the registration already there.
+    The booking's places go together: all confirmed at once for free tickets (with the
+    confirmation e-mail), all held for one Checkout for paid ones (`pay_online`; without
+    online payment, confirmed to pay at the door), or all put on the waitlist when the event
+    is full. Fewer seats left than places asked for refuses the booking, so no party is split.
+    Registering again with the same e-mail returns the registration already there.
     """
     now = timezone.now()
     event = lock_event(event.pk)
@@ -77,54 +81,98 @@ def registration_create(
         raise RegistrationRefused("That ticket is not on sale.")
     if event.members_only and not rate.member_rate:
         raise RegistrationRefused("This event is for members in good standing only.")
-    existing = (
-        Registration.objects.filter(event=event, email__iexact=email, status__in=ACTIVE)
-        .exclude(status=Registration.Status.HELD, hold_expires_at__lte=now)
-        .first()
+    if 1 + len(guests) > event.places_per_order:
+        raise RegistrationRefused(f"One booking may take at most {event.places_per_order} places.")
+    active = Registration.objects.filter(event=event, status__in=ACTIVE).exclude(
+        status=Registration.Status.HELD, hold_expires_at__lte=now
     )
+    existing = active.filter(email__iexact=email).first()
     if existing is not None:
         return existing, False
+    for guest in guests:
+        if guest.get("email") and active.filter(email__iexact=guest["email"]).exists():
+            raise RegistrationRefused(f"{guest['name']} is already registered for this event.")
 
     price = ticket_type.price_for(member=rate.member_rate)
-    full = event.capacity is not None and _seats_taken(event, now) >= event.capacity
-    registration = Registration(
-        event=event,
-        ticket_type=ticket_type,
+    places = 1 + len(guests)
+    if event.capacity is None:
+        status = None
+    else:
+        free = event.capacity - _seats_taken(event, now)
+        if free <= 0:
+            status = Registration.Status.WAITLISTED
+        elif free < places:
+            raise RegistrationRefused(
+                f"Only {free} place{'s' if free != 1 else ''} left: book fewer places, or "
+                "come back if more open up."
+            )
+        else:
+            status = None
+    if status is None:
+        if price == Decimal("0") or not pay_online:
+            status = Registration.Status.CONFIRMED
+        else:
+            status = Registration.Status.HELD
+    common = {
+        "event": event,
+        "ticket_type": ticket_type,
+        "member": rate.member,
+        "organisation": organisation,
+        "price": price,
+        "currency": event.currency,
+        "status": status,
+        "confirmed_at": now if status == Registration.Status.CONFIRMED else None,
+        "hold_expires_at": now + HOLD if status == Registration.Status.HELD else None,
+    }
+    registration = Registration.objects.create(
         user=user if getattr(user, "is_authenticated", False) else None,
-        member=rate.member,
         name=name,
         email=email,
-        organisation=organisation,
         interested_in_membership=interested_in_membership,
-        price=price,
-        currency=event.currency,
+        **common,
     )
-    if full:
-        registration.status = Registration.Status.WAITLISTED
-    elif price == Decimal("0") or not pay_online:
-        registration.status = Registration.Status.CONFIRMED
-        registration.confirmed_at = now
-    else:
-        registration.status = Registration.Status.HELD
-        registration.hold_expires_at = now + HOLD
-    registration.save()
-    if registration.confirmed:
-        emails.send_confirmation(registration)
-    elif registration.status == Registration.Status.WAITLISTED:
-        emails.send_waitlisted(registration)
+    party = [
+        Registration.objects.create(
+            booked_by=registration, name=guest["name"], email=guest.get("email", ""), **common
+        )
+        for guest in guests
+    ]
+    _tell_booking(registration, party)
     return registration, True
 
 
+def _tell_booking(registration: Registration, party: list[Registration]) -> None:
+    """E-mail a new booking: the booker about every place, each guest with an e-mail of their
+    own about theirs."""
+    if registration.status == Registration.Status.CONFIRMED:
+        send = emails.send_confirmation
+    elif registration.status == Registration.Status.WAITLISTED:
+        send = emails.send_waitlisted
+    else:
+        return  # held for Checkout: told once paid (events.checkout.fulfil)
+    send(registration, party=party)
+    for guest in party:
+        if guest.email:
+            send(guest)
+
+
+def booking(registration: Registration):
+    """A registration and the places booked with it."""
+    return Registration.objects.filter(Q(pk=registration.pk) | Q(booked_by=registration))
+
+
 @transaction.atomic
-def registration_release_hold(*, registration_pk: int, reason: str = "") -> bool:
-    """A held seat whose Checkout ended unpaid goes back (True if this call released it);
-    a place offered from the waitlist stays held until its payment window ends."""
-    registration = Registration.objects.select_for_update().get(pk=registration_pk)
-    if registration.status != Registration.Status.HELD or is_offer(registration):
-        return False
-    registration.status = Registration.Status.EXPIRED
-    registration.save(update_fields=["status"])
-    return True
+def release_holds(registrations) -> int:
+    """Give back the seats of `registrations` still held for a Checkout that ended unpaid
+    (places offered from the waitlist keep their payment window); returns how many."""
+    released = 0
+    for registration in registrations.select_for_update().order_by("pk"):
+        if registration.status != Registration.Status.HELD or is_offer(registration):
+            continue
+        registration.status = Registration.Status.EXPIRED
+        registration.save(update_fields=["status"])
+        released += 1
+    return released
 
 
 @transaction.atomic

@@ -24,7 +24,7 @@ from directory.models import DirectoryPage
 from events import checkout, ical, refunds, services
 from events.feeds import feed_kind
 from events.filters import EventFilterSet
-from events.forms import RegistrationForm
+from events.forms import RegistrationForm, guest_formset
 from events.models import EventIndexPage, EventKind, Registration
 from events.selectors import (
     event_cards,
@@ -167,7 +167,7 @@ def _initial(request, rate) -> dict:
     }
 
 
-def event_detail(request, *, page, form=None, status=200):
+def event_detail(request, *, page, form=None, guests=None, status=200):
     event = page
     rate = _rate(request)
     offers = ticket_offers(event, rate)
@@ -180,6 +180,8 @@ def event_detail(request, *, page, form=None, status=200):
             initial=_initial(request, rate),
             show_membership_interest=rate.member is None,
         )
+    if guests is None:
+        guests = guest_formset(event)
     url = event.get_full_url(request)
     directory = DirectoryPage.objects.live().first()
     organiser_url = (
@@ -205,6 +207,8 @@ def event_detail(request, *, page, form=None, status=200):
             "rate": rate,
             "offers": offers,
             "form": form,
+            "guests": guests,
+            "guests_open": guests.is_bound and bool(guests.errors or guests.non_form_errors()),
             "registration": registration,
             "attendee": registration is not None and registration.confirmed,
             "state": state,
@@ -238,8 +242,11 @@ def event_register(request, *, page):
     form = RegistrationForm(
         request.POST, offers=offers, show_membership_interest=rate.member is None
     )
-    if not form.is_valid():
-        return event_detail(request, page=event, form=form, status=400)
+    # A post without the guest rows (an older page, a script) books one place.
+    posted_guests = request.POST if "guests-TOTAL_FORMS" in request.POST else None
+    guests = guest_formset(event, data=posted_guests, booker_email=request.POST.get("email", ""))
+    if not form.is_valid() or (guests.is_bound and not guests.is_valid()):
+        return event_detail(request, page=event, form=form, guests=guests, status=400)
     chosen = form.cleaned_data["ticket"]
     ticket = next(offer.ticket for offer in offers if offer.ticket.pk == chosen)
     try:
@@ -253,10 +260,11 @@ def event_register(request, *, page):
             interested_in_membership=form.cleaned_data.get("interested_in_membership", False),
             user=request.user,
             pay_online=checkout.checkout_available(),
+            guests=guests.guests() if guests.is_bound else [],
         )
     except services.RegistrationRefused as refusal:
         form.add_error(None, str(refusal))
-        return event_detail(request, page=event, form=form, status=409)
+        return event_detail(request, page=event, form=form, guests=guests, status=409)
     if registration.status == Registration.Status.HELD and created:
         return start_checkout(request, registration)
     if not created:
@@ -273,7 +281,9 @@ def registration_path(registration) -> str:
 
 def registration_detail(request, *, page, token):
     registration = (
-        Registration.objects.filter(event=page, token=token).select_related("ticket_type").first()
+        Registration.objects.filter(event=page, token=token)
+        .select_related("ticket_type", "booked_by")
+        .first()
     )
     if registration is None:
         raise Http404("No such registration")
@@ -293,10 +303,25 @@ def registration_detail(request, *, page, token):
             "offer": services.is_offer(registration),
             "may_cancel": not services.cancellation_problem(registration),
             "refundable": refunds.needs_refund(registration),
+            "party": [
+                {
+                    "registration": guest,
+                    "path": registration_path(guest),
+                    "may_cancel": not services.cancellation_problem(guest),
+                    "refundable": refunds.needs_refund(guest),
+                }
+                for guest in _with_event(registration.party.order_by("pk"), page)
+            ],
         },
     )
     response["X-Robots-Tag"] = "noindex"
     return _private(response)
+
+
+def _with_event(registrations, event):
+    for registration in registrations:
+        registration.event = event  # the page already in hand, not read again per place
+        yield registration
 
 
 def start_checkout(request, registration):
@@ -310,7 +335,7 @@ def start_checkout(request, registration):
         )
     except Exception:
         logger.exception("Could not start Checkout for registration %s", registration.pk)
-        services.registration_release_hold(registration_pk=registration.pk)
+        services.release_holds(services.booking(registration))
         messages.error(
             request, "We could not reach the payment service. Please try again in a moment."
         )
@@ -362,6 +387,10 @@ def registration_cancel(request, *, page, token):
         )
         messages.success(
             request,
-            f"Your registration is cancelled. Thank you for letting us know.{refunded}",
+            f"Your registration is cancelled. Thank you for letting us know.{refunded}"
+            if registration.booked_by_id is None or request.POST.get("back") != "booking"
+            else f"The place of {registration.name} is cancelled.{refunded}",
         )
+    if registration.booked_by_id is not None and request.POST.get("back") == "booking":
+        return SeeOther(registration_path(registration.booked_by) + f"#place-{registration.pk}")
     return SeeOther(registration_path(registration))

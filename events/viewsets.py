@@ -62,6 +62,7 @@ class RegistrationViewSet(SnippetViewSet):
         "event",
         "name",
         "email",
+        "booker_name",
         "organisation",
         "ticket_type",
         "member",
@@ -73,7 +74,11 @@ class RegistrationViewSet(SnippetViewSet):
         "created_at",
         "checked_in_at",
     ]
-    export_headings = {"member": _("Member rate for"), "checked_in_at": _("Arrived")}
+    export_headings = {
+        "member": _("Member rate for"),
+        "booker_name": _("Booked by"),
+        "checked_in_at": _("Arrived"),
+    }
     export_filename = "event-registrations"
     panels = [
         FieldPanel("name"),
@@ -85,7 +90,7 @@ class RegistrationViewSet(SnippetViewSet):
     ]
 
     def get_queryset(self, request):
-        return Registration.objects.select_related("event", "ticket_type", "member")
+        return Registration.objects.select_related("event", "ticket_type", "member", "booked_by")
 
     @property
     def check_in_index_view(self):

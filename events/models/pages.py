@@ -15,6 +15,7 @@ from decimal import Decimal
 from urllib.parse import quote_plus
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -28,6 +29,9 @@ from wagtail.search import index
 from chamber.routing import CachedViewRestrictionsMixin
 from events.blocks import EventBodyBlock
 from membership.models.members import CURRENCIES
+
+# The most places one booking may take (a table of ten at a gala dinner).
+MAX_PLACES_PER_ORDER = 10
 
 
 class EventKind(models.TextChoices):
@@ -131,6 +135,15 @@ class EventPage(CachedViewRestrictionsMixin, RoutablePageMixin, Page):
             "hours before the event starts; after that, only the chamber office can."
         ),
     )
+    places_per_order = models.PositiveSmallIntegerField(
+        _("places per booking"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_PLACES_PER_ORDER)],
+        help_text=_(
+            "How many places one person may book at once, themselves included, naming each "
+            "attendee (1: only themselves)."
+        ),
+    )
     members_only = models.BooleanField(
         _("members only"),
         default=False,
@@ -171,7 +184,7 @@ class EventPage(CachedViewRestrictionsMixin, RoutablePageMixin, Page):
         FieldPanel("organiser"),
         MultiFieldPanel(
             [
-                FieldPanel("capacity"),
+                FieldRowPanel([FieldPanel("capacity"), FieldPanel("places_per_order")]),
                 FieldRowPanel(
                     [FieldPanel("registration_opens_at"), FieldPanel("registration_closes_at")]
                 ),

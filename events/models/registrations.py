@@ -58,6 +58,17 @@ class Registration(models.Model):
         related_name="event_registrations",
         help_text=_("The member in good standing whose rate applied."),
     )
+    # Places booked together: each names its attendee and points at the booker's own place,
+    # which holds the booker's e-mail (an attendee may have none of their own) and pays for
+    # all of them in one Checkout.
+    booked_by = models.ForeignKey(
+        "self",
+        verbose_name=_("booked by"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="party",
+    )
     name = models.CharField(_("name"), max_length=120)
     email = models.EmailField(_("e-mail"), blank=True)
     organisation = models.CharField(_("organisation"), max_length=160, blank=True)
@@ -94,20 +105,6 @@ class Registration(models.Model):
     class Meta:
         ordering = ["created_at", "pk"]
         verbose_name = _("event registration")
-        constraints = [
-            # One registration per Checkout Session and per payment: a webhook delivered twice
-            # (or the thanks page and the webhook together) can never make a second one.
-            models.UniqueConstraint(
-                fields=["stripe_checkout_session_id"],
-                condition=~models.Q(stripe_checkout_session_id=""),
-                name="events_one_registration_a_session",
-            ),
-            models.UniqueConstraint(
-                fields=["stripe_payment_intent_id"],
-                condition=~models.Q(stripe_payment_intent_id=""),
-                name="events_one_registration_a_payment",
-            ),
-        ]
         indexes = [models.Index(fields=["event", "status"], name="events_reg_event_status_idx")]
 
     def __str__(self):
@@ -116,3 +113,15 @@ class Registration(models.Model):
     @property
     def confirmed(self) -> bool:
         return self.status == self.Status.CONFIRMED
+
+    @property
+    def booker_name(self) -> str:
+        """Who booked this place for the attendee ("" when they booked it themselves)."""
+        return self.booked_by.name if self.booked_by_id else ""
+
+    @property
+    def contact_email(self) -> str:
+        """Where news of this place goes: the attendee's own e-mail, else the booker's."""
+        if self.email or self.booked_by_id is None:
+            return self.email
+        return self.booked_by.email

@@ -38,7 +38,7 @@ def test_a_guest_registers_for_a_free_event(page, calendar):
     expect(page.get_by_role("heading", level=1)).to_have_text("Coffee and connections")
 
     page.get_by_label("Your name").fill("Gita Guest")
-    page.get_by_label("E-mail").fill("gita@guest.example")
+    page.get_by_label("E-mail:", exact=True).fill("gita@guest.example")
     page.get_by_label("Organisation").fill("Guest Consulting")
     page.get_by_label("I'm interested in joining the chamber").check()
     page.get_by_role("button", name="Register").press("Enter")
@@ -47,6 +47,31 @@ def test_a_guest_registers_for_a_free_event(page, calendar):
     registration = Registration.objects.get()
     assert registration.status == Registration.Status.CONFIRMED
     assert registration.interested_in_membership
+
+
+def test_a_guest_books_places_for_two_colleagues_by_keyboard(new_page, calendar, axe_source):
+    page = new_page(viewport=PHONE)
+    page.goto(calendar["mixer"].url)
+    page.get_by_label("Your name").fill("Gita Guest")
+    page.get_by_label("E-mail:", exact=True).fill("gita@guest.example")
+    summary = page.get_by_text("Booking for others too?")
+    summary.focus()
+    page.keyboard.press("Enter")
+    guests = page.get_by_role("group", name="Guest 1")
+    expect(guests).to_be_visible()
+    guests.get_by_label("Name").fill("Ana Ames")
+    page.get_by_role("group", name="Guest 2").get_by_label("Name").fill("Bo Byrd")
+    assert axe_violations(page, axe_source) == []
+    page.get_by_role("button", name="Register").press("Enter")
+
+    expect(page.get_by_text("You're registered for Coffee and connections.")).to_be_visible()
+    places = page.get_by_role("region", name="Places you booked for others")
+    expect(places.get_by_role("listitem")).to_have_count(2)
+    expect(places.get_by_role("button", name="Cancel the place of Bo Byrd")).to_be_visible()
+    for viewport in (PHONE, DESKTOP):
+        page.set_viewport_size(viewport)
+        assert axe_violations(page, axe_source) == [], viewport
+    assert Registration.objects.filter(booked_by__name="Gita Guest").count() == 2
 
 
 def test_events_pages_pass_axe_on_desktop_and_phone(new_page, calendar, axe_source):

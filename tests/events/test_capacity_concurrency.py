@@ -43,3 +43,35 @@ def test_twenty_registrations_at_once_never_exceed_capacity(event_factory):
     confirmed = Registration.objects.filter(status=Registration.Status.CONFIRMED).count()
     waiting = Registration.objects.filter(status=Registration.Status.WAITLISTED).count()
     assert (confirmed, waiting) == (5, 15)
+
+
+def test_bookings_of_three_at_once_take_whole_parties_and_never_exceed_capacity(event_factory):
+    """Ten people each book three places for the last seven seats: two bookings get in whole
+    (six seats), the rest are refused (one seat is too few for three) and nothing is split."""
+    event = event_factory("Coffee mixer", capacity=7)
+    ticket = event.ticket_types.get().pk
+    barrier = threading.Barrier(10)
+    statuses = []
+
+    def book(number):
+        data = {"ticket": ticket, "name": f"Booker {number}", "email": f"b{number}@x.example"}
+        data.update({"guests-TOTAL_FORMS": 2, "guests-INITIAL_FORMS": 0})
+        for row in range(2):
+            data[f"guests-{row}-name"] = f"Guest {number}.{row}"
+        try:
+            barrier.wait()
+            statuses.append(Client().post(f"{event.url}register/", data).status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=book, args=(number,)) for number in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(statuses) == [303] * 2 + [409] * 8
+    confirmed = Registration.objects.filter(status=Registration.Status.CONFIRMED)
+    assert confirmed.count() == 6
+    assert confirmed.filter(booked_by=None).count() == 2
+    assert Registration.objects.count() == 6
