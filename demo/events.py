@@ -253,18 +253,23 @@ def build_events(*, log) -> None:
         event.first_published_at = event.last_published_at = now
         index.add_child(instance=event)
         ticket = event.ticket_types.first()
-        registrations = []
+        registrations, party = [], []
         for number in range(data.registered):
+            # Every fifth place was booked by the person before, for a colleague.
+            booker = registrations[-1] if number % 5 == 4 and registrations else None
             is_member = members and rng.random() < 0.7
             member = members[rng.randrange(len(members))] if is_member else None
+            if booker is not None:
+                member = booker.member
             name = GUESTS[number % len(GUESTS)]
-            registrations.append(
+            (party if booker else registrations).append(
                 Registration(
                     event=event,
                     ticket_type=ticket,
                     member=member,
+                    booked_by=booker,
                     name=name,
-                    email=f"{name.split()[0].lower()}.{number}@guests.example",
+                    email="" if booker else f"{name.split()[0].lower()}.{number}@guests.example",
                     organisation=member.name if member else "",
                     interested_in_membership=member is None and rng.random() < 0.3,
                     price=ticket.price_for(member=member is not None),
@@ -277,6 +282,10 @@ def build_events(*, log) -> None:
                 )
             )
         Registration.objects.bulk_create(registrations)
+        for place in party:  # their bookers have primary keys now
+            place.booked_by_id = place.booked_by.pk
+            place.interested_in_membership = False
+        Registration.objects.bulk_create(party)
         created += 1
     if created:
         _an_event_a_member_submitted(today)
