@@ -18,18 +18,8 @@ from chamber import emails
 from chamber.jobs import JobRun, send_once
 from deals.models.deals import Deal, DealNotice
 from deals.selectors import deals_page
-from membership.models import MemberContact
 
 EXPIRY_NOTICE = datetime.timedelta(days=3)
-
-
-def member_recipients(member, *, author_id=None) -> list[str]:
-    """The member's primary contacts, or every contact when it has no primary one; and the
-    contact who wrote what the e-mail is about (`author_id`)."""
-    contacts = list(MemberContact.objects.filter(member=member).select_related("user"))
-    primary = [c for c in contacts if c.role == MemberContact.Role.PRIMARY] or contacts
-    chosen = [*primary, *(c for c in contacts if author_id and c.user_id == author_id)]
-    return sorted({c.user.email for c in chosen if c.user.email})
 
 
 def _context(deal) -> dict:
@@ -52,7 +42,7 @@ def deal_published(sender, instance, **kwargs):
             DealNotice.objects.create(deal=instance, kind=DealNotice.Kind.LIVE)
     except IntegrityError:
         return
-    recipients = member_recipients(instance.business.member)
+    recipients = instance.business.member.notice_emails()
     context = {**_context(instance), "starts_later": instance.valid_from > timezone.now()}
     emails.send("deals/emails/deal_live", recipients, context)
 
@@ -62,7 +52,7 @@ def deal_sent_back(*, obj: Deal, revision, reason: str, user) -> list[str]:
     deal or the changes back with `reason`; the draft waits for the member to fix it. Returns
     the recipients."""
     member = obj.business.member
-    recipients = member_recipients(member, author_id=revision.user_id)
+    recipients = member.notice_emails(author_id=revision.user_id)
     context = {
         "deal": obj,
         "deal_title": revision.object_str or obj.title,
@@ -95,7 +85,7 @@ def send_deal_expiry_reminders(now: datetime.datetime | None = None) -> JobRun:
     now = now or timezone.now()
     run = JobRun()
     for deal in deals_due_expiry_notice(now):
-        recipients = member_recipients(deal.business.member)
+        recipients = deal.business.member.notice_emails()
         send_once(
             run,
             [deal],

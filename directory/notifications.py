@@ -36,26 +36,13 @@ def waiting_submission(business: Business) -> ModelLogEntry | None:
     return latest if latest.data.get("review", True) else None
 
 
-def member_recipients(member, *, author_id=None) -> list[str]:
-    """The member's primary contacts, and the contact who sent the changes (`author_id`)."""
-    contacts = MemberContact.objects.filter(member=member).select_related("user")
-    return sorted(
-        {
-            contact.user.email
-            for contact in contacts
-            if contact.user.email
-            and (contact.role == MemberContact.Role.PRIMARY or contact.user_id == author_id)
-        }
-    )
-
-
 @receiver(published, sender=Business, dispatch_uid="directory_listing_published_mail")
 def listing_published(sender, instance, revision=None, **kwargs):
     submission = waiting_submission(instance)
     if submission is None:
         return
     member = instance.member
-    recipients = member_recipients(member, author_id=submission.user_id)
+    recipients = member.notice_emails(author_id=submission.user_id)
     directory = DirectoryPage.objects.live().first()
     listed = Business.objects.publicly_listed().filter(pk=instance.pk).exists()
     context = {
@@ -74,7 +61,7 @@ def listing_sent_back(*, obj: Business, revision, reason: str, user) -> list[str
     member's changes back with `reason`; the draft waits for them to fix. Returns the
     recipients."""
     member = obj.member
-    recipients = member_recipients(member, author_id=revision.user_id)
+    recipients = member.notice_emails(author_id=revision.user_id)
     context = {
         "business": obj,
         "listing_name": revision.object_str or obj.name,

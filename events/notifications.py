@@ -4,14 +4,13 @@ queue with the chamber office's reason."""
 from django.urls import reverse
 
 from chamber import emails
-from directory.notifications import member_recipients
 
 
 def event_sent_back(*, obj, revision, reason: str, user) -> list[str]:
     """The review queue's notice (chamber/reviews.py `send_back_notice`). Returns the
     recipients: the member's primary contacts and whoever submitted the event."""
     member = obj.organiser.member
-    recipients = member_recipients(member, author_id=revision.user_id)
+    recipients = member.notice_emails(author_id=revision.user_id)
     emails.send(
         "events/emails/event_sent_back",
         recipients,

@@ -368,6 +368,15 @@ class Member(index.Indexed, models.Model):
     def primary_contacts(self):
         return self.contacts.filter(role=MemberContact.Role.PRIMARY).select_related("user")
 
+    def notice_emails(self, *, author_id=None) -> list[str]:
+        """Where news about what the member shows goes (a listing, deal or event approved or
+        sent back): the primary contacts (every contact when none is primary), and the
+        contact who wrote what it is about (`author_id`, a user id)."""
+        contacts = list(self.contacts.select_related("user"))
+        primary = [c for c in contacts if c.role == MemberContact.Role.PRIMARY] or contacts
+        chosen = [*primary, *(c for c in contacts if author_id and c.user_id == author_id)]
+        return sorted({c.user.email for c in chosen if c.user.email})
+
     def billing_emails(self) -> list[str]:
         """Where dues e-mails go (receipts, failed payments, reminders): the primary and
         billing contacts' addresses."""
