@@ -10,10 +10,8 @@ from chamber import emails
 from directory.actions import LISTING_CHANGES_SUBMITTED, LISTING_CHANGES_WITHDRAWN
 from directory.models.listings import Business
 from directory.models.pages import DirectoryPage
-from membership.models import MemberContact
 
 # The entries that open and close a member's wait for review.
-PRIMARY = MemberContact.Role.PRIMARY
 REVIEW_EVENTS = (LISTING_CHANGES_SUBMITTED, LISTING_CHANGES_WITHDRAWN, "wagtail.publish")
 
 
