@@ -87,6 +87,11 @@ def registration_create(
         status=Registration.Status.HELD, hold_expires_at__lte=now
     )
     existing = active.filter(email__iexact=email).first()
+    if existing is not None and guests:
+        raise RegistrationRefused(
+            "You are already registered with this e-mail address. To bring others, register "
+            "each of them with their own e-mail address."
+        )
     if existing is not None:
         return existing, False
     for guest in guests:

@@ -280,6 +280,18 @@ def test_a_guest_already_registered_is_refused_by_name(client, event_factory):
     assert Registration.objects.count() == 1
 
 
+def test_a_booker_already_registered_is_told_how_to_bring_others(client, event_factory):
+    mixer = event_factory("Mixer")
+    book(client, mixer, rows=0)
+
+    response = book(client, mixer, [("Bo Byrd", "")])
+
+    assert response.status_code == 409
+    assert "You are already registered with this e-mail address." in response.text
+    assert 'value="Bo Byrd"' in response.text
+    assert Registration.objects.count() == 1
+
+
 def test_a_post_without_guest_rows_books_one_place(client, event_factory):
     mixer = event_factory("Mixer")
 
