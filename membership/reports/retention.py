@@ -19,7 +19,6 @@ Three queries: the members, their payments, and the corrections of those payment
 """
 
 import datetime
-from collections import defaultdict
 from decimal import Decimal
 
 from django.db.models import Exists, OuterRef, Q
@@ -28,6 +27,7 @@ from django.utils import timezone
 from chamber.reports import month_end, month_key
 from membership.models.members import Member, MembershipLevel, membership_grace_days
 from membership.models.payments import Payment
+from membership.reports.periods import counting_periods
 
 RENEWED, LAPSED, OPEN = "renewed", "lapsed", "open"
 
@@ -78,23 +78,10 @@ def retention_by_month(
         .filter(member__in=members)
         .filter(Q(period_end__gte=first) | Exists(adjusted))
     )
-    # Plain rows, not model instances: a chamber has thousands of payments and few corrections;
-    # only a corrected payment is rebuilt to ask `Payment.effect`, THE rule for corrections.
-    corrections = defaultdict(list)
-    for row in Payment.objects.filter(corrects__in=payments.values("pk")).values(
-        "pk", "corrects_id", "kind", "amount", "period_end", "stripe_refund_id"
-    ):
-        corrections[row.pop("corrects_id")].append(Payment(**row))
-    periods: dict[int, list[tuple[datetime.date, datetime.date]]] = defaultdict(list)
-    for pk, member_id, amount, paid_on, period_end in payments.values_list(
-        "pk", "member_id", "amount", "paid_on", "period_end"
-    ):
-        if pk in corrections:
-            effect = Payment(pk=pk, amount=amount, period_end=period_end).effect(corrections[pk])
-            if not effect.counts:
-                continue
-            period_end = effect.period_end
-        periods[member_id].append((paid_on, period_end))
+    periods = {
+        member_id: [(period.paid_on, period.end) for period in member_periods]
+        for member_id, member_periods in counting_periods(payments).items()
+    }
     rows = {
         month_key(month): {"month": month_key(month), "due": 0, RENEWED: 0, LAPSED: 0, OPEN: 0}
         for month in months

@@ -150,14 +150,75 @@ def test_a_cancelled_member_has_left_by_today(site_tree, levels):
     assert [(row["members"], row["lapsed"]) for row in rows] == [(1, 0), (0, 1)]
 
 
+def test_a_member_who_lapsed_and_paid_again_is_new_again_not_a_member_throughout(site_tree, levels):
+    """Paid to 31 October 2024, lapsed on 1 December (30 days' grace), paid again from 10
+    February 2025: a member in January no longer, new again in February."""
+    comeback = MemberFactory(
+        level=levels["community"],
+        status=Member.Status.ACTIVE,
+        joined_on=D(2023, 11, 1),
+        paid_through=D(2026, 2, 9),
+    )
+    pay(comeback, D(2023, 11, 1), D(2023, 11, 1), D(2024, 10, 31))
+    pay(comeback, D(2025, 2, 10), D(2025, 2, 10), D(2026, 2, 9))
+    # A renewal paid late but within the grace period is no break.
+    steady = MemberFactory(
+        level=levels["community"],
+        status=Member.Status.ACTIVE,
+        joined_on=D(2024, 1, 1),
+        paid_through=D(2025, 12, 31),
+    )
+    pay(steady, D(2024, 1, 1), D(2024, 1, 1), D(2024, 12, 31))
+    pay(steady, D(2025, 1, 20), D(2025, 1, 1), D(2025, 12, 31))
+
+    rows, _levels = members.members_by_month(months=[D(2024, 11, 1), D(2024, 12, 1), *MONTHS])
+
+    assert [(row["month"], row["members"], row["new"], row["lapsed"]) for row in rows] == [
+        ("2024-11", 2, 0, 0),  # the comeback in its grace period
+        ("2024-12", 1, 0, 1),  # lapsed on 1 December
+        ("2025-01", 1, 0, 0),
+        ("2025-02", 2, 1, 0),  # paid again: new again
+        ("2025-03", 2, 0, 0),
+    ]
+    assert [row["past_due"] for row in rows] == [1, 0, 0, 0, 0]  # the comeback in November
+
+
+def test_a_voided_payment_makes_no_break(site_tree, levels):
+    member = MemberFactory(
+        level=levels["community"],
+        status=Member.Status.ACTIVE,
+        joined_on=D(2024, 1, 1),
+        paid_through=D(2025, 12, 31),
+    )
+    pay(member, D(2024, 1, 1), D(2024, 1, 1), D(2024, 12, 31))
+    stray = pay(member, D(2024, 2, 1), D(2026, 6, 1), D(2027, 5, 31))
+    correct(stray, Payment.Kind.VOID, D(2024, 2, 2), "-195.00")
+    pay(member, D(2024, 12, 20), D(2025, 1, 1), D(2025, 12, 31))
+
+    rows, _levels = members.members_by_month(months=MONTHS)
+
+    assert [row["members"] for row in rows] == [1, 1, 1]
+    assert members.totals(rows) == {"new": 0, "lapsed": 0}
+
+
 def test_members_report_takes_the_same_number_of_queries_however_many_members(
     roster, levels, django_assert_num_queries
 ):
-    with django_assert_num_queries(4):  # grace (site, settings), levels, grouped members
+    # grace (site, settings), levels, payments, their corrections, grouped members
+    with django_assert_num_queries(6):
         members.members_by_month(months=MONTHS)
     MemberFactory.create_batch(20, level=levels["community"], joined_on=D(2024, 12, 1))
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(6):
         members.members_by_month(months=MONTHS)
+    # Members with a break in their payments: one more query for all of them.
+    for member in MemberFactory.create_batch(
+        5, level=levels["community"], joined_on=D(2023, 1, 1), paid_through=D(2025, 12, 31)
+    ):
+        pay(member, D(2023, 1, 1), D(2023, 1, 1), D(2023, 12, 31))
+        pay(member, D(2025, 1, 1), D(2025, 1, 1), D(2025, 12, 31))
+    with django_assert_num_queries(7):
+        rows, _levels = members.members_by_month(months=MONTHS)
+    assert rows[0]["new"] == 5
 
 
 # -- revenue --------------------------------------------------------------------------------
