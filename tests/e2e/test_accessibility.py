@@ -80,7 +80,9 @@ def check_every_public_page_state_with_axe(new_page, axe_source) -> None:
     def audit(
         page, label: str, *, phone_too: bool = True, skip_link: bool = True, gradients=False
     ) -> None:
-        """Axe (and the checks axe lacks) on the page as it is, at 1280 px, then at 390 px."""
+        """Axe (and the checks axe lacks) on the page as it is, at 1280 px, then at 390 px;
+        or, not `phone_too`, at the page's own width, which it keeps for the next visit."""
+        own_size = page.viewport_size
         check_by_hand(page, label, problems)
         if skip_link:
             check_skip_link(page, label)
@@ -95,7 +97,7 @@ def check_every_public_page_state_with_axe(new_page, axe_source) -> None:
                 f"{label} at {viewport['width']}px: {violation}"
                 for violation in axe_violations(page, axe_source)
             )
-        page.set_viewport_size(DESKTOP)
+        page.set_viewport_size(own_size)
 
     def visit(page, path: str, label: str, *, status: int = 200, **options) -> None:
         response = page.goto(path)
