@@ -4,7 +4,8 @@
 # gunicorn (whitenoise static files), on a fresh demo database, over HTTP on this machine.
 #
 # Usage: bash bench/lighthouse.sh   (needs node/npm; installs lighthouse into bench/lighthouse-tool
-# once, and drives Debian's /usr/bin/chromium). Prints one line per page.
+# once, and drives Debian's /usr/bin/chromium). Prints one line per page. PY=path/to/python
+# runs it with another virtualenv's python (and that python's gunicorn), e.g. from a git worktree.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PY:-.venv/bin/python}
@@ -26,7 +27,7 @@ export SECURE_SSL_REDIRECT=false SITE_URL="http://127.0.0.1:$PORT"
 "$PY" manage.py setup_site --demo >/dev/null
 "$PY" manage.py collectstatic --noinput -v0
 serve() {
-    .venv/bin/gunicorn chamber.wsgi --bind "127.0.0.1:$PORT" --workers 2 --log-level warning &
+    "$PY" -m gunicorn chamber.wsgi --bind "127.0.0.1:$PORT" --workers 2 --log-level warning &
     SERVER=$!
     for _ in $(seq 50); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.2; done
 }

@@ -10,7 +10,11 @@ from wagtail.signals import published
 
 from directory import caches
 from directory.models.listings import Business, Category
-from directory.services import listing_create_from_application, listing_published
+from directory.services import (
+    drop_unwanted_logos,
+    listing_create_from_application,
+    listing_published,
+)
 from membership.models import Member, MembershipLevel
 from membership.signals import good_standing_changed, member_created_from_application
 
@@ -84,6 +88,13 @@ def category_saved_reindex_listings(sender, instance, created, raw=False, **kwar
 @receiver(post_delete, sender=Business, dispatch_uid="directory_business_unindexed")
 def business_deleted(sender, instance, **kwargs):
     index.remove_object(instance)
+
+
+@receiver(post_delete, sender=Business, dispatch_uid="directory_business_deleted_logos")
+def business_deleted_drop_logos(sender, instance, **kwargs):
+    """A listing deleted (by staff, or with its member) while a logo waited for review for it:
+    no draft wants the upload any more (issue #23.6)."""
+    drop_unwanted_logos()
 
 
 @receiver(member_created_from_application, dispatch_uid="directory_first_listing")

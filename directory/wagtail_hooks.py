@@ -8,13 +8,23 @@ from chamber.reports import ReportMenuItem, report_urls
 from chamber.viewsets import register_read_only
 from directory import actions
 from directory.models.contact import ContactMessage
+from directory.models.listings import Business
 from directory.reports import EngagementReportView
 from directory.roster.admin_views import RosterImportViewSet
+from directory.services import drop_unwanted_logos
 from directory.viewsets import DirectoryViewSetGroup
 from membership.account.actions import register_member_actions
 
 register_read_only(ContactMessage)
 register_snippet(DirectoryViewSetGroup)
+
+
+@hooks.register("after_edit_snippet")
+def drop_logos_staff_left_out(request, instance):
+    """Staff saved a listing's draft without the logo a member uploaded for review (publishing
+    drops it through `listing_published`; a draft save has no signal of its own)."""
+    if isinstance(instance, Business):
+        drop_unwanted_logos()
 
 
 @hooks.register("register_log_actions")

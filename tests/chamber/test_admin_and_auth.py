@@ -1,4 +1,5 @@
 import io
+import re
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -139,3 +140,17 @@ def test_logout_is_a_post_from_the_header(client, site_tree, django_user_model):
     assert "csrfmiddlewaretoken" in html
     client.post("/accounts/logout/")
     assert "Member login" in client.get("/").text
+
+
+def test_the_admin_calls_no_outside_service(client, admin_user, site_tree):
+    """Issue #22.6: staff browsers fetched Gravatar avatars (sending a hash of their e-mail)
+    and asked releases.wagtail.org for updates. Every address the dashboard and the account
+    page name for the browser to load is the site's own."""
+    client.force_login(admin_user)
+    for url in ("/admin/", "/admin/account/"):
+        html = client.get(url).text
+        assert "gravatar" not in html.lower(), url
+        assert 'data-controller="w-upgrade' not in html, url  # asks releases.wagtail.org
+        loaded = re.findall(r'src="([^"]+)"', html)
+        assert loaded, url
+        assert [address for address in loaded if re.match(r"(https?:)?//", address)] == [], url

@@ -9,6 +9,7 @@ member_b (Community: "Birch Books", Ben), the staff inbox and each request's on-
 
 import datetime
 import io
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -28,6 +29,7 @@ from directory.models import Business
 from directory.services import listing_submit_changes
 from tests.admin_actions import posted_form
 from tests.factories import BusinessFactory, DealFactory, UserFactory, account_member
+from tests.mail import committed
 from tests.membership.helpers import STAFF_INBOX
 
 QUEUE = "/admin/review-queue/"
@@ -564,3 +566,169 @@ def test_a_deal_round_trip_through_the_members_account(client, member_a, moderat
     assert "Two for one croissants" in client.get("/deals/").text
     assert any("approved" in message.subject for message in mailoutbox)
     assert STAFF_INBOX not in [to for message in mailoutbox[1:] for to in message.to]
+
+
+# A logo sent back -----------------------------------------------------------------------------
+# Issue #23.6: a logo waiting for review stays private, and none is left behind once no draft
+# wants it. Sending back keeps the draft (and so its logo) for the member to fix; what happens
+# next decides whether the logo stays.
+
+
+def private_files(settings) -> list:
+    return [path for path in settings.PRIVATE_MEDIA_ROOT.rglob("*") if path.is_file()]
+
+
+def logo_sent_back(client, business, moderator):
+    """The member uploads a logo, staff send the draft back; returns the waiting logo."""
+    member_edits(client, business, files={"logo": png()})
+    logo = Business.objects.get(pk=business.pk).get_latest_revision_as_object().logo
+    client.force_login(moderator)
+    decide(client, "listing", business, "send-back-form", reason="A square logo, please.")
+    client.logout()
+    return logo
+
+
+def image_exists(image) -> bool:
+    return type(image).objects.filter(pk=image.pk).exists()
+
+
+def test_a_logo_sent_back_stays_private_for_the_member_to_fix(
+    client, settings, member_a, member_b, moderator
+):
+    business = member_a.business
+    logo = logo_sent_back(client, business, moderator)
+
+    assert image_exists(logo)
+    assert logo.file.url.startswith("/private-media/")
+    assert not list(settings.MEDIA_ROOT.rglob("*.png"))
+    draft = Business.objects.get(pk=business.pk).get_latest_revision_as_object()
+    assert draft.logo_id == logo.pk  # the draft the member fixes still has it
+    client.force_login(member_a.user)
+    edit = client.get(f"/account/listings/{business.slug}/").text
+    assert "Current logo" in edit and "/private-media/" in edit
+    assert client.get(logo.file.url).status_code == 200
+    client.force_login(member_b.user)
+    assert client.get(logo.file.url).status_code == 404
+    client.logout()
+    assert client.get(logo.file.url).status_code == 404
+    assert "/private-media/" not in client.get(f"/directory/{business.slug}/").text
+
+
+def test_a_logo_sent_back_is_deleted_when_the_member_withdraws(
+    client, settings, member_a, moderator
+):
+    business = member_a.business
+    logo = logo_sent_back(client, business, moderator)
+
+    client.force_login(member_a.user)
+    assert client.post(f"/account/listings/{business.slug}/withdraw/").status_code == 303
+
+    assert not image_exists(logo)
+    assert private_files(settings) == []
+
+
+def test_a_logo_sent_back_and_replaced_is_deleted(client, settings, member_a, moderator):
+    business = member_a.business
+    first = logo_sent_back(client, business, moderator)
+
+    member_edits(client, business, files={"logo": png()})
+
+    second = Business.objects.get(pk=business.pk).get_latest_revision_as_object().logo
+    assert second.pk != first.pk
+    assert not image_exists(first)
+    assert [path.name for path in private_files(settings)] == [Path(second.file.name).name]
+
+
+def test_a_logo_sent_back_and_removed_by_the_member_is_deleted(
+    client, settings, member_a, moderator
+):
+    business = member_a.business
+    logo = logo_sent_back(client, business, moderator)
+
+    member_edits(client, business, remove_logo="on")
+
+    assert not image_exists(logo)
+    assert private_files(settings) == []
+
+
+def test_a_logo_sent_back_that_staff_publish_without_is_deleted(
+    client, settings, member_a, moderator, staff_user
+):
+    business = member_a.business
+    logo = logo_sent_back(client, business, moderator)
+
+    client.force_login(staff_user)
+    url = f"/admin/snippets/directory/business/edit/{business.pk}/"
+    data = posted_form(client.get(url).text, form_id="w-editor-form")
+    data["logo"] = ""
+    data["action-publish"] = "action-publish"
+    assert client.post(url, dict(data.lists())).status_code == 302
+
+    assert not image_exists(logo)
+    assert Business.objects.get(pk=business.pk).logo_id is None
+    assert private_files(settings) == []
+
+
+def test_a_logo_sent_back_that_staff_take_out_of_the_draft_is_deleted(
+    client, settings, member_a, moderator, staff_user
+):
+    """Staff remove the logo from the draft and save it without publishing: no draft wants
+    the upload any more."""
+    business = member_a.business
+    logo = logo_sent_back(client, business, moderator)
+
+    client.force_login(staff_user)
+    url = f"/admin/snippets/directory/business/edit/{business.pk}/"
+    data = posted_form(client.get(url).text, form_id="w-editor-form")
+    data["logo"] = ""
+    assert client.post(url, dict(data.lists())).status_code == 302
+
+    draft = Business.objects.get(pk=business.pk)
+    assert draft.has_unpublished_changes
+    assert draft.get_latest_revision_as_object().logo_id is None
+    assert not image_exists(logo)
+    assert private_files(settings) == []
+
+
+def test_a_logo_sent_back_that_staff_approve_later_goes_public(
+    client, settings, member_a, moderator
+):
+    business = member_a.business
+    logo = logo_sent_back(client, business, moderator)
+    member_edits(client, business, summary="Now with a square logo.")  # back in the queue
+
+    client.force_login(moderator)
+    decide(client, "listing", business, "approve-form")
+
+    logo.refresh_from_db()
+    assert Business.objects.get(pk=business.pk).logo_id == logo.pk
+    assert logo.file.url.startswith("/media/original_images/")
+    assert private_files(settings) == []
+
+
+def test_deleting_a_listing_whose_logo_waits_deletes_the_logo(
+    client, settings, member_a, moderator, staff_user
+):
+    business = member_a.business
+    logo = logo_sent_back(client, business, moderator)
+
+    client.force_login(staff_user)
+    url = f"/admin/snippets/directory/business/delete/{business.pk}/"
+    assert client.post(url).status_code == 302
+
+    assert not Business.objects.filter(pk=business.pk).exists()
+    assert not image_exists(logo)
+    assert private_files(settings) == []
+
+
+def test_deleting_a_member_whose_listing_logo_waits_deletes_the_logo(
+    client, settings, member_a, moderator
+):
+    business = member_a.business
+    logo = logo_sent_back(client, business, moderator)
+
+    with committed():
+        member_a.delete()
+
+    assert not image_exists(logo)
+    assert private_files(settings) == []

@@ -719,6 +719,19 @@ def test_script_in_title_and_details_is_shown_as_text(
     assert "Hello &lt;script&gt;alert(1)&lt;/script&gt;" in public_page
 
 
+def test_eleven_edits_of_a_deal_in_an_hour_email_the_staff_once(ada, member_a, mailoutbox):
+    """Issue #23.7: each saved deal edit e-mailed the staff (11 edits, 11 e-mails)."""
+    deal = make_deal(member_a.business)
+    for number in range(11):
+        data = form_data(ada, edit_url(deal), summary=f"Fresh bread, batch {number}")
+        assert ada.post(edit_url(deal), data).status_code == 303
+    staff = [message for message in mailoutbox if message.to == [STAFF_INBOX]]
+    assert len(staff) == 1
+    assert "Deal changes to review" in staff[0].subject
+    deal.refresh_from_db()
+    assert deal.latest_revision.as_object().summary == "Fresh bread, batch 10"
+
+
 def test_deal_submissions_are_limited_per_member(ada, member_a, settings):
     settings.MEMBER_SUBMISSION_LIMITS = {**settings.MEMBER_SUBMISSION_LIMITS, "deal": (1, 3600)}
     assert ada.post(NEW_URL, new_deal_data(ada)).status_code in (302, 303)
