@@ -203,6 +203,8 @@ class JobPostingFactory(factory.django.DjangoModelFactory):
     posted_on = factory.LazyFunction(lambda: timezone.localdate() - DAY)
     closes_on = factory.LazyFunction(lambda: timezone.localdate() + 29 * DAY)
     live = factory.LazyAttribute(lambda job: not job.publish)
+    # As publishing sets it: a job that was on the board answers 410 once closed.
+    first_published_at = factory.LazyAttribute(lambda job: timezone.now() if job.live else None)
 
     published = factory.Maybe(
         "publish",
