@@ -53,6 +53,7 @@ class JobsConfig(AppConfig):
                 selectors.open_job_count,
                 "wagtailsnippets_jobs_jobposting:list",
                 "jobs.change_jobposting",
+                query={"open": "true"},
                 kind=FIGURE,
                 order=45,
             )

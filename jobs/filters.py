@@ -66,7 +66,7 @@ class JobFilterSet(PublicFilterSet):
                 Q(title__icontains=word)
                 | Q(town__icontains=word)
                 | Q(business__name__icontains=word)
-                | Q(description__icontains=word)
+                | Q(description_text__icontains=word)
             )
         return queryset
 

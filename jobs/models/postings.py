@@ -5,10 +5,12 @@ one (the list, its page, the feed, the sitemap, a listing's "Open jobs", the JSO
 """
 
 import datetime
+import html
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.html import strip_tags
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from wagtail.fields import RichTextField
@@ -113,6 +115,9 @@ class JobPosting(
         _("salary per"), max_length=5, choices=SalaryUnit.choices, default=SalaryUnit.YEAR
     )
     description = RichTextField(_("description"), features=["bold", "italic", "ul", "ol", "link"])
+    # The description's words without its markup, kept on save: what keyword search reads (a
+    # search for "li" must not find every job with a bulleted list).
+    description_text = models.TextField(blank=True, editable=False)
     apply_url = models.URLField(_("apply online at"), max_length=500, blank=True)
     apply_email = models.EmailField(_("apply by e-mail to"), blank=True)
     posted_on = models.DateField(_("posted on"), default=timezone.localdate)
@@ -159,6 +164,7 @@ class JobPosting(
             )
         self.town_slug = slugify(self.town)[:100]
         self.description = clean_rich_text(self.description)
+        self.description_text = html.unescape(strip_tags(self.description))
         super().save(*args, **kwargs)
 
     def clean(self):

@@ -108,6 +108,12 @@ def test_keyword_search(client, board, q, expected):
     assert set(titles(client.get("/jobs/", {"q": q}))) == expected
 
 
+def test_the_description_is_searched_by_its_words_not_its_markup(client, job_factory):
+    job_factory(title="Baker", description="<ul><li>Sourdough &amp; rye</li></ul>")
+    assert titles(client.get("/jobs/", {"q": "sourdough & rye"})) == ["Baker"]
+    assert titles(client.get("/jobs/", {"q": "li"})) == []
+
+
 def test_filters_count_what_each_option_would_show(client, board):
     response = client.get("/jobs/", {"employment": "full_time"})
     assert titles(response) == ["Bread baker"]
