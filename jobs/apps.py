@@ -17,12 +17,13 @@ class JobsConfig(AppConfig):
         from chamber.site_setup import register as register_setup
         from directory.features import ListingFeature
         from directory.features import register as register_feature
-        from jobs import notifications, selectors, setup
+        from jobs import member_record, notifications, selectors, setup
         from jobs.models import JobPosting
         from membership.account.sections import Section
         from membership.account.sections import register as register_section
 
         register_job(ScheduledJob("send_job_closing_reminders", "Job closing reminders"))
+        member_record.register_sections()  # the member's jobs on its admin record
         jobs = reviews.ReviewKind(
             key="job",
             model=JobPosting,

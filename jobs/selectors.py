@@ -8,7 +8,8 @@ the board.
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Sum
+from django.db.models import Count, OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from chamber.selectors import live_page_url
@@ -105,6 +106,13 @@ def listing_jobs_section(business) -> tuple[str, dict]:
 
 def open_job_count() -> int:
     return JobPosting.objects.open().count()
+
+
+def with_views(queryset):
+    """Each job's page views over its life (`view_total`), as a subquery: no extra query, and
+    no row multiplication."""
+    views = JobViews.objects.filter(job=OuterRef("pk")).values("job").annotate(n=Sum("views"))
+    return queryset.annotate(view_total=Coalesce(Subquery(views.values("n")), 0))
 
 
 def job_views(jobs) -> dict[int, int]:

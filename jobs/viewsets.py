@@ -6,8 +6,6 @@ combines with the filters.
 
 import django_filters
 from django import forms
-from django.db.models import OuterRef, Subquery, Sum
-from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
@@ -16,7 +14,8 @@ from wagtail.admin.widgets import BooleanRadioSelect
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from chamber.viewsets import CsvSafeIndexView
-from jobs.models.postings import JobPosting, JobViews
+from jobs.models.postings import JobPosting
+from jobs.selectors import with_views
 
 
 class JobPostingFilterSet(WagtailFilterSet):
@@ -44,11 +43,6 @@ class JobPostingFilterSet(WagtailFilterSet):
     def filter_open(self, queryset, name, value):
         open_jobs = JobPosting.objects.open().values("pk")
         return queryset.filter(pk__in=open_jobs) if value else queryset.exclude(pk__in=open_jobs)
-
-
-def with_views(queryset):
-    views = JobViews.objects.filter(job=OuterRef("pk")).values("job").annotate(n=Sum("views"))
-    return queryset.annotate(view_total=Coalesce(Subquery(views.values("n")), 0))
 
 
 class JobPostingViewSet(SnippetViewSet):

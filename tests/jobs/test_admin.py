@@ -97,3 +97,17 @@ def test_the_report_gives_each_jobs_state_and_views_and_the_months_totals(
     export = client.get("/admin/reports/jobs/postings/", {"export": "csv"})
     assert export.status_code == 200
     assert b"Filled one" in b"".join(export.streaming_content)
+
+
+def test_the_member_record_lists_the_members_jobs_with_state_and_views(
+    client, staff_user, job_factory, member_a
+):
+    job = job_factory(title="Counter assistant")
+    JobViews.objects.create(job=job, day=timezone.localdate(), views=4)
+    client.force_login(staff_user)
+    response = client.get(f"/admin/snippets/membership/member/inspect/{member_a.pk}/")
+    assert response.status_code == 200
+    section = response.text.split('id="jobs-section"', 1)[1].split("</table>", 1)[0]
+    assert "Counter assistant" in section
+    assert f"/admin/snippets/jobs/jobposting/edit/{job.pk}/" in section
+    assert "Published; closes" in section and "<td>4</td>" in section
