@@ -17,3 +17,12 @@ def mark_optional(form: forms.BaseForm, *, skip=()) -> None:
         if field.label is None:
             field.label = pretty_name(name)
         field.label = f"{field.label} {OPTIONAL}"
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker; it sends and shows ISO dates (YYYY-MM-DD)."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")

@@ -13,12 +13,14 @@ from deals.sitemaps import DealSitemap
 from directory import views as directory_views
 from directory.sitemaps import BusinessSitemap, DirectoryBrowseSitemap
 from home import search as home_search
+from jobs.sitemaps import JobSitemap
 
 SITEMAPS = {
     "pages": PageSitemap,
     "listings": BusinessSitemap,
     "browse": DirectoryBrowseSitemap,
     "deals": DealSitemap,
+    "jobs": JobSitemap,
 }
 
 urlpatterns = [
@@ -58,6 +60,7 @@ urlpatterns = [
     path("account/listing-statistics/", include("directory.account.statistics_urls")),
     path("account/deals/", include("deals.account_urls")),
     path("account/events/", include("events.account_urls")),
+    path("account/jobs/", include("jobs.account_urls")),
     path("account/", include("membership.account.urls")),
     path("", include("membership.urls")),
     path("", include("events.urls")),

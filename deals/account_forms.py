@@ -11,6 +11,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from chamber.forms import DateInput
 from chamber.rich_text import PlainTextField, plain_to_rich_text, rich_text_to_plain
 from deals.models.deals import Deal
 from deals.submissions import DEAL_FIELDS
@@ -18,15 +19,6 @@ from directory.forms import CategoryCheckboxes, CategoryChoiceField
 
 END_OF_DAY = datetime.time(23, 59, 59)
 FORM_FIELDS = [*DEAL_FIELDS, "categories"]
-
-
-class DateInput(forms.DateInput):
-    """The browser's date picker; it sends and shows ISO dates (YYYY-MM-DD)."""
-
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class BusinessChoiceField(forms.ModelChoiceField):

@@ -62,9 +62,11 @@ DEMO_LEVELS = (
         "listing_social_links": True,
         "deals_allowed": 2,
         "events_allowed": 2,
+        "jobs_allowed": 2,
         "benefits": (
             "<ul><li>An <b>enhanced listing</b> with your logo, description, opening hours "
-            "and social links</li><li>Up to 2 member-to-member deals at a time</li>"
+            "and social links</li><li>Up to 2 member-to-member deals and 2 job postings at a "
+            "time</li>"
             "<li>Everything in Community</li></ul>"
         ),
     },
@@ -80,10 +82,11 @@ DEMO_LEVELS = (
         "featured_placement": True,
         "deals_allowed": 5,
         "events_allowed": 6,
+        "jobs_allowed": 5,
         "benefits": (
             "<ul><li><b>Featured placement</b> at the top of the directory and on the home "
-            "page</li><li>Up to 5 member deals at a time</li><li>A seat on a policy "
-            "committee</li><li>Everything in Business</li></ul>"
+            "page</li><li>Up to 5 member deals and 5 job postings at a time</li><li>A seat on a "
+            "policy committee</li><li>Everything in Business</li></ul>"
         ),
     },
 )

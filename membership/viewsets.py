@@ -157,7 +157,13 @@ class MembershipLevelViewSet(SnippetViewSet):
                 ],
                 heading=_("Directory listing"),
             ),
-            FieldRowPanel([FieldPanel("deals_allowed"), FieldPanel("events_allowed")]),
+            FieldRowPanel(
+                [
+                    FieldPanel("deals_allowed"),
+                    FieldPanel("events_allowed"),
+                    FieldPanel("jobs_allowed"),
+                ]
+            ),
             FieldRowPanel([FieldPanel("sort_order"), FieldPanel("active")]),
             MultiFieldPanel(
                 [

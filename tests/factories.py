@@ -13,6 +13,7 @@ from wagtail.rich_text import RichText
 from deals.models import Deal
 from directory.models import Business, Category
 from home.models import NewsKind, NewsPage, NewsPageAuthor, Person, Topic
+from jobs.models import JobPosting
 from membership.models import Application, Member, MemberContact, MembershipLevel
 
 DAY = datetime.timedelta(days=1)
@@ -43,6 +44,7 @@ class EnhancedLevelFactory(MembershipLevelFactory):
     listing_opening_hours = True
     featured_placement = True
     deals_allowed = 5
+    jobs_allowed = 3
 
 
 class MemberFactory(factory.django.DjangoModelFactory):
@@ -177,6 +179,37 @@ class DealFactory(factory.django.DjangoModelFactory):
         "publish",
         factory.PostGeneration(
             lambda deal, create, extracted, **kwargs: _publish(deal) if create else None
+        ),
+    )
+
+
+class JobPostingFactory(factory.django.DjangoModelFactory):
+    """A job as staff publish it: live, posted yesterday, closing in 29 days, full-time on
+    site in its business's town, applied for by e-mail. `publish=True` goes through a revision
+    and `publish()` instead of saving `live=True` directly."""
+
+    class Meta:
+        model = JobPosting
+        skip_postgeneration_save = True
+
+    class Params:
+        publish = False
+
+    business = factory.SubFactory(BusinessFactory)
+    title = factory.Sequence(lambda n: f"Job number {n}")
+    town = factory.LazyAttribute(lambda job: job.business.city)
+    description = "<p>A good job.</p>"
+    apply_email = "jobs@employer.example"
+    posted_on = factory.LazyFunction(lambda: timezone.localdate() - DAY)
+    closes_on = factory.LazyFunction(lambda: timezone.localdate() + 29 * DAY)
+    live = factory.LazyAttribute(lambda job: not job.publish)
+    # As publishing sets it: a job that was on the board answers 410 once closed.
+    first_published_at = factory.LazyAttribute(lambda job: timezone.now() if job.live else None)
+
+    published = factory.Maybe(
+        "publish",
+        factory.PostGeneration(
+            lambda job, create, extracted, **kwargs: _publish(job) if create else None
         ),
     )
 

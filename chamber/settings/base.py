@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "directory",
     "deals",
     "events",
+    "jobs",
     "home",
     "demo",
     "wagtail.contrib.forms",
@@ -255,6 +256,7 @@ MEMBER_SUBMISSION_LIMITS = {
     "listing": (20, 60 * 60),
     "deal": (20, 60 * 60),
     "event": (10, 60 * 60),
+    "job": (20, 60 * 60),
     "level-change": (3, 60 * 60 * 24),
 }
 # Renewal reminders for members not on auto-renew, in days from the paid-through date.

@@ -73,6 +73,11 @@ class MembershipLevel(index.Indexed, models.Model):
         default=0,
         help_text=_("Events the member's businesses organise, submitted from their account."),
     )
+    jobs_allowed = models.PositiveSmallIntegerField(
+        _("job postings allowed at a time"),
+        default=0,
+        help_text=_("Open job postings (and those waiting for approval) on the job board."),
+    )
     # Kept by membership.stripe_prices.sync_level_prices; never typed by staff.
     stripe_product_id = models.CharField(_("Stripe product"), max_length=255, blank=True)
     stripe_price_id = models.CharField(_("Stripe yearly price"), max_length=255, blank=True)
@@ -124,6 +129,15 @@ class MembershipLevel(index.Indexed, models.Model):
                     self.events_allowed,
                 )
                 % {"count": self.events_allowed}
+            )
+        if self.jobs_allowed:
+            parts.append(
+                ngettext(
+                    "%(count)d job posting at a time on the job board",
+                    "Up to %(count)d job postings at a time on the job board",
+                    self.jobs_allowed,
+                )
+                % {"count": self.jobs_allowed}
             )
         return parts
 

@@ -56,6 +56,7 @@ from tests.factories import (
     DealFactory,
     DocumentFactory,
     ImageFactory,
+    JobPostingFactory,
     PersonFactory,
     TopicFactory,
 )
@@ -198,6 +199,10 @@ RULES: list[tuple[str, dict[str, str]]] = [
     ("wagtailsnippetchoosers_deals_*", PUBLIC_CHOOSER),
     ("wagtailsnippets_directory_*", DIRECTORY),
     ("wagtailsnippets_deals_*", DIRECTORY),
+    # Job postings: Directory moderators approve them, as deals; open jobs are public.
+    ("wagtailsnippetchoosers_jobs_*:create", DIRECTORY),
+    ("wagtailsnippetchoosers_jobs_*", PUBLIC_CHOOSER),
+    ("wagtailsnippets_jobs_*", DIRECTORY),
     # News topics and authors: Editors.
     ("wagtailsnippetchoosers_home_*:create", EDITORS),
     ("wagtailsnippetchoosers_home_*", PUBLIC_CHOOSER),
@@ -210,6 +215,7 @@ RULES: list[tuple[str, dict[str, str]]] = [
     ("wagtail_bulk_action@events.*", MEMBERSHIP),
     ("wagtail_bulk_action@directory.*", DIRECTORY),
     ("wagtail_bulk_action@deals.*", DIRECTORY),
+    ("wagtail_bulk_action@jobs.*", DIRECTORY),
     ("wagtail_bulk_action@home.*", EDITORS),
     ("wagtail_bulk_action@wagtailcore.page.*", EDITORS),
     ("wagtail_bulk_action@wagtaildocs.*", EDITORS),
@@ -305,6 +311,8 @@ RULES: list[tuple[str, dict[str, str]]] = [
     ("membership_reports:revenue*", MEMBERSHIP),
     ("membership_reports:*", MEMBERSHIP),
     ("directory_reports:engagement*", DIRECTORY),
+    # The job board report needs jobs.change_jobposting (Directory moderators').
+    ("jobs_reports:*", DIRECTORY),
     #
     # Superusers' own: users, groups, sites, collections, workflows -----------------------------
     ("wagtailusers_*", SUPERUSERS),
@@ -379,6 +387,7 @@ def objects(site_tree, member_a, settings, django_user_model) -> Objects:
     business = member.business
     business.save_revision(user=superuser)
     deal = DealFactory(business=business, publish=True)
+    job = JobPostingFactory(business=business, publish=True)
     payment = dues.record_offline_payment(
         member,
         amount=member.level.annual_dues,
@@ -464,6 +473,8 @@ def objects(site_tree, member_a, settings, django_user_model) -> Objects:
                 message_length=12,
             ),
             "deals.deal": deal,
+            "jobs.jobposting": job,
+            "revision:jobs.jobposting": job.latest_revision,
             "revision:deals.deal": deal.latest_revision,
             "deals.dealredemption": DealRedemption.objects.create(
                 deal=deal, member=member, user=member.user, redeemed_on=timezone.localdate()

@@ -12,7 +12,7 @@ import grimp
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("chamber", "membership", "directory", "deals", "events", "home", "demo")
+PACKAGES = ("chamber", "membership", "directory", "deals", "events", "jobs", "home", "demo")
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 
 

@@ -35,6 +35,7 @@ PUBLIC = {
     "directory.business",
     "directory.category",
     "deals.deal",
+    "jobs.jobposting",  # drafts too, but only staff choose, and open jobs are public
     "home.topic",
     "home.person",
 }

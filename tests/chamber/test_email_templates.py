@@ -18,7 +18,7 @@ NAMES = sorted(
 
 def test_the_emails_of_every_app_are_found():
     apps = {name.split("/")[0] for name in NAMES}
-    assert apps == {"membership", "directory", "deals", "events"}
+    assert apps == {"membership", "directory", "deals", "events", "jobs"}
     assert {"membership/emails/welcome", "directory/emails/listing_published"} <= set(NAMES)
 
 

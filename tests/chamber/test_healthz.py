@@ -19,6 +19,7 @@ JOBS = {
     "send_listing_check_requests",
     "send_deal_expiry_reminders",
     "send_event_reminders",
+    "send_job_closing_reminders",
     "send_guest_follow_ups",
     "promote_waitlists",
     "run_roster_imports",

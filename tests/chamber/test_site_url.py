@@ -26,7 +26,13 @@ from chamber.emails import absolute
 from chamber.site_setup import site_setup
 from chamber.site_url import absolute_url, parse_site_url
 from home.models import NewsIndexPage
-from tests.factories import DealFactory, ImageFactory, NewsPageFactory, UserFactory
+from tests.factories import (
+    DealFactory,
+    ImageFactory,
+    JobPostingFactory,
+    NewsPageFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -50,8 +56,9 @@ def town(public_site, listings):
     bakery.logo = ImageFactory(title="Riverbend logo")
     bakery.save()
     deal = DealFactory(business=bakery, title="Two loaves for one")
+    job = JobPostingFactory(business=bakery, title="Baker")
     news = NewsPageFactory(parent=NewsIndexPage.objects.get(), title="Parking & permits")
-    return {"bakery": bakery, "deal": deal, "news": news}
+    return {"bakery": bakery, "deal": deal, "job": job, "news": news}
 
 
 def assert_public(url: str) -> None:
@@ -75,6 +82,7 @@ def json_ld_urls(html: str) -> list[str]:
         data = json.loads(script.string)
         found += [data[key] for key in ("url", "logo", "image") if key in data]
         found += [data["offeredBy"]["url"]] if "offeredBy" in data else []
+        found += [data["hiringOrganization"]["sameAs"]] if "hiringOrganization" in data else []
     return found
 
 
@@ -99,6 +107,8 @@ def test_pages_name_the_site_url_in_canonical_og_and_json_ld(client, town):
         "/directory/categories/": "/directory/categories/",
         "/deals/": "/deals/",
         f"/deals/{deal.slug}/": f"/deals/{deal.slug}/",
+        "/jobs/": "/jobs/",
+        f"/jobs/{town['job'].slug}/": f"/jobs/{town['job'].slug}/",
         "/news/": "/news/",
         town["news"].url: town["news"].url,
     }
@@ -117,6 +127,10 @@ def test_pages_name_the_site_url_in_canonical_og_and_json_ld(client, town):
     assert ld[0] == f"{PUBLIC}/directory/{bakery.slug}/"
     assert ld[1].startswith(f"{PUBLIC}/media/images/")  # the logo, and the image
     assert head_urls(listing)["og:image"].startswith(f"{PUBLIC}/media/images/")
+    assert json_ld_urls(client.get(f"/jobs/{town['job'].slug}/").text) == [
+        f"{PUBLIC}/jobs/{town['job'].slug}/",
+        f"{PUBLIC}/directory/{bakery.slug}/",
+    ]
     assert json_ld_urls(client.get(f"/deals/{deal.slug}/").text) == [
         f"{PUBLIC}/deals/{deal.slug}/",
         f"{PUBLIC}/directory/{bakery.slug}/",
@@ -131,6 +145,7 @@ def test_sitemaps_and_robots_txt_name_the_site_url(client, town):
         f"{PUBLIC}/sitemap-listings.xml",
         f"{PUBLIC}/sitemap-browse.xml",
         f"{PUBLIC}/sitemap-deals.xml",
+        f"{PUBLIC}/sitemap-jobs.xml",
     ]
     every_url = []
     for section in sections:
@@ -143,6 +158,7 @@ def test_sitemaps_and_robots_txt_name_the_site_url(client, town):
         f"{PUBLIC}/",
         f"{PUBLIC}/directory/{town['bakery'].slug}/",
         f"{PUBLIC}/deals/{town['deal'].slug}/",
+        f"{PUBLIC}/jobs/{town['job'].slug}/",
         f"{PUBLIC}/directory/a-z/",
         PUBLIC + town["news"].url,
     } <= set(every_url)
@@ -154,20 +170,24 @@ def test_sitemaps_and_robots_txt_name_the_site_url(client, town):
 def test_feeds_name_the_site_url(client, town):
     news_rss = ET.fromstring(client.get("/news/feed/").content).find("channel")
     deals_rss = ET.fromstring(client.get("/deals/feed/").content).find("channel")
+    jobs_rss = ET.fromstring(client.get("/jobs/feed/").content).find("channel")
     atom = ET.fromstring(client.get("/news/feed/atom/").content)
     links = [
         news_rss.findtext("link"),
         news_rss.find(f"{ATOM}link").get("href"),
         deals_rss.findtext("link"),
         deals_rss.find(f"{ATOM}link").get("href"),
+        jobs_rss.findtext("link"),
+        jobs_rss.find(f"{ATOM}link").get("href"),
         *(link.get("href") for link in atom.iter(f"{ATOM}link")),
         *(entry.text for entry in atom.iter(f"{ATOM}id")),
     ]
-    for channel in (news_rss, deals_rss):
+    for channel in (news_rss, deals_rss, jobs_rss):
         for item in channel.findall("item"):
             links += [item.findtext("link"), item.findtext("guid")]
     for url in links:
         assert_public(url)
+    assert f"{PUBLIC}/jobs/{town['job'].slug}/" in links
     assert f"{PUBLIC}/deals/feed/" in links and f"{PUBLIC}/news/feed/atom/" in links
     assert PUBLIC + town["news"].url in links
     assert f"{PUBLIC}/deals/{town['deal'].slug}/" in links

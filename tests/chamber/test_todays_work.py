@@ -19,6 +19,7 @@ from tests.factories import (
     ApplicationFactory,
     BusinessFactory,
     DealFactory,
+    JobPostingFactory,
     MemberFactory,
     MembershipLevelFactory,
     UserFactory,
@@ -103,6 +104,7 @@ def office(site_tree):
     listing.save_revision()
     DealFactory(publish=True).save_revision()
     DealFactory(live=False).save_revision()
+    JobPostingFactory(live=False).save_revision()
     # An event a member business submitted from its account (events/submissions.py).
     organiser = account_member(
         "Harbour Printworks",
@@ -140,6 +142,7 @@ def test_the_panel_counts_the_office_work_and_each_count_opens_its_list(client, 
         "listings with changes to review": 1,
         "deals to review": 2,
         "events to review": 1,
+        "job postings to review": 1,
         "failed card payments in the last 30 days": 1,
         "renewals due in 30 days, paying by hand": 1,
         "members past due": 1,

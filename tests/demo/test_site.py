@@ -27,6 +27,7 @@ from demo.management.commands.generate_listings import index_entry_model
 from demo.membership import DEMO_BILLING_EMAIL, DEMO_INVITED_EMAIL, DEMO_MEMBER_EMAIL
 from directory.models import Business, Category, DirectoryPage
 from home.models import HomePage, NewsIndexPage, NewsPage, Person, StandardPage, Topic
+from jobs.models import JobPosting
 from membership import reminders
 from membership.models import (
     Application,
@@ -192,6 +193,8 @@ def test_each_page_type_carries_each_tag_exactly_once(client, demo_site):
         directory.business_url(business),
         "/deals/",
         "/deals/" + deal.slug + "/",
+        "/jobs/",
+        "/jobs/" + JobPosting.objects.open().first().slug + "/",
     ]
     for url in urls:
         head = head_of(client.get(url))
@@ -432,6 +435,7 @@ def snapshot() -> dict[str, object]:
         Business,
         Deal,
         DealRedemption,
+        JobPosting,
         Topic,
         Person,
         NewsPage,
@@ -453,3 +457,22 @@ def test_setup_site_demo_again_changes_nothing_and_keeps_editors_changes(demo_si
     assert snapshot() == first
     assert HomePage.objects.get().hero_heading == "Edited by the chamber's editor"
     assert NewsIndexPage.objects.count() == 1
+
+
+def test_the_demo_job_board_has_a_dozen_believable_jobs(client, demo_site):
+    from jobs.notifications import jobs_due_closing_notice
+
+    jobs = JobPosting.objects.all()
+    open_jobs = JobPosting.objects.open()
+    assert 12 <= jobs.count() <= 16
+    assert open_jobs.count() >= 10
+    assert len({job.business_id for job in open_jobs}) >= 8  # across member businesses
+    assert {job.employment_type for job in jobs} == set(JobPosting.EmploymentType.values)
+    assert {job.workplace_type for job in jobs} == set(JobPosting.WorkplaceType.values)
+    assert jobs.filter(filled=True, live=False).count() == 1
+    assert jobs_due_closing_notice(timezone.localdate()).exists()
+    member_jobs = jobs.filter(business__member__contacts__user__email="member@example.org")
+    assert sorted(job.live for job in member_jobs) == [False, True]
+    response = client.get("/jobs/")
+    assert response.status_code == 200
+    assert len(response.context["cards"]) == min(open_jobs.count(), 12)

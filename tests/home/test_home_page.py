@@ -18,6 +18,7 @@ from deals.models import Deal, DealsIndexPage
 from directory.models import DirectoryPage
 from events.models import EventIndexPage
 from home.models import HomeFeaturedBusiness, HomePage, NewsIndexPage, StandardPage
+from jobs.models import JobsIndexPage
 from membership.models import JoinPage, Member
 from tests.factories import (
     BusinessFactory,
@@ -107,6 +108,7 @@ class TestHomeAndStandardPageTypes(WagtailPageTestCase):
                 JoinPage,
                 DealsIndexPage,
                 EventIndexPage,
+                JobsIndexPage,
             },
         )
         self.assertCanNotCreateAt(HomePage, HomePage)

@@ -63,8 +63,8 @@ def test_page_query_count_does_not_grow_with_the_menu(
             )
         )
     # Routing and chrome read again, once: the sites with the root page (2), its children (one
-    # query, then one per page type: 7), alias and restricted paths (2), settings, menu (3).
-    with django_assert_num_queries(15):
+    # query, then one per page type: 8), alias and restricted paths (2), settings, menu (3).
+    with django_assert_num_queries(16):
         html = client.get("/about/").text
     assert 'href="/extra-4/"' in html
     with django_assert_num_queries(0):

@@ -46,6 +46,7 @@ def level_form(**changes) -> dict[str, str]:
         "listing_description": "on",
         "deals_allowed": "2",
         "events_allowed": "1",
+        "jobs_allowed": "1",
         "sort_order": "2",
         "active": "on",
         **changes,

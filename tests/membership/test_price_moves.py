@@ -74,6 +74,7 @@ def raise_dues(client, level, dues: str):
         "benefits": rich_text("<p>Benefits</p>"),
         "deals_allowed": "0",
         "events_allowed": "0",
+        "jobs_allowed": "0",
         "sort_order": "0",
         "active": "on",
     }

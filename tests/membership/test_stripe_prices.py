@@ -257,6 +257,7 @@ def level_form(level, **changes) -> dict[str, str]:
         "benefits": rich_text("<p>Benefits</p>"),
         "deals_allowed": "0",
         "events_allowed": "0",
+        "jobs_allowed": "0",
         "sort_order": "0",
         "active": "on",
         **changes,

@@ -19,7 +19,7 @@ from django.utils import timezone
 from deals.models import Deal
 from membership.account.contact_services import invitation_token
 from membership.models import ContactInvitation, MemberContact, Payment
-from tests.factories import MemberContactFactory, UserFactory
+from tests.factories import JobPostingFactory, MemberContactFactory, UserFactory
 
 # Strings only member A's own pages may contain.
 A_SECRETS = ("A-RECEIPT-REF-7731", "stella@aspen.example", "invitee@elsewhere.example")
@@ -64,6 +64,12 @@ MATRIX = {
     "account_deals:deal_withdraw": ("post", {}, (LOGIN, REDIRECT, 404, 404, HELP)),
     "account_events:events": ("get", {}, (LOGIN, 200, 200, 200, HELP)),
     "account_events:event_new": ("get", {}, (LOGIN, 200, 200, 200, HELP)),
+    # Each member's own jobs: another member's job is a 404 (repost and close are posted).
+    "account_jobs:jobs": ("get", {}, (LOGIN, 200, 200, 200, HELP)),
+    "account_jobs:job_new": ("get", {}, (LOGIN, 200, 200, 200, HELP)),
+    "account_jobs:job_edit": ("get", {}, (LOGIN, 200, 404, 404, HELP)),
+    "account_jobs:job_close": ("post", {"filled": "yes"}, (LOGIN, REDIRECT, 404, 404, HELP)),
+    "account_jobs:job_repost": ("post", {}, (LOGIN, REDIRECT, 404, 404, HELP)),
 }
 
 
@@ -110,6 +116,7 @@ def world(member_a, member_b, lapsed_member):
     deal = Deal.objects.create(
         business=member_a.business, title="A dozen for ten", summary="Bread.", live=True
     )
+    job = JobPostingFactory(business=member_a.business, title="Counter assistant")
     chamber_staff = UserFactory(username="office", email="office@chamber.example", is_staff=True)
     listing = {"slug": member_a.business.slug}
     return {
@@ -124,6 +131,9 @@ def world(member_a, member_b, lapsed_member):
             "account_listings:listing_confirm": listing,
             "account_deals:deal_edit": {"slug": deal.slug},
             "account_deals:deal_withdraw": {"slug": deal.slug},
+            "account_jobs:job_edit": {"slug": job.slug},
+            "account_jobs:job_close": {"slug": job.slug},
+            "account_jobs:job_repost": {"slug": job.slug},
         },
         "users": {
             "anonymous": None,

@@ -26,6 +26,7 @@ def test_the_menu_lists_every_apps_section_in_order(client, member_a):
         ("Listing statistics", "/account/listing-statistics/", False),
         ("Deals", "/account/deals/", False),
         ("Events", "/account/events/", False),
+        ("Jobs", "/account/jobs/", False),
         ("Receipts", "/account/receipts/", False),
         ("Contacts", "/account/contacts/", False),
     ]
