@@ -3,15 +3,23 @@ their level's `jobs_allowed`, see each job's state and views, close a job at onc
 closed one. Who may open which URL is tests/membership/account/test_access_matrix.py's."""
 
 import datetime
+import threading
 
 import pytest
 from django.core import mail
+from django.db import connection, transaction
 from django.utils import timezone
 
 from chamber import reviews
 from jobs import submissions
 from jobs.models import JobPosting, JobViews
 from tests.admin_actions import staff_publish
+from tests.factories import (
+    BusinessFactory,
+    JobPostingFactory,
+    MemberFactory,
+    MembershipLevelFactory,
+)
 from tests.jobs.conftest import DAY
 
 pytestmark = pytest.mark.django_db
@@ -209,3 +217,46 @@ def test_views_are_counted_once_a_visitor_a_day_but_not_the_employers(client, ad
     client.get(f"/jobs/{job.slug}/")
     client.get(f"/jobs/{job.slug}/")
     assert JobViews.objects.get().views == 1
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="SQLite has no row locks (it locks the database)"
+)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_submissions_at_once_cannot_both_take_the_last_place(settings):
+    """While one submission holds the member's row, a second waits, then counts the first."""
+    settings.STAFF_NOTIFICATION_EMAILS = []
+    member = MemberFactory(level=MembershipLevelFactory(name="Solo", jobs_allowed=1))
+    business = BusinessFactory(member=member)
+    values = {
+        "business": business,
+        "title": "Second",
+        "employment_type": JobPosting.EmploymentType.FULL_TIME,
+        "workplace_type": JobPosting.WorkplaceType.ON_SITE,
+        "town": business.city,
+        "description": "<p>Second.</p>",
+        "apply_email": "jobs@solo.example",
+        "closes_on": timezone.localdate() + 30 * DAY,
+    }
+    outcome = []
+
+    def second_submission():
+        try:
+            submissions.job_submit_new(member=member, values=values, user=None)
+            outcome.append("saved")
+        except submissions.JobLimitReached:
+            outcome.append("refused")
+        finally:
+            connection.close()
+
+    with transaction.atomic():
+        submissions._lock_member(member)  # the first submission, between check and write
+        waiting = threading.Thread(target=second_submission)
+        waiting.start()
+        waiting.join(timeout=1)
+        assert waiting.is_alive()  # blocked on the member's row
+        JobPostingFactory(business=business, title="First")
+    waiting.join(timeout=10)
+
+    assert outcome == ["refused"]
+    assert list(JobPosting.objects.values_list("title", flat=True)) == ["First"]
