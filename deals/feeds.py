@@ -11,33 +11,16 @@ Links are on the site's address (SITE_URL, through Wagtail's Site), not the host
 reader asked on.
 """
 
-from django.contrib.syndication.views import Feed
-from django.utils.feedgenerator import Rss201rev2Feed
 from django.utils.html import escape, strip_tags
 
+from chamber.feeds import IndexPageFeed
 from deals.selectors import shown_deals
 
 FEED_SIZE = 50
 
 
-class DealsFeed(Feed):
-    feed_type = Rss201rev2Feed
-
-    def __init__(self, *, page):
-        super().__init__()
-        self.page = page
-
-    def title(self):
-        return self.page.title
-
-    def link(self):
-        return self.page.get_full_url()
-
-    def feed_url(self):
-        return self.page.get_full_url() + self.page.reverse_subpage("feed_view")
-
-    def description(self):
-        return self.page.intro or "Current offers from chamber member businesses."
+class DealsFeed(IndexPageFeed):
+    default_description = "Current offers from chamber member businesses."
 
     def items(self):
         return shown_deals().order_by("-valid_from", "-pk")[:FEED_SIZE]

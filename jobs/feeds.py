@@ -3,34 +3,17 @@ escaping, as deals/feeds.py explains: feed readers render titles and description
 
 import datetime
 
-from django.contrib.syndication.views import Feed
 from django.utils import timezone
-from django.utils.feedgenerator import Rss201rev2Feed
 from django.utils.html import escape, strip_tags
 
+from chamber.feeds import IndexPageFeed
 from jobs.selectors import open_jobs
 
 FEED_SIZE = 50
 
 
-class JobsFeed(Feed):
-    feed_type = Rss201rev2Feed
-
-    def __init__(self, *, page):
-        super().__init__()
-        self.page = page
-
-    def title(self):
-        return self.page.title
-
-    def link(self):
-        return self.page.get_full_url()
-
-    def feed_url(self):
-        return self.page.get_full_url() + self.page.reverse_subpage("feed_view")
-
-    def description(self):
-        return self.page.intro or "Open jobs at chamber member businesses."
+class JobsFeed(IndexPageFeed):
+    default_description = "Open jobs at chamber member businesses."
 
     def items(self):
         return open_jobs().order_by("-posted_on", "-pk")[:FEED_SIZE]
