@@ -1,4 +1,7 @@
-"""Drafts members submit (listing and deal changes) for staff to publish."""
+"""Drafts members submit (listing, deal and job changes) for staff to publish."""
+
+from collections.abc import Callable
+from typing import Any
 
 from wagtail.models import Revision
 
@@ -18,3 +21,14 @@ def store_revision(content, *, user, waiting: bool) -> Revision:
         latest_revision=revision, has_unpublished_changes=waiting
     )
     return revision
+
+
+def waiting_value(obj, name: str, parse: Callable[[str], Any]):
+    """Field `name` as staff would publish it: read with `parse` from the stored content of
+    `obj`'s latest revision (with `latest_revision` selected, a list of a member's drafts loads
+    no revision objects), or `obj`'s own value without one; None when empty."""
+    revision = obj.latest_revision
+    if revision is None:
+        return getattr(obj, name)
+    value = revision.content.get(name)
+    return parse(value) if value else None

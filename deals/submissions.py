@@ -23,7 +23,7 @@ from wagtail.models import Revision
 from chamber import emails
 from chamber.allowances import Allowance
 from chamber.reviews import review_path
-from chamber.revisions import store_revision
+from chamber.revisions import store_revision, waiting_value
 from chamber.rich_text import clean_rich_text
 from deals.models.deals import Deal
 from membership.models import Member
@@ -58,16 +58,6 @@ def _ended(valid_until: datetime.datetime | None, at: datetime.datetime) -> bool
     return valid_until is not None and valid_until < at
 
 
-def _waiting_valid_until(deal: Deal) -> datetime.datetime | None:
-    """The end date staff would publish: read from the waiting revision's stored content, so
-    listing a member's deals loads no revision objects."""
-    revision = deal.latest_revision
-    if revision is None:
-        return deal.valid_until
-    value = revision.content.get("valid_until")
-    return parse_datetime(value) if value else None
-
-
 def withdrawn(deal: Deal) -> bool:
     """Unpublished, with nothing waiting for staff: what `deal_withdraw` leaves behind."""
     return not deal.live and not deal.has_unpublished_changes
@@ -83,7 +73,9 @@ def counts_toward_limit(deal: Deal, *, at: datetime.datetime | None = None) -> b
     at = at or timezone.now()
     if deal.live and not _ended(deal.valid_until, at):
         return True
-    return deal.has_unpublished_changes and not _ended(_waiting_valid_until(deal), at)
+    return deal.has_unpublished_changes and not _ended(
+        waiting_value(deal, "valid_until", parse_datetime), at
+    )
 
 
 def member_deals(member: Member):

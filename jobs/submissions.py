@@ -18,7 +18,7 @@ from wagtail.models import Revision
 from chamber import emails
 from chamber.allowances import Allowance
 from chamber.reviews import review_path
-from chamber.revisions import store_revision
+from chamber.revisions import store_revision, waiting_value
 from chamber.rich_text import clean_rich_text
 from jobs.models.postings import DEFAULT_OPEN_DAYS, JobPosting
 from membership.models import Member
@@ -63,16 +63,6 @@ class JobAllowance(Allowance):
 # The allowance --------------------------------------------------------------------------------
 
 
-def _waiting_closes_on(job: JobPosting) -> datetime.date | None:
-    """The closing date staff would publish, read from the waiting revision's stored content
-    (no revision objects loaded)."""
-    revision = job.latest_revision
-    if revision is None:
-        return job.closes_on
-    value = revision.content.get("closes_on")
-    return parse_date(value) if value else None
-
-
 def closed(job: JobPosting) -> bool:
     """Unpublished with nothing waiting for staff: what `job_close` leaves behind."""
     return not job.live and not job.has_unpublished_changes
@@ -87,7 +77,7 @@ def counts_toward_limit(job: JobPosting, *, on: datetime.date | None = None) -> 
         return True
     if not job.has_unpublished_changes:
         return False
-    closes_on = _waiting_closes_on(job)
+    closes_on = waiting_value(job, "closes_on", parse_date)
     return closes_on is not None and closes_on >= on
 
 
