@@ -14,7 +14,7 @@ import re
 from django.db import transaction
 from django.utils import timezone
 
-from events import emails, services
+from events import services
 from events.models import Registration
 from membership.checkout import retrieve_checkout_session
 from membership.stripe_gateway import stripe_client
@@ -135,10 +135,7 @@ def fulfil(session: dict) -> str:
             update_fields=["status", "confirmed_at", "stripe_payment_intent_id", "hold_expires_at"]
         )
     booker, party = places[0], places[1:]
-    emails.send_confirmation(booker, party=party)
-    for guest in party:
-        if guest.email:
-            emails.send_confirmation(guest)
+    services.tell_booking(booker, party)
     if party:
         return f"event registration confirmed ({len(places)} places)"
     return "event registration confirmed"

@@ -100,24 +100,18 @@ def registration_create(
 
     price = ticket_type.price_for(member=rate.member_rate)
     places = 1 + len(guests)
-    if event.capacity is None:
-        status = None
+    free = None if event.capacity is None else event.capacity - _seats_taken(event, now)
+    if free is not None and 0 < free < places:
+        raise RegistrationRefused(
+            f"Only {free} place{'s' if free != 1 else ''} left: book fewer places, or "
+            "come back if more open up."
+        )
+    if free is not None and free <= 0:
+        status = Registration.Status.WAITLISTED
+    elif price == Decimal("0") or not pay_online:
+        status = Registration.Status.CONFIRMED
     else:
-        free = event.capacity - _seats_taken(event, now)
-        if free <= 0:
-            status = Registration.Status.WAITLISTED
-        elif free < places:
-            raise RegistrationRefused(
-                f"Only {free} place{'s' if free != 1 else ''} left: book fewer places, or "
-                "come back if more open up."
-            )
-        else:
-            status = None
-    if status is None:
-        if price == Decimal("0") or not pay_online:
-            status = Registration.Status.CONFIRMED
-        else:
-            status = Registration.Status.HELD
+        status = Registration.Status.HELD
     common = {
         "event": event,
         "ticket_type": ticket_type,
@@ -142,19 +136,19 @@ def registration_create(
         )
         for guest in guests
     ]
-    _tell_booking(registration, party)
+    tell_booking(registration, party)
     return registration, True
 
 
-def _tell_booking(registration: Registration, party: list[Registration]) -> None:
-    """E-mail a new booking: the booker about every place, each guest with an e-mail of their
-    own about theirs."""
+def tell_booking(registration: Registration, party: list[Registration]) -> None:
+    """E-mail a booking confirmed or waitlisted (when made, or once paid): the booker about
+    every place, each guest with an e-mail of their own about theirs."""
     if registration.status == Registration.Status.CONFIRMED:
         send = emails.send_confirmation
     elif registration.status == Registration.Status.WAITLISTED:
         send = emails.send_waitlisted
     else:
-        return  # held for Checkout: told once paid (events.checkout.fulfil)
+        return  # held for Checkout: told once paid (events.checkout.fulfil calls this again)
     send(registration, party=party)
     for guest in party:
         if guest.email:
